@@ -1,0 +1,1 @@
+"""clearing package."""

@@ -1,0 +1,190 @@
+"""Validation of an order book and market specification before clearing.
+
+Every check runs before any computation, so a bad book never yields a partial result. Each error
+names the order (or specification field), the field, the bad value and what is allowed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Integral, Real
+
+from clearing.errors import ClearingInputError
+from clearing.types import Interconnector, MarketSpec, Order, PricingRule, Side
+
+TIE_BREAK_RULES: tuple[str, ...] = ("price_sequence_id",)
+TICK_RTOL = 1e-9
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def on_tick(value: float, tick: float) -> bool:
+    """True when ``value`` is a multiple of ``tick`` (``tick`` > 0) up to rounding error."""
+    ratio = value / tick
+    return abs(ratio - round(ratio)) <= TICK_RTOL * max(1.0, abs(ratio))
+
+
+def _spec_error(field: str, value: object, allowed: str) -> ClearingInputError:
+    return ClearingInputError(f"market spec: field '{field}' = {value!r} is not allowed; {allowed}")
+
+
+def _order_error(order_id: object, field: str, value: object, allowed: str) -> ClearingInputError:
+    return ClearingInputError(
+        f"order {order_id!r}: field '{field}' = {value!r} is not allowed; {allowed}"
+    )
+
+
+def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for k, link in enumerate(spec.interconnectors):
+        name = f"interconnectors[{k}]"
+        if not isinstance(link, Interconnector):
+            raise _spec_error(name, link, "must be an Interconnector")
+        for attr in ("from_zone", "to_zone"):
+            zone = getattr(link, attr)
+            if zone not in zones:
+                raise _spec_error(f"{name}.{attr}", zone, f"must be one of zones {sorted(zones)}")
+        if link.from_zone == link.to_zone:
+            raise _spec_error(f"{name}.to_zone", link.to_zone, "must differ from from_zone")
+        key = (link.from_zone, link.to_zone)
+        if key in seen:
+            raise _spec_error(name, key, "each direction may be given only once")
+        seen.add(key)
+        if not (_is_real(link.capacity) and math.isfinite(link.capacity) and link.capacity >= 0):
+            raise _spec_error(f"{name}.capacity", link.capacity, "must be a finite number >= 0")
+        fee = link.wheeling_fee
+        if not (_is_real(fee) and math.isfinite(fee) and fee >= 0):
+            raise _spec_error(f"{name}.wheeling_fee", fee, "must be a finite number >= 0")
+        if spec.tick > 0 and not on_tick(fee, spec.tick):
+            raise _spec_error(f"{name}.wheeling_fee", fee, f"must be a multiple of tick {spec.tick}")
+
+
+def validate_spec(spec: MarketSpec) -> None:
+    """Check a market specification.
+
+    Raises
+    ------
+    ClearingInputError
+        Naming the field, the bad value and what is allowed.
+    """
+    if not isinstance(spec, MarketSpec):
+        raise ClearingInputError(f"spec = {spec!r} is not allowed; pass a MarketSpec")
+    try:
+        PricingRule(spec.rule)
+    except ValueError:
+        raise _spec_error(
+            "rule", spec.rule, f"must be one of {[r.value for r in PricingRule]}"
+        ) from None
+    for name in ("price_floor", "price_cap", "tick"):
+        value = getattr(spec, name)
+        if not (_is_real(value) and math.isfinite(value)):
+            raise _spec_error(name, value, "must be a finite number")
+    if spec.price_floor >= spec.price_cap:
+        raise _spec_error("price_cap", spec.price_cap, f"must exceed price_floor {spec.price_floor}")
+    if spec.tick < 0:
+        raise _spec_error("tick", spec.tick, "must be >= 0 (0 = continuous prices)")
+    if spec.tick > 0:
+        for name in ("price_floor", "price_cap"):
+            value = getattr(spec, name)
+            if not on_tick(value, spec.tick):
+                raise _spec_error(name, value, f"must be a multiple of tick {spec.tick}")
+    if spec.tie_break not in TIE_BREAK_RULES:
+        raise _spec_error("tie_break", spec.tie_break, f"must be one of {list(TIE_BREAK_RULES)}")
+    zones = spec.zones
+    if (
+        not isinstance(zones, tuple)
+        or not zones
+        or not all(isinstance(z, str) and z for z in zones)
+    ):
+        raise _spec_error("zones", zones, "must be a non-empty tuple of non-empty strings")
+    if len(set(zones)) != len(zones):
+        raise _spec_error("zones", zones, "zone names must be unique")
+    _validate_interconnectors(spec, set(zones))
+
+
+def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> None:
+    oid = order.id
+    if not isinstance(order.agent, str):
+        raise _order_error(oid, "agent", order.agent, "must be a string")
+    if order.side not in (Side.BUY, Side.SELL):
+        raise _order_error(oid, "side", order.side, "must be 'buy' or 'sell'")
+    q = order.quantity
+    if not (_is_real(q) and math.isfinite(q) and q > 0):
+        raise _order_error(oid, "quantity", q, "must be a finite number > 0")
+    p = order.price
+    if not (_is_real(p) and math.isfinite(p)):
+        raise _order_error(oid, "price", p, "must be a finite number")
+    if not spec.price_floor <= p <= spec.price_cap:
+        raise _order_error(
+            oid, "price", p, f"must lie in [price_floor, price_cap] = "
+            f"[{spec.price_floor}, {spec.price_cap}]"
+        )
+    if spec.tick > 0 and not on_tick(p, spec.tick):
+        raise _order_error(oid, "price", p, f"must be a multiple of tick {spec.tick}")
+    if not (_is_int(order.period) and order.period >= 0):
+        raise _order_error(oid, "period", order.period, "must be an integer >= 0")
+    if order.zone not in zones:
+        raise _order_error(oid, "zone", order.zone, f"must be one of {sorted(zones)}")
+    if not (isinstance(order.product, str) and order.product):
+        raise _order_error(oid, "product", order.product, "must be a non-empty string")
+    r = order.min_acceptance_ratio
+    if not (_is_real(r) and math.isfinite(r) and 0.0 <= r <= 1.0):
+        raise _order_error(oid, "min_acceptance_ratio", r, "must be a number in [0, 1]")
+    if not _is_int(order.sequence):
+        raise _order_error(oid, "sequence", order.sequence, "must be an integer")
+    if order.block is not None:
+        if not (isinstance(order.block, str) and order.block.strip()):
+            raise _order_error(oid, "block", order.block, "must be None or a non-empty string")
+        if 0.0 < r < 1.0:
+            raise _order_error(
+                oid,
+                "min_acceptance_ratio",
+                r,
+                f"block {order.block!r} orders are all-or-nothing; use 0 or 1",
+            )
+
+
+def validate_orders(orders: Sequence[Order], spec: MarketSpec) -> None:
+    """Check every order of a book against the specification.
+
+    Raises
+    ------
+    ClearingInputError
+        For the first bad order: NaN/inf or non-positive quantity, price outside floor/cap or off
+        the tick grid, unknown zone, duplicate id, malformed block (empty id, orders of several
+        agents, partial minimum ratio), bad period or ratio.
+    """
+    zones = frozenset(spec.zones)
+    seen_ids: set[str] = set()
+    block_agent: dict[str, str] = {}
+    for k, order in enumerate(orders):
+        if not isinstance(order, Order):
+            raise ClearingInputError(f"orders[{k}] = {order!r} is not allowed; pass Order objects")
+        if not (isinstance(order.id, str) and order.id):
+            raise _order_error(order.id, "id", order.id, f"orders[{k}] needs a non-empty string id")
+        if order.id in seen_ids:
+            raise _order_error(order.id, "id", order.id, "ids must be unique within a book")
+        seen_ids.add(order.id)
+        _validate_order(order, spec, zones)
+        if order.block is not None:
+            owner = block_agent.setdefault(order.block, order.agent)
+            if owner != order.agent:
+                raise _order_error(
+                    order.id,
+                    "block",
+                    order.block,
+                    f"block already belongs to agent {owner!r}, not {order.agent!r}",
+                )
+
+
+def validate(orders: Sequence[Order], spec: MarketSpec) -> None:
+    """Validate the specification, then the book (see the two functions above)."""
+    validate_spec(spec)
+    validate_orders(orders, spec)

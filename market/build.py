@@ -1,0 +1,495 @@
+"""Build the inputs of a simulation from a validated scenario (config → frozen arrays).
+
+Everything exogenous to the storage dispatch is computed here once, vectorised over steps and
+firms: weather, PV and wind output, production, electric and heat demand, heat-pump and boiler
+operation, tariffs. The SimPy processes then only step the stateful parts.
+
+Randomness: the simulation's single seeded generator spawns one child per park and, within a park,
+one per purpose (weather, PV, wind, demand, forecast) in a fixed order, so that a change in one
+park or purpose leaves the other random streams unchanged (common random numbers for studies).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from agents.devices.battery import BatteryFleet, battery_degradation_cost_cny_per_kwh
+from agents.devices.boilers import coal_kg_for_heat, electric_boiler_kwh_for_heat, gas_m3_for_heat
+from agents.devices.flexible_load import shift_flexible_load_kw
+from agents.devices.heat_pump import heat_pump_cop
+from agents.devices.pv import pv_profile_kw_per_kwp
+from agents.devices.wind import weibull_wind_speed_m_s, wind_power_kw
+from agents.dispatch import ParkDispatchProblem
+from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
+from numpy.typing import NDArray
+
+from agents.devices.weather import ambient_temperature_c
+from market.config.schema import (
+    AssetsConfig,
+    BatteryConfig,
+    FirmConfig,
+    ParkConfig,
+    ScenarioConfig,
+)
+from market.reference import ReferenceData
+from market.schedule import annual_weight_h, schedule_weights
+
+FloatArray = NDArray[np.float64]
+
+RANDOM_PURPOSES = ("weather", "pv", "wind", "demand", "forecast", "market")
+HEAT_FUEL_CODES = {"coal": 0, "gas": 1, "electric": 2}
+
+
+@dataclass(frozen=True)
+class FirmTable:
+    """Static description of a park's firms, arrays of shape (n_firms,)."""
+
+    names: tuple[str, ...]
+    sectors: tuple[str, ...]
+    output_t_per_yr: FloatArray
+    value_added_10k_cny_per_t: FloatArray
+    electricity_kwh_per_t: FloatArray
+    heat_kwh_th_per_t: FloatArray
+    heat_sink_temperature_c: FloatArray
+    heat_fuel: tuple[str, ...]
+    boiler_efficiency: FloatArray
+    pv_kwp: FloatArray
+    wind_kw: FloatArray
+    heat_pump_kw_th: FloatArray
+
+    @property
+    def size(self) -> int:
+        """Number of firms."""
+        return len(self.names)
+
+
+@dataclass(frozen=True)
+class ParkInputs:
+    """Everything a park process needs, precomputed over the horizon.
+
+    Per-step arrays have shape (n_steps,) for park quantities and (n_steps, n_firms) for firms.
+    Power is in kW (mean over the step); fuel and production are per step.
+    """
+
+    name: str
+    index: int
+    times: pd.DatetimeIndex
+    dt_h: float
+    firms: FirmTable
+    ambient_temperature_c: FloatArray
+    pv_kw_per_kwp: FloatArray
+    firm_load_kw: FloatArray
+    firm_pv_kw: FloatArray
+    firm_wind_kw: FloatArray
+    heat_demand_kw_th: FloatArray
+    heat_pump_heat_kw_th: FloatArray
+    heat_pump_kw: FloatArray
+    electric_boiler_kw: FloatArray
+    coal_kg: FloatArray
+    gas_m3: FloatArray
+    production_t: FloatArray
+    shared_pv_kwp: float
+    shared_pv_kw: FloatArray
+    shared_wind_kw: FloatArray
+    fleet: BatteryFleet
+    unit_owner: NDArray[np.int64]
+    initial_soc_kwh: FloatArray
+    tariff: TouTariff
+    import_price_cny_per_kwh: FloatArray
+    export_price_cny_per_kwh: FloatArray
+    billing_period: NDArray[np.int64]
+    grid_limit_kw: float
+    grid_co2_tco2_per_mwh: float
+    coal_price_cny_per_t: float
+    gas_price_cny_per_m3: float
+    operator_strategy: str
+    operator_params: dict[str, object]
+
+    @property
+    def n_steps(self) -> int:
+        """Number of steps."""
+        return int(self.times.size)
+
+    @property
+    def renewable_kw(self) -> FloatArray:
+        """Total PV and wind output of the park per step [kW]."""
+        out: FloatArray = (
+            self.firm_pv_kw.sum(axis=1)
+            + self.firm_wind_kw.sum(axis=1)
+            + self.shared_pv_kw
+            + self.shared_wind_kw
+        )
+        return out
+
+    @property
+    def net_load_kw(self) -> FloatArray:
+        """Park load minus all renewable output, before storage [kW]."""
+        out: FloatArray = self.firm_load_kw.sum(axis=1) - self.renewable_kw
+        return out
+
+    def dispatch_problem(self) -> ParkDispatchProblem:
+        """The operator's storage dispatch problem for this park."""
+        return ParkDispatchProblem(
+            dt_h=self.dt_h,
+            net_load_kw=self.net_load_kw,
+            renewable_kw=self.renewable_kw,
+            import_price_cny_per_kwh=self.import_price_cny_per_kwh,
+            export_price_cny_per_kwh=self.export_price_cny_per_kwh,
+            billing_period=self.billing_period,
+            demand_charge_cny_per_kw_month=self.tariff.demand_charge_cny_per_kw_month,
+            grid_limit_kw=self.grid_limit_kw,
+            fleet=self.fleet,
+        )
+
+
+def simulation_times(config: ScenarioConfig, tz: str) -> pd.DatetimeIndex:
+    """Local step start times of the run."""
+    start = pd.Timestamp(config.time.start)
+    start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
+    freq = "h" if config.time.step_h == 1.0 else "15min"
+    return pd.date_range(start, periods=config.time.n_steps, freq=freq)
+
+
+def spawn_park_generators(seed: int, n_parks: int) -> list[dict[str, np.random.Generator]]:
+    """Derive one generator per park and purpose from the simulation's single seeded generator."""
+    root = np.random.default_rng(seed)
+    parks = root.spawn(n_parks)
+    return [dict(zip(RANDOM_PURPOSES, g.spawn(len(RANDOM_PURPOSES)), strict=True)) for g in parks]
+
+
+def _expand_firms(park: ParkConfig) -> list[FirmConfig]:
+    firms: list[FirmConfig] = []
+    for firm in park.firms:
+        if firm.count == 1:
+            firms.append(firm)
+        else:
+            firms.extend(
+                firm.model_copy(update={"name": f"{firm.name}_{k + 1}", "count": 1})
+                for k in range(firm.count)
+            )
+    return firms
+
+
+def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
+    """Resolve each firm's parameters, filling gaps from its sector archetype."""
+
+    def pick(values: list[float | None], key: str) -> FloatArray:
+        return np.array(
+            [
+                v if v is not None else float(getattr(ref.sector(f.sector), key))
+                for v, f in zip(values, firms, strict=True)
+            ],
+            dtype=float,
+        )
+
+    fuels = tuple(f.heat_fuel or ref.sector(f.sector).heat_fuel for f in firms)
+    default_eff = {"coal": 0.80, "gas": 0.92, "electric": 0.99}
+    return FirmTable(
+        names=tuple(f.name for f in firms),
+        sectors=tuple(f.sector for f in firms),
+        output_t_per_yr=pick([f.output_t_per_yr for f in firms], "output_t_per_yr"),
+        value_added_10k_cny_per_t=np.array(
+            [
+                (f.value_added_10k_cny_per_yr / f.output_t_per_yr)
+                if f.value_added_10k_cny_per_yr is not None and f.output_t_per_yr is not None
+                else (
+                    f.value_added_10k_cny_per_yr / float(ref.sector(f.sector).output_t_per_yr)
+                    if f.value_added_10k_cny_per_yr is not None
+                    else float(ref.sector(f.sector).value_added_10k_cny_per_t)
+                )
+                for f in firms
+            ]
+        ),
+        electricity_kwh_per_t=pick(
+            [f.electricity_kwh_per_t for f in firms], "electricity_kwh_per_t"
+        ),
+        heat_kwh_th_per_t=pick([f.heat_kwh_th_per_t for f in firms], "heat_kwh_th_per_t"),
+        heat_sink_temperature_c=pick(
+            [f.heat_sink_temperature_c for f in firms], "heat_sink_temperature_c"
+        ),
+        heat_fuel=fuels,
+        boiler_efficiency=np.array(
+            [
+                f.boiler_efficiency if f.boiler_efficiency is not None else default_eff[fuel]
+                for f, fuel in zip(firms, fuels, strict=True)
+            ]
+        ),
+        pv_kwp=np.array([f.assets.pv_kwp for f in firms]),
+        wind_kw=np.array([f.assets.wind_kw for f in firms]),
+        heat_pump_kw_th=np.array(
+            [f.assets.heat_pump.capacity_kw_th if f.assets.heat_pump else 0.0 for f in firms]
+        ),
+    )
+
+
+def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
+    """The park's time-of-use tariff, with reference defaults for unset prices."""
+    cfg = park.tariff
+    flat = cfg.flat_price_cny_per_kwh or ref.value("tariff_shaanxi.flat_price_cny_per_kwh")
+    demand = (
+        cfg.demand_charge_cny_per_kw_month
+        if cfg.demand_charge_cny_per_kw_month is not None
+        else ref.value("tariff_shaanxi.demand_charge_cny_per_kw_month")
+    )
+    export = (
+        cfg.export_price_cny_per_kwh
+        if cfg.export_price_cny_per_kwh is not None
+        else ref.value("tariff_shaanxi.export_price_cny_per_kwh")
+    )
+    if cfg.periods is None:
+        base = tariff_from_ratios(flat, peak_ratio=cfg.peak_ratio, valley_ratio=cfg.valley_ratio)
+        periods = base.periods
+    else:
+        periods = tuple(TouPeriod(p.name, p.start, p.end, p.price_cny_per_kwh) for p in cfg.periods)
+    return TouTariff(
+        periods=periods,
+        demand_charge_cny_per_kw_month=float(demand),
+        export_price_cny_per_kwh=float(export),
+    )
+
+
+def _battery_units(
+    assets: list[tuple[int, BatteryConfig]],
+) -> tuple[BatteryFleet, NDArray[np.int64], FloatArray]:
+    energy = np.array([b.energy_kwh for _, b in assets], dtype=float)
+    fleet = BatteryFleet(
+        energy_kwh=energy,
+        power_kw=energy * np.array([b.c_rate_per_h for _, b in assets], dtype=float),
+        eta_charge=np.array([b.eta_charge for _, b in assets], dtype=float),
+        eta_discharge=np.array([b.eta_discharge for _, b in assets], dtype=float),
+        soc_min_frac=np.array([b.soc_min_frac for _, b in assets], dtype=float),
+        soc_max_frac=np.array([b.soc_max_frac for _, b in assets], dtype=float),
+        self_discharge_per_h=np.array([b.self_discharge_per_h for _, b in assets], dtype=float),
+        degradation_cny_per_kwh=np.array(
+            [
+                battery_degradation_cost_cny_per_kwh(
+                    b.replacement_cost_cny_per_kwh, b.cycle_life, b.soc_max_frac - b.soc_min_frac
+                )
+                for _, b in assets
+            ],
+            dtype=float,
+        ),
+    )
+    owner = np.array([o for o, _ in assets], dtype=np.int64)
+    soc0 = energy * np.array([b.initial_soc_frac for _, b in assets], dtype=float)
+    return fleet, owner, soc0
+
+
+def _wind_kw(
+    assets: AssetsConfig | list[AssetsConfig], n_steps: int, rng: np.random.Generator
+) -> FloatArray:
+    """Wind output per step for one or many asset sets sharing the park's wind regime."""
+    items = assets if isinstance(assets, list) else [assets]
+    rated = np.array([a.wind_kw for a in items], dtype=float)
+    out = np.zeros((n_steps, len(items)))
+    if np.any(rated > 0.0):
+        ref = next(a for a in items if a.wind_kw > 0.0)
+        speed = np.asarray(
+            weibull_wind_speed_m_s(
+                n_steps, ref.wind_mean_speed_m_s, ref.wind_weibull_k, rng, autocorrelation=0.8
+            ),
+            dtype=float,
+        )
+        per_kw = np.asarray(wind_power_kw(speed, 1.0), dtype=float)
+        out = per_kw[:, None] * rated[None, :]
+    return out if isinstance(assets, list) else out[:, 0]
+
+
+def build_park(
+    config: ScenarioConfig,
+    park: ParkConfig,
+    index: int,
+    ref: ReferenceData,
+    rngs: dict[str, np.random.Generator],
+) -> ParkInputs:
+    """Precompute a park's exogenous arrays for the whole run."""
+    tz = park.timezone or config.time.timezone
+    times = simulation_times(config, tz)
+    dt_h = config.time.step_h
+    n = times.size
+    firms_cfg = _expand_firms(park)
+    firms = build_firm_table(firms_cfg, ref)
+    n_firms = firms.size
+
+    temp_c = np.asarray(
+        ambient_temperature_c(
+            times,
+            park.climate.annual_mean_c,
+            park.climate.annual_amplitude_c,
+            park.climate.daily_amplitude_c,
+            rngs["weather"],
+            noise_std_c=park.climate.noise_std_c,
+        ),
+        dtype=float,
+    )
+    loc = park.location
+    # One sky per park: every orientation is computed from a copy of the same PV generator, so all
+    # arrays in a park see the same clearness series, scaled by their kWp.
+    orientations = sorted(
+        {(f.assets.pv_tilt_deg, f.assets.pv_azimuth_deg) for f in firms_cfg}
+        | {(park.shared_assets.pv_tilt_deg, park.shared_assets.pv_azimuth_deg)}
+    )
+    profiles: dict[tuple[float, float], FloatArray] = {}
+    for tilt, azimuth in orientations:
+        profiles[(tilt, azimuth)] = (
+            np.asarray(
+                pv_profile_kw_per_kwp(
+                    times,
+                    loc.latitude_deg,
+                    loc.longitude_deg,
+                    loc.altitude_m,
+                    tilt,
+                    azimuth,
+                    copy.deepcopy(rngs["pv"]),
+                    ambient_temperature_c=temp_c,
+                ),
+                dtype=float,
+            )
+            * park.climate.mean_clearness_scale
+        )
+    firm_pv = np.empty((n, n_firms))
+    for k, f in enumerate(firms_cfg):
+        firm_pv[:, k] = profiles[(f.assets.pv_tilt_deg, f.assets.pv_azimuth_deg)] * f.assets.pv_kwp
+    shared_orientation = (park.shared_assets.pv_tilt_deg, park.shared_assets.pv_azimuth_deg)
+    pv_per_kwp = profiles[shared_orientation]
+    shared_pv = pv_per_kwp * park.shared_assets.pv_kwp
+    wind_rng = rngs["wind"]
+    firm_wind = _wind_kw([f.assets for f in firms_cfg], n, wind_rng)
+    shared_wind = _wind_kw(park.shared_assets, n, wind_rng)
+
+    # Production: schedule weights scaled so a full year produces the annual output, times a
+    # daily multiplicative noise per firm.
+    demand_rng = rngs["demand"]
+    year = int(times[0].year)
+    production = np.empty((n, n_firms))
+    schedules = [f.schedule or ref.sector(f.sector).schedule for f in firms_cfg]
+    for name in sorted(set(schedules)):
+        cols = np.array([s == name for s in schedules])
+        weights = schedule_weights(times, name) * dt_h / annual_weight_h(name, year, tz)
+        production[:, cols] = weights[:, None] * firms.output_t_per_yr[cols][None, :]
+    day_of_run = ((times - times[0]) // pd.Timedelta(days=1)).to_numpy().astype(np.int64)
+    noise_frac = np.array([f.demand_noise_frac for f in firms_cfg])
+    daily = 1.0 + noise_frac[None, :] * demand_rng.standard_normal(
+        (int(day_of_run[-1]) + 1, n_firms)
+    )
+    production *= np.clip(daily, 0.0, None)[day_of_run]
+
+    tariff = build_tariff(park, ref)
+    hour_of_day = times.hour.to_numpy() + times.minute.to_numpy() / 60.0
+    import_price = np.asarray(tou_price_cny_per_kwh(hour_of_day, tariff), dtype=float)
+    process_kw = production * firms.electricity_kwh_per_t[None, :] / dt_h
+    flex = np.array([f.flexible_load_frac for f in firms_cfg])
+    if np.any(flex > 0.0):
+        steps_per_day = int(round(24.0 / dt_h))
+        for frac in sorted(set(flex[flex > 0.0].tolist())):
+            cols = flex == frac
+            process_kw[:, cols] = shift_flexible_load_kw(
+                process_kw[:, cols], import_price, frac, steps_per_day, 0.5
+            )
+
+    heat_kw_th = production * firms.heat_kwh_th_per_t[None, :] / dt_h
+    source_c = np.where(
+        np.array(
+            [
+                f.assets.heat_pump is not None and f.assets.heat_pump.source == "waste_heat"
+                for f in firms_cfg
+            ]
+        ),
+        np.array(
+            [
+                f.assets.heat_pump.waste_heat_temperature_c if f.assets.heat_pump else 0.0
+                for f in firms_cfg
+            ]
+        ),
+        np.nan,
+    )
+    hp_eta = np.array([f.assets.heat_pump.eta if f.assets.heat_pump else 0.45 for f in firms_cfg])
+    hp_cop_max = np.array(
+        [f.assets.heat_pump.cop_max if f.assets.heat_pump else 6.0 for f in firms_cfg]
+    )
+    hp_max_sink = np.array(
+        [f.assets.heat_pump.max_sink_c if f.assets.heat_pump else 150.0 for f in firms_cfg]
+    )
+    air = np.isnan(source_c)
+    source_tc = np.where(air[None, :], temp_c[:, None], np.nan_to_num(source_c)[None, :])
+    cop = np.asarray(
+        heat_pump_cop(
+            source_tc,
+            np.broadcast_to(firms.heat_sink_temperature_c, source_tc.shape),
+            eta=hp_eta,
+            cop_max=hp_cop_max,
+            air_source=air,
+        ),
+        dtype=float,
+    )
+    hp_capable = firms.heat_sink_temperature_c <= hp_max_sink
+    hp_heat = np.minimum(heat_kw_th, (firms.heat_pump_kw_th * hp_capable)[None, :])
+    hp_kw = np.where(hp_heat > 0.0, hp_heat / cop, 0.0)
+    rest_kwh_th = (heat_kw_th - hp_heat) * dt_h
+    fuel = np.array([HEAT_FUEL_CODES[f] for f in firms.heat_fuel])
+    eff = firms.boiler_efficiency[None, :]
+    coal_kg = np.where(fuel == 0, np.asarray(coal_kg_for_heat(rest_kwh_th, eff), dtype=float), 0.0)
+    gas_m3 = np.where(fuel == 1, np.asarray(gas_m3_for_heat(rest_kwh_th, eff), dtype=float), 0.0)
+    eboiler_kw = np.where(
+        fuel == 2,
+        np.asarray(electric_boiler_kwh_for_heat(rest_kwh_th, eff), dtype=float) / dt_h,
+        0.0,
+    )
+    firm_load = process_kw + hp_kw + eboiler_kw
+
+    batteries: list[tuple[int, BatteryConfig]] = [
+        (i, f.assets.battery) for i, f in enumerate(firms_cfg) if f.assets.battery is not None
+    ]
+    if park.shared_assets.battery is not None:
+        batteries.append((-1, park.shared_assets.battery))
+    fleet, owner, soc0 = _battery_units(batteries)
+
+    months = times.year.to_numpy() * 12 + times.month.to_numpy() - 1
+    billing = (months - months[0]).astype(np.int64)
+    co2 = park.grid.co2_factor_tco2_per_mwh
+    op = park.operator
+    return ParkInputs(
+        name=park.name,
+        index=index,
+        times=times,
+        dt_h=dt_h,
+        firms=firms,
+        ambient_temperature_c=temp_c,
+        pv_kw_per_kwp=pv_per_kwp,
+        firm_load_kw=firm_load,
+        firm_pv_kw=firm_pv,
+        firm_wind_kw=firm_wind,
+        heat_demand_kw_th=heat_kw_th,
+        heat_pump_heat_kw_th=hp_heat,
+        heat_pump_kw=hp_kw,
+        electric_boiler_kw=eboiler_kw,
+        coal_kg=coal_kg,
+        gas_m3=gas_m3,
+        production_t=production,
+        shared_pv_kwp=park.shared_assets.pv_kwp,
+        shared_pv_kw=shared_pv,
+        shared_wind_kw=shared_wind,
+        fleet=fleet,
+        unit_owner=owner,
+        initial_soc_kwh=soc0,
+        tariff=tariff,
+        import_price_cny_per_kwh=import_price,
+        export_price_cny_per_kwh=np.full(n, tariff.export_price_cny_per_kwh),
+        billing_period=billing,
+        grid_limit_kw=park.grid.connection_limit_kw,
+        grid_co2_tco2_per_mwh=float(
+            co2 if co2 is not None else ref.value("emission_factors.grid_northwest_2023")
+        ),
+        coal_price_cny_per_t=float(ref.value("prices.coal_cny_per_t")),
+        gas_price_cny_per_m3=float(ref.value("prices.gas_cny_per_m3")),
+        operator_strategy=op.strategy,
+        operator_params={
+            "horizon_h": op.horizon_h,
+            "reoptimise_every_h": op.reoptimise_every_h,
+            "forecast": op.forecast,
+            "forecast_error_std_frac": op.forecast_error_std_frac,
+        },
+    )

@@ -1,0 +1,56 @@
+"""Command-line interface: ``greenmarket <command>``.
+
+Each command lives in its own module exposing ``register(subparsers)``; this module only
+assembles them, so a broken optional command never breaks the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "market.commands.run",
+    "market.commands.validate",
+    "market.commands.schema",
+    "market.commands.clear",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the top-level argument parser with every available sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="greenmarket",
+        description="Simulate green-power and energy-use-rights markets in industrial parks.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name is not None and exc.name.startswith("market.commands"):
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``greenmarket`` console script.
+
+    Returns
+    -------
+    int
+        Process exit code: 0 on success, 2 on bad input.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

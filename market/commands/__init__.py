@@ -1,0 +1,1 @@
+"""Sub-commands of the greenmarket CLI, one module each."""

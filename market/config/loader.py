@@ -1,0 +1,68 @@
+"""Load scenario files: YAML text → plain data → validated :class:`ScenarioConfig`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from market.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
+from market.config.schema import ScenarioConfig
+
+
+def parse_config(data: Any, source: str = "config") -> ScenarioConfig:
+    """Validate already-parsed data (from YAML or JSON) into a scenario.
+
+    Raises
+    ------
+    ConfigError
+        With one :class:`ConfigIssue` per problem found.
+    """
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [ConfigIssue("<root>", type(data).__name__, "a mapping of scenario fields")], source
+        )
+    try:
+        return ScenarioConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(issues_from_validation_error(exc), source) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file safely, turning I/O and syntax errors into :class:`ConfigError`."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        issue = ConfigIssue("<file>", source, "an existing YAML file")
+        raise ConfigError([issue], source) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        issue = ConfigIssue("<file>", source, f"a readable UTF-8 file ({exc})")
+        raise ConfigError([issue], source) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "?"
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        issue = ConfigIssue(f"<yaml {where}>", "-", f"valid YAML ({problem})")
+        raise ConfigError([issue], source) from None
+
+
+def load_config(path: str | Path) -> ScenarioConfig:
+    """Load and validate a scenario YAML file.
+
+    Parameters
+    ----------
+    path
+        Path to a ``.yaml`` scenario file.
+
+    Raises
+    ------
+    ConfigError
+        If the file is missing, not YAML, or fails validation.
+    """
+    file_path = Path(path)
+    return parse_config(read_yaml(file_path), source=str(file_path))

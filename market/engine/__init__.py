@@ -1,0 +1,1 @@
+"""The discrete-event engine: event bus, SimPy processes and the simulation object."""

@@ -1,0 +1,207 @@
+"""State and records of one park during a run, stepped by the park's SimPy process.
+
+The class is plain Python over numpy arrays: the SimPy process (:mod:`market.engine.processes`)
+only calls :meth:`ParkRun.step` and :meth:`ParkRun.settle_block` and yields. Per-step work is
+park-level (storage dispatch and grid exchange); per-firm accounting is settled in blocks (one day
+at a time) with array operations over (steps × firms), so no Python loop runs per firm and hour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from agents.dispatch import DispatchStrategy, make_strategy, step_dispatch
+from numpy.typing import NDArray
+
+from agents.bus_allocation import firm_meter_kw, share_bus
+from market.build import ParkInputs
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass
+class FirmTotals:
+    """Per-firm running totals over the settled steps, arrays of shape (n_firms,)."""
+
+    load_kwh: FloatArray
+    renewable_kwh: FloatArray
+    pv_kwh: FloatArray
+    grid_kwh: FloatArray
+    energy_cost_cny: FloatArray
+    exported_kwh: FloatArray
+    export_revenue_cny: FloatArray
+    curtailed_kwh: FloatArray
+    unserved_kwh: FloatArray
+    self_consumed_renewable_kwh: FloatArray
+    peak_grid_import_kw: FloatArray
+    heat_pump_kwh: FloatArray
+    heat_pump_heat_kwh_th: FloatArray
+    heat_demand_kwh_th: FloatArray
+    coal_kg: FloatArray
+    gas_m3: FloatArray
+    production_t: FloatArray
+    degradation_cny: FloatArray
+
+    @classmethod
+    def zeros(cls, n_firms: int) -> FirmTotals:
+        """All totals at zero."""
+        return cls(**{name: np.zeros(n_firms) for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class ParkRun:
+    """Mutable run state of one park plus its per-step records."""
+
+    inputs: ParkInputs
+    strategy: DispatchStrategy
+    soc_kwh: FloatArray
+    import_kw: FloatArray
+    export_kw: FloatArray
+    curtailment_kw: FloatArray
+    unserved_kw: FloatArray
+    charge_kw: FloatArray
+    discharge_kw: FloatArray
+    soc_record_kwh: FloatArray
+    degradation_cny: FloatArray
+    firm: FirmTotals
+    peak_import_kw: float = 0.0
+    settled_until: int = 0
+    period_peak_kw: dict[int, float] = field(default_factory=dict)
+    period_peak_firm_kw: dict[int, FloatArray] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, inputs: ParkInputs, rng: np.random.Generator) -> ParkRun:
+        """Create the run state and reset the operator's strategy on the park's problem."""
+        name = "idle" if inputs.operator_strategy == "none" else inputs.operator_strategy
+        params = dict(inputs.operator_params) if name == "optimal" else {}
+        strategy = make_strategy(name, **params)
+        strategy.reset(inputs.dispatch_problem(), rng)
+        n, units = inputs.n_steps, inputs.unit_owner.size
+        return cls(
+            inputs=inputs,
+            strategy=strategy,
+            soc_kwh=inputs.initial_soc_kwh.copy(),
+            import_kw=np.zeros(n),
+            export_kw=np.zeros(n),
+            curtailment_kw=np.zeros(n),
+            unserved_kw=np.zeros(n),
+            charge_kw=np.zeros((n, units)),
+            discharge_kw=np.zeros((n, units)),
+            soc_record_kwh=np.zeros((n, units)),
+            degradation_cny=np.zeros(n),
+            firm=FirmTotals.zeros(inputs.firms.size),
+        )
+
+    def step(self, t: int, problem_cache: object) -> None:
+        """Dispatch storage and settle the grid exchange for step ``t``."""
+        inputs = self.inputs
+        period = int(inputs.billing_period[t])
+        peak_so_far = self.period_peak_kw.get(period, 0.0)
+        result = step_dispatch(t, self.soc_kwh, peak_so_far, problem_cache, self.strategy)
+        self.soc_kwh = result.soc_kwh
+        self.import_kw[t] = result.import_kw
+        self.export_kw[t] = result.export_kw
+        self.curtailment_kw[t] = result.curtailment_kw
+        self.unserved_kw[t] = result.unserved_kw
+        self.charge_kw[t] = result.charge_kw
+        self.discharge_kw[t] = result.discharge_kw
+        self.soc_record_kwh[t] = result.soc_kwh
+        self.degradation_cny[t] = result.degradation_cny
+        if result.import_kw > peak_so_far or period not in self.period_peak_kw:
+            self.period_peak_kw[period] = max(peak_so_far, float(result.import_kw))
+
+    def settle_block(self, stop: int) -> dict[str, float]:
+        """Allocate steps ``settled_until .. stop-1`` to firms and add them to the totals.
+
+        Returns
+        -------
+        dict
+            Park totals of the block (kWh, CNY, kg), for the day event.
+        """
+        a, b = self.settled_until, stop
+        inputs = self.inputs
+        dt = inputs.dt_h
+        owner = inputs.unit_owner
+        n_firms = inputs.firms.size
+        rows = b - a
+        own_charge = np.zeros((rows, n_firms))
+        own_discharge = np.zeros((rows, n_firms))
+        firm_units = np.flatnonzero(owner >= 0)
+        if firm_units.size:
+            np.add.at(own_charge.T, owner[firm_units], self.charge_kw[a:b, firm_units].T)
+            np.add.at(own_discharge.T, owner[firm_units], self.discharge_kw[a:b, firm_units].T)
+        shared_units = owner < 0
+        shared_charge = self.charge_kw[a:b, shared_units].sum(axis=1)
+        shared_discharge = self.discharge_kw[a:b, shared_units].sum(axis=1)
+        firm_ren = inputs.firm_pv_kw[a:b] + inputs.firm_wind_kw[a:b]
+        shared_ren = inputs.shared_pv_kw[a:b] + inputs.shared_wind_kw[a:b]
+        load = inputs.firm_load_kw[a:b]
+        meter = firm_meter_kw(load, firm_ren, own_charge, own_discharge)
+        shares = share_bus(
+            meter,
+            self.import_kw[a:b],
+            self.export_kw[a:b],
+            self.curtailment_kw[a:b],
+            self.unserved_kw[a:b],
+            shared_ren,
+            shared_charge,
+            shared_discharge,
+        )
+        price = inputs.import_price_cny_per_kwh[a:b, None]
+        export_price = inputs.export_price_cny_per_kwh[a:b, None]
+        tot = self.firm
+        tot.load_kwh += load.sum(axis=0) * dt
+        tot.renewable_kwh += firm_ren.sum(axis=0) * dt
+        tot.pv_kwh += inputs.firm_pv_kw[a:b].sum(axis=0) * dt
+        tot.grid_kwh += shares.grid_import_kw.sum(axis=0) * dt
+        tot.energy_cost_cny += (shares.grid_import_kw * price).sum(axis=0) * dt
+        tot.exported_kwh += shares.exported_kw.sum(axis=0) * dt
+        tot.export_revenue_cny += (shares.exported_kw * export_price).sum(axis=0) * dt
+        tot.curtailed_kwh += shares.curtailed_kw.sum(axis=0) * dt
+        tot.unserved_kwh += shares.unserved_kw.sum(axis=0) * dt
+        tot.self_consumed_renewable_kwh += (firm_ren - np.minimum(shares.feed_kw, firm_ren)).sum(
+            axis=0
+        ) * dt
+        tot.peak_grid_import_kw = np.maximum(
+            tot.peak_grid_import_kw, shares.grid_import_kw.max(axis=0, initial=0.0)
+        )
+        tot.heat_pump_kwh += inputs.heat_pump_kw[a:b].sum(axis=0) * dt
+        tot.heat_pump_heat_kwh_th += inputs.heat_pump_heat_kw_th[a:b].sum(axis=0) * dt
+        tot.heat_demand_kwh_th += inputs.heat_demand_kw_th[a:b].sum(axis=0) * dt
+        tot.coal_kg += inputs.coal_kg[a:b].sum(axis=0)
+        tot.gas_m3 += inputs.gas_m3[a:b].sum(axis=0)
+        tot.production_t += inputs.production_t[a:b].sum(axis=0)
+        if firm_units.size:
+            unit_deg = self._unit_degradation_cny(a, b)
+            np.add.at(tot.degradation_cny, owner[firm_units], unit_deg[firm_units])
+        # Coincident peak per billing period: remember the firms' import at the park's peak step.
+        periods = inputs.billing_period[a:b]
+        for period in np.unique(periods):
+            idx = np.flatnonzero(periods == period)
+            k = int(idx[int(np.argmax(self.import_kw[a:b][idx]))])
+            key = int(period)
+            if (
+                key not in self.period_peak_firm_kw
+                or self.import_kw[a + k] >= self.period_peak_kw[key] - 1e-12
+            ):
+                self.period_peak_firm_kw[key] = shares.grid_import_kw[k].copy()
+        self.settled_until = b
+        return {
+            "load_kwh": float(load.sum() * dt),
+            "renewable_kwh": float((firm_ren.sum(axis=1) + shared_ren).sum() * dt),
+            "import_kwh": float(self.import_kw[a:b].sum() * dt),
+            "export_kwh": float(self.export_kw[a:b].sum() * dt),
+            "curtailment_kwh": float(self.curtailment_kw[a:b].sum() * dt),
+            "energy_cost_cny": float((self.import_kw[a:b] * price[:, 0]).sum() * dt),
+            "peak_import_kw": float(self.import_kw[a:b].max(initial=0.0)),
+        }
+
+    def _unit_degradation_cny(self, a: int, b: int) -> FloatArray:
+        """Degradation cost per storage unit over steps a..b-1 [CNY]."""
+        fleet = self.inputs.fleet
+        throughput_kwh = (self.charge_kw[a:b] + self.discharge_kw[a:b]).sum(
+            axis=0
+        ) * self.inputs.dt_h
+        out: FloatArray = throughput_kwh * fleet.degradation_cny_per_kwh
+        return out

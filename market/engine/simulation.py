@@ -1,0 +1,176 @@
+"""The simulation: builds park runs from a scenario and drives them with SimPy.
+
+``Simulation`` is the engine's public face: construct it from a validated
+:class:`~market.config.ScenarioConfig`, subscribe sinks on its :attr:`bus`, then :meth:`run`
+(all at once, or in chunks with ``until_h`` so a caller such as the web layer can pace it). When
+:attr:`finished`, :meth:`results` returns the run's results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import numpy as np
+import simpy
+
+from market.build import ParkInputs, build_park, spawn_park_generators
+from market.config.schema import ScenarioConfig
+from market.engine.bus import (
+    BILLING_PERIOD,
+    PARK_DAY,
+    PARK_STEP,
+    RUN_FINISHED,
+    RUN_STARTED,
+    EventBus,
+)
+from market.engine.park_run import ParkRun
+from market.reference import ReferenceData, load_reference
+
+ProgressCallback = Callable[[float], None]
+
+
+class Simulation:
+    """A runnable simulation of one scenario.
+
+    Parameters
+    ----------
+    config
+        Validated scenario.
+    reference
+        Reference data; default: the repository's ``configs/reference`` with the scenario's
+        ``reference_overrides`` applied.
+    bus
+        Event bus to publish on (a new one by default).
+    """
+
+    def __init__(
+        self,
+        config: ScenarioConfig,
+        reference: ReferenceData | None = None,
+        bus: EventBus | None = None,
+    ) -> None:
+        self.config = config
+        base = reference if reference is not None else load_reference()
+        self.reference = base.with_overrides(dict(config.reference_overrides))
+        self.bus = bus if bus is not None else EventBus()
+        self.env = simpy.Environment()
+        generators = spawn_park_generators(config.seed, len(config.parks))
+        self.parks: list[ParkInputs] = [
+            build_park(config, park, k, self.reference, generators[k])
+            for k, park in enumerate(config.parks)
+        ]
+        self.runs: list[ParkRun] = [
+            ParkRun.start(inputs, generators[k]["forecast"]) for k, inputs in enumerate(self.parks)
+        ]
+        self.horizon_h = config.time.n_steps * config.time.step_h
+        self._started = False
+        self._finished_parks = 0
+        for run in self.runs:
+            self.env.process(self._park_process(run))
+
+    @property
+    def finished(self) -> bool:
+        """Whether every park has stepped through the whole horizon."""
+        return self._finished_parks == len(self.runs)
+
+    @property
+    def now_h(self) -> float:
+        """Current simulation time in hours since the start."""
+        return float(self.env.now)
+
+    def run(self, until_h: float | None = None, progress: ProgressCallback | None = None) -> None:
+        """Advance the simulation to ``until_h`` (default: the end of the horizon).
+
+        Parameters
+        ----------
+        until_h
+            Stop when the clock reaches this time [h]; may be called again to continue.
+        progress
+            Called with the fraction done (0..1) after each simulated day.
+        """
+        if not self._started:
+            self._started = True
+            self.bus.publish(
+                RUN_STARTED,
+                0.0,
+                {
+                    "scenario": self.config.name,
+                    "seed": self.config.seed,
+                    "horizon_h": self.horizon_h,
+                    "step_h": self.config.time.step_h,
+                    "parks": [p.name for p in self.parks],
+                },
+            )
+        target = self.horizon_h if until_h is None else min(float(until_h), self.horizon_h)
+        day_h = 24.0
+        while self.env.now < target and not self.finished:
+            stop = min(target, (np.floor(self.env.now / day_h) + 1.0) * day_h)
+            # Run to just past `stop` so every event scheduled at `stop` has happened.
+            self.env.run(until=stop + 1e-9 if stop >= self.horizon_h else stop)
+            if progress is not None:
+                progress(min(1.0, self.env.now / self.horizon_h))
+        if self.finished and not getattr(self, "_announced", False):
+            self._announced = True
+            self.bus.publish(RUN_FINISHED, self.horizon_h, {"scenario": self.config.name})
+
+    def _park_process(self, run: ParkRun) -> Generator[simpy.Event, Any, None]:
+        inputs = run.inputs
+        dt = inputs.dt_h
+        steps_per_day = int(round(24.0 / dt))
+        problem = inputs.dispatch_problem()
+        n = inputs.n_steps
+        want_steps = self.bus.wants(PARK_STEP)
+        for t in range(n):
+            run.step(t, problem)
+            if want_steps:
+                self.bus.publish(PARK_STEP, t * dt, self._step_payload(run, t))
+            last_of_day = (t + 1) % steps_per_day == 0 or t == n - 1
+            if last_of_day:
+                day_start = run.settled_until
+                totals = run.settle_block(t + 1)
+                self.bus.publish(
+                    PARK_DAY,
+                    (t + 1) * dt,
+                    {
+                        "park": inputs.name,
+                        "date": str(inputs.times[day_start].date()),
+                        **{k: round(v, 6) for k, v in totals.items()},
+                    },
+                )
+            period_ends = t == n - 1 or inputs.billing_period[t + 1] != inputs.billing_period[t]
+            if period_ends:
+                period = int(inputs.billing_period[t])
+                peak = run.period_peak_kw.get(period, 0.0)
+                self.bus.publish(
+                    BILLING_PERIOD,
+                    (t + 1) * dt,
+                    {
+                        "park": inputs.name,
+                        "period": period,
+                        "month": str(inputs.times[t].strftime("%Y-%m")),
+                        "peak_import_kw": round(peak, 6),
+                        "demand_charge_cny": round(
+                            peak * inputs.tariff.demand_charge_cny_per_kw_month, 6
+                        ),
+                    },
+                )
+            yield self.env.timeout(dt)
+        self._finished_parks += 1
+
+    @staticmethod
+    def _step_payload(run: ParkRun, t: int) -> dict[str, Any]:
+        inputs = run.inputs
+        return {
+            "park": inputs.name,
+            "time": inputs.times[t].isoformat(),
+            "load_kw": round(float(inputs.firm_load_kw[t].sum()), 6),
+            "pv_kw": round(float(inputs.firm_pv_kw[t].sum() + inputs.shared_pv_kw[t]), 6),
+            "wind_kw": round(float(inputs.firm_wind_kw[t].sum() + inputs.shared_wind_kw[t]), 6),
+            "heat_pump_kw": round(float(inputs.heat_pump_kw[t].sum()), 6),
+            "battery_kw": round(float(run.discharge_kw[t].sum() - run.charge_kw[t].sum()), 6),
+            "soc_kwh": round(float(run.soc_record_kwh[t].sum()), 6),
+            "import_kw": round(float(run.import_kw[t]), 6),
+            "export_kw": round(float(run.export_kw[t]), 6),
+            "price_cny_per_kwh": round(float(inputs.import_price_cny_per_kwh[t]), 6),
+        }

@@ -1,0 +1,335 @@
+"""Run results: per-firm and per-park summaries and per-step time series, and their files.
+
+Pure assembly from the park runs (no I/O) lives in :func:`collect_results`; writing the three
+files is :func:`write_results`. Output is deterministic: JSON with sorted keys and rounded floats,
+Parquet without wall-clock metadata, so the same config and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from agents.accounting import (
+    energy_use_tce,
+    intensity_per_value_added,
+    scope1_tco2,
+    scope2_location_tco2,
+    scope2_market_tco2,
+    target_progress,
+)
+from numpy.typing import NDArray
+
+from market.engine.park_run import ParkRun
+from market.factors import conversion_factors, emission_factors
+from market.reference import ReferenceData
+
+FloatArray = NDArray[np.float64]
+DIGITS = 6
+
+
+def _r(value: float) -> float | None:
+    v = float(value)
+    return round(v, DIGITS) if math.isfinite(v) else None
+
+
+def _pct(numerator: float, denominator: float) -> float | None:
+    return _r(100.0 * numerator / denominator) if denominator > 0.0 else None
+
+
+@dataclass(frozen=True)
+class RunResults:
+    """Results of a finished run.
+
+    Attributes
+    ----------
+    summary
+        JSON-ready nested mapping (see :func:`collect_results`).
+    timeseries
+        Long table: one row per park and step.
+    firms
+        Flat table: one row per firm with the summary figures.
+    """
+
+    summary: dict[str, Any]
+    timeseries: pd.DataFrame
+    firms: pd.DataFrame
+
+
+def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dict[str, Any]]:
+    inputs = run.inputs
+    tot = run.firm
+    conv = conversion_factors(ref)
+    emis = emission_factors(ref)
+    convention = accounting.electricity_accounting
+    energy = np.asarray(
+        energy_use_tce(tot.grid_kwh, tot.coal_kg, tot.gas_m3, convention=convention, factors=conv),
+        dtype=float,
+    )
+    s1 = np.asarray(scope1_tco2(tot.coal_kg, tot.gas_m3, emis), dtype=float)
+    s2_loc = np.asarray(
+        scope2_location_tco2(tot.grid_kwh, inputs.grid_co2_tco2_per_mwh), dtype=float
+    )
+    s2_mkt = np.asarray(
+        scope2_market_tco2(tot.grid_kwh, np.zeros_like(tot.grid_kwh), inputs.grid_co2_tco2_per_mwh),
+        dtype=float,
+    )
+    value_added = tot.production_t * inputs.firms.value_added_10k_cny_per_t
+    intensity = np.asarray(intensity_per_value_added(energy, value_added), dtype=float)
+    co2_intensity = np.asarray(intensity_per_value_added(s1 + s2_loc, value_added), dtype=float)
+    demand = _firm_demand_charge(run)
+    fuel_cny = tot.coal_kg / 1000.0 * inputs.coal_price_cny_per_t + tot.gas_m3 * (
+        inputs.gas_price_cny_per_m3
+    )
+    records = []
+    for i, name in enumerate(inputs.firms.names):
+        cost = {
+            "energy": _r(tot.energy_cost_cny[i]),
+            "export_revenue": _r(-tot.export_revenue_cny[i]),
+            "demand_charge": _r(demand[i]),
+            "degradation": _r(tot.degradation_cny[i]),
+            "fuel": _r(fuel_cny[i]),
+        }
+        cost["total"] = _r(sum(v for v in cost.values() if v is not None))
+        pv_kwp = float(inputs.firms.pv_kwp[i])
+        records.append(
+            {
+                "park": inputs.name,
+                "firm": name,
+                "sector": inputs.firms.sectors[i],
+                "production_t": _r(tot.production_t[i]),
+                "value_added_10k_cny": _r(value_added[i]),
+                "load_kwh": _r(tot.load_kwh[i]),
+                "grid_kwh": _r(tot.grid_kwh[i]),
+                "renewable_kwh": _r(tot.renewable_kwh[i]),
+                "exported_kwh": _r(tot.exported_kwh[i]),
+                "curtailment_kwh": _r(tot.curtailed_kwh[i]),
+                "unserved_kwh": _r(tot.unserved_kwh[i]),
+                "heat_demand_kwh_th": _r(tot.heat_demand_kwh_th[i]),
+                "heat_pump_heat_kwh_th": _r(tot.heat_pump_heat_kwh_th[i]),
+                "heat_pump_kwh": _r(tot.heat_pump_kwh[i]),
+                "coal_t": _r(tot.coal_kg[i] / 1000.0),
+                "gas_m3": _r(tot.gas_m3[i]),
+                "energy_use_tce": _r(energy[i]),
+                "energy_intensity_tce_per_10k_cny": _r(intensity[i]),
+                "co2_tco2": {
+                    "scope1": _r(s1[i]),
+                    "scope2_location": _r(s2_loc[i]),
+                    "scope2_market": _r(s2_mkt[i]),
+                    "total_location": _r(s1[i] + s2_loc[i]),
+                },
+                "co2_intensity_tco2_per_10k_cny": _r(co2_intensity[i]),
+                "cost_cny": cost,
+                "self_consumption_pct": _pct(
+                    tot.self_consumed_renewable_kwh[i], tot.renewable_kwh[i]
+                ),
+                "self_sufficiency_pct": _pct(
+                    tot.load_kwh[i] - tot.grid_kwh[i] - tot.unserved_kwh[i], tot.load_kwh[i]
+                ),
+                "peak_grid_import_kw": _r(tot.peak_grid_import_kw[i]),
+                "pv_kwp": _r(pv_kwp),
+                "pv_specific_yield_kwh_per_kwp": _r(tot.pv_kwh[i] / pv_kwp) if pv_kwp > 0 else None,
+            }
+        )
+    return records
+
+
+def _firm_demand_charge(run: ParkRun) -> FloatArray:
+    """Demand charge per firm [CNY]: each period's park charge shared by coincident peak."""
+    rate = run.inputs.tariff.demand_charge_cny_per_kw_month
+    out = np.zeros(run.inputs.firms.size)
+    for period, peak in run.period_peak_kw.items():
+        firm_kw = run.period_peak_firm_kw.get(period)
+        if firm_kw is None:
+            continue
+        total = float(firm_kw.sum())
+        if total > 0.0:
+            out += peak * rate * firm_kw / total
+    return out
+
+
+def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
+    inputs = run.inputs
+    dt = inputs.dt_h
+    load = float(inputs.firm_load_kw.sum() * dt)
+    ren = float(inputs.renewable_kw.sum() * dt)
+    imp = float(run.import_kw.sum() * dt)
+    exp = float(run.export_kw.sum() * dt)
+    curt = float(run.curtailment_kw.sum() * dt)
+    unserved = float(run.unserved_kw.sum() * dt)
+    pv_kwp = float(inputs.firms.pv_kwp.sum() + inputs.shared_pv_kwp)
+    pv_kwh = float((inputs.firm_pv_kw.sum(axis=1) + inputs.shared_pv_kw).sum() * dt)
+    energy_cny = float((run.import_kw * inputs.import_price_cny_per_kwh).sum() * dt)
+    export_cny = float((run.export_kw * inputs.export_price_cny_per_kwh).sum() * dt)
+    rate = inputs.tariff.demand_charge_cny_per_kw_month
+    demand_cny = float(sum(run.period_peak_kw.values()) * rate)
+    degradation_cny = float(run.degradation_cny.sum())
+    fuel_cny = sum(float(f["cost_cny"]["fuel"] or 0.0) for f in firms)
+
+    def total(key: str, sub: str | None = None) -> float | None:
+        values = [f[key] if sub is None else f[key][sub] for f in firms]
+        return _r(sum(v for v in values if v is not None))
+
+    cost = {
+        "energy": _r(energy_cny),
+        "export_revenue": _r(-export_cny),
+        "demand_charge": _r(demand_cny),
+        "degradation": _r(degradation_cny),
+        "fuel": _r(fuel_cny),
+    }
+    cost["total"] = _r(sum(v for v in cost.values() if v is not None))
+    return {
+        "firms": len(firms),
+        "operator_strategy": inputs.operator_strategy,
+        "load_kwh": _r(load),
+        "renewable_kwh": _r(ren),
+        "pv_kwh": _r(pv_kwh),
+        "import_kwh": _r(imp),
+        "export_kwh": _r(exp),
+        "curtailment_kwh": _r(curt),
+        "unserved_kwh": _r(unserved),
+        "energy_use_tce": total("energy_use_tce"),
+        "co2_tco2": {
+            "scope1": total("co2_tco2", "scope1"),
+            "scope2_location": _r(imp / 1000.0 * inputs.grid_co2_tco2_per_mwh),
+            "scope2_market": _r(imp / 1000.0 * inputs.grid_co2_tco2_per_mwh),
+        },
+        "value_added_10k_cny": total("value_added_10k_cny"),
+        "cost_cny": cost,
+        "self_consumption_pct": _pct(ren - exp - curt, ren),
+        "self_sufficiency_pct": _pct(load - imp - unserved, load),
+        "peak_grid_import_kw": _r(float(run.import_kw.max(initial=0.0))),
+        "pv_kwp": _r(pv_kwp),
+        "pv_specific_yield_kwh_per_kwp": _r(pv_kwh / pv_kwp) if pv_kwp > 0 else None,
+    }
+
+
+def park_timeseries(run: ParkRun) -> pd.DataFrame:
+    """One row per step of a park: power flows [kW], state of charge [kWh], price, CO2."""
+    inputs = run.inputs
+    pv = inputs.firm_pv_kw.sum(axis=1) + inputs.shared_pv_kw
+    wind = inputs.firm_wind_kw.sum(axis=1) + inputs.shared_wind_kw
+    return pd.DataFrame(
+        {
+            "park": pd.Categorical([inputs.name] * inputs.n_steps),
+            "time": inputs.times,
+            "hour": np.arange(inputs.n_steps) * inputs.dt_h,
+            "load_kw": inputs.firm_load_kw.sum(axis=1),
+            "pv_kw": pv,
+            "wind_kw": wind,
+            "heat_pump_kw": inputs.heat_pump_kw.sum(axis=1),
+            "heat_pump_heat_kw_th": inputs.heat_pump_heat_kw_th.sum(axis=1),
+            "heat_demand_kw_th": inputs.heat_demand_kw_th.sum(axis=1),
+            "battery_charge_kw": run.charge_kw.sum(axis=1),
+            "battery_discharge_kw": run.discharge_kw.sum(axis=1),
+            "battery_soc_kwh": run.soc_record_kwh.sum(axis=1),
+            "import_kw": run.import_kw,
+            "export_kw": run.export_kw,
+            "curtailment_kw": run.curtailment_kw,
+            "unserved_kw": run.unserved_kw,
+            "price_cny_per_kwh": inputs.import_price_cny_per_kwh,
+            "ambient_temperature_c": inputs.ambient_temperature_c,
+            "grid_co2_kg": run.import_kw * inputs.dt_h * inputs.grid_co2_tco2_per_mwh,
+        }
+    )
+
+
+def collect_results(runs: list[ParkRun], ref: ReferenceData, config: Any) -> RunResults:
+    """Assemble summary, per-firm table and time series from finished park runs."""
+    parks: dict[str, Any] = {}
+    all_firms: list[dict[str, Any]] = []
+    for run in runs:
+        firms = _firm_records(run, ref, config.accounting)
+        park = _park_summary(run, firms)
+        park["firms_detail"] = {
+            f["firm"]: {k: v for k, v in f.items() if k not in ("park", "firm")} for f in firms
+        }
+        parks[run.inputs.name] = park
+        all_firms.extend(firms)
+    totals = {
+        "energy_use_tce": _r(sum(p["energy_use_tce"] or 0.0 for p in parks.values())),
+        "co2_tco2_location": _r(
+            sum(
+                (p["co2_tco2"]["scope1"] or 0.0) + (p["co2_tco2"]["scope2_location"] or 0.0)
+                for p in parks.values()
+            )
+        ),
+        "cost_cny": _r(sum(p["cost_cny"]["total"] or 0.0 for p in parks.values())),
+        "value_added_10k_cny": _r(sum(p["value_added_10k_cny"] or 0.0 for p in parks.values())),
+    }
+    va = totals["value_added_10k_cny"] or 0.0
+    intensity = (totals["energy_use_tce"] or 0.0) / va if va > 0 else float("nan")
+    totals["energy_intensity_tce_per_10k_cny"] = _r(intensity)
+    acc = config.accounting
+    if acc.base_year is not None and acc.base_year_energy_intensity_tce_per_10k_cny is not None:
+        progress = target_progress(
+            acc.base_year_energy_intensity_tce_per_10k_cny,
+            intensity,
+            acc.base_year,
+            int(runs[0].inputs.times[0].year),
+        )
+        totals["target_progress"] = (
+            {k: (_r(v) if isinstance(v, float) else v) for k, v in vars(progress).items()}
+            if hasattr(progress, "__dict__")
+            else _target_dict(progress)
+        )
+    summary = {
+        "scenario": config.name,
+        "seed": config.seed,
+        "start": str(runs[0].inputs.times[0].isoformat()),
+        "horizon_h": config.time.horizon_h,
+        "step_h": config.time.step_h,
+        "accounting": {
+            "electricity_accounting": acc.electricity_accounting,
+            "renewable_exclusion": acc.renewable_exclusion,
+            "renewable_exclusion_rule": acc.renewable_exclusion_rule,
+        },
+        "totals": totals,
+        "parks": parks,
+    }
+    flat = pd.json_normalize(all_firms, sep=".")
+    series = pd.concat([park_timeseries(r) for r in runs], ignore_index=True)
+    return RunResults(summary=summary, timeseries=series, firms=flat)
+
+
+def _target_dict(progress: Any) -> dict[str, Any]:
+    fields = getattr(progress, "__dataclass_fields__", {})
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = getattr(progress, name)
+        out[name] = _r(value) if isinstance(value, float) else value
+    return out
+
+
+def write_results(results: RunResults, out_dir: Path) -> dict[str, Path]:
+    """Write ``summary.json``, ``timeseries.parquet`` and ``firms.csv`` into ``out_dir``.
+
+    ``events.jsonl`` is written while the run goes, by a :class:`~market.engine.bus.JsonlSink`.
+
+    Returns
+    -------
+    dict
+        File role → path.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "summary": out_dir / "summary.json",
+        "timeseries": out_dir / "timeseries.parquet",
+        "firms": out_dir / "firms.csv",
+    }
+    paths["summary"].write_text(
+        json.dumps(results.summary, indent=2, sort_keys=True, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
+    table = pa.Table.from_pandas(results.timeseries, preserve_index=False)
+    table = table.replace_schema_metadata(None)
+    pq.write_table(table, paths["timeseries"], compression="zstd")
+    results.firms.to_csv(paths["firms"], index=False, lineterminator="\n", float_format="%.6f")
+    return paths
