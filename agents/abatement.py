@@ -642,7 +642,7 @@ def cost_of_abatement(amount_tce: npt.ArrayLike, options: AbatementOptions) -> N
     cap = options.capacity_tce
     cum = np.cumsum(cap, axis=1)
     taken = np.clip(amount[:, None] - (cum - cap), 0.0, cap)
-    total = np.where(taken > 0, taken * options.cost_cny_per_tce, 0.0).sum(axis=1)
+    total = (taken * np.where(taken > 0, options.cost_cny_per_tce, 0.0)).sum(axis=1)
     capacity = cum[:, -1] if options.n_slots else np.zeros(options.n_firms)
     beyond = amount > capacity * (1.0 + 1e-12) + 1e-12
     return np.asarray(np.where(beyond, np.inf, total), dtype=np.float64)
@@ -693,7 +693,7 @@ def least_cost_abatement(total_tce: float, options: AbatementOptions) -> LeastCo
     else:
         last = min(int(np.searchsorted(cum, total, side="left")), cap.size - 1)
         marginal = float(cost[last])
-    total_cost = float(np.where(taken > 0, taken * cost, 0.0).sum())
+    total_cost = float((taken * np.where(taken > 0, cost, 0.0)).sum())
     return LeastCostAbatement(
         abatement_tce=abatement.astype(np.float64),
         marginal_cost_cny_per_tce=marginal,

@@ -528,14 +528,16 @@ def intensity_per_value_added(
     -------
     ndarray of float
         ``quantity / value_added_10k_cny``; nan where value added is zero (no warning is
-        issued: an intensity of a firm without value added is undefined, not infinite).
+        issued: an intensity of a firm without value added is undefined, not infinite); inf
+        where a value added close to zero makes the ratio overflow.
     """
     amount = _quantity("quantity", quantity)
     value_added = _quantity("value_added_10k_cny", value_added_10k_cny)
     _check_broadcast(quantity=amount, value_added_10k_cny=value_added)
     shape = np.broadcast_shapes(amount.shape, value_added.shape)
     out = np.full(shape, np.nan)
-    np.divide(amount, value_added, out=out, where=value_added > 0.0)
+    with np.errstate(over="ignore"):
+        np.divide(amount, value_added, out=out, where=value_added > 0.0)
     return out
 
 
@@ -560,7 +562,8 @@ def intensity_change(current: ArrayLike, base: ArrayLike) -> FloatArray:
     _check_broadcast(current=now, base=before)
     shape = np.broadcast_shapes(now.shape, before.shape)
     out = np.full(shape, np.nan)
-    np.divide(now, before, out=out, where=before > 0.0)
+    with np.errstate(over="ignore"):
+        np.divide(now, before, out=out, where=before > 0.0)
     return _result(out - 1.0)
 
 

@@ -99,8 +99,9 @@ def share_bus(
     draw = np.maximum(meter_kw, 0.0)
     feed = np.maximum(-meter_kw, 0.0)
     sources = import_kw + feed.sum(axis=1) + shared_renewable_kw + shared_discharge_kw + unserved_kw
-    with np.errstate(invalid="ignore", divide="ignore"):
-        inv = np.where(sources > 0.0, 1.0 / sources, 0.0)
+    # Bus throughputs below a micro-watt are treated as an idle bus (no shares).
+    active = sources > 1e-9
+    inv = np.divide(1.0, sources, out=np.zeros_like(sources), where=active)
     grid_frac = (import_kw * inv)[:, None]
     unserved_frac = (unserved_kw * inv)[:, None]
     export_frac = (export_kw * inv)[:, None]

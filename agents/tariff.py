@@ -322,8 +322,10 @@ def energy_cost_cny(
         raise TariffInputError(f"dt_h must be a finite number > 0 hours; got {dt_h!r}")
     imports = _non_negative("import_kw", import_kw)
     exports = _non_negative("export_kw", export_kw)
-    cost = (imports * np.asarray(price, dtype=np.float64)
-            - exports * np.asarray(export_price, dtype=np.float64)) * dt_h
+    cost = (
+        imports * np.asarray(price, dtype=np.float64)
+        - exports * np.asarray(export_price, dtype=np.float64)
+    ) * dt_h
     return np.asarray(cost, dtype=np.float64)
 
 

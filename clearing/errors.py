@@ -11,5 +11,5 @@ class ClearingInputError(ValueError):
     """
 
 
-class InfeasibleClearing(RuntimeError):
+class InfeasibleClearing(RuntimeError):  # noqa: N818 (public name)
     """The solver did not return an optimal solution for a well-formed book."""

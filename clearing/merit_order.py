@@ -79,13 +79,13 @@ def _check_side(qty: FloatArray, price: FloatArray, side: str, floor: float, cap
     if bad_qty.any():
         i = int(np.argmax(bad_qty))
         raise ValueError(
-            f"{side}_qty[{i}] = {qty[i]!r} is not allowed; quantities must be finite and > 0"
+            f"{side}_qty[{i}] = {float(qty[i])!r} is not allowed; quantities must be finite and > 0"
         )
     bad_price = ~(np.isfinite(price) & (price >= floor) & (price <= cap))
     if bad_price.any():
         i = int(np.argmax(bad_price))
         raise ValueError(
-            f"{side}_price[{i}] = {price[i]!r} is not allowed; prices must be finite and in "
+            f"{side}_price[{i}] = {float(price[i])!r} is not allowed; prices must be finite and in "
             f"[{floor}, {cap}]"
         )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 
 Cell = tuple[str, str, int]
@@ -20,14 +20,14 @@ Link = tuple[str, str, int]
 """A directed interconnector flow key ``(from_zone, to_zone, period)``."""
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     """Side of an order: a buyer's bid or a seller's offer."""
 
     BUY = "buy"
     SELL = "sell"
 
 
-class PricingRule(str, Enum):
+class PricingRule(StrEnum):
     """How accepted orders are settled.
 
     ``PAY_AS_CLEAR``: every accepted order settles at the uniform price of its cell.
@@ -137,7 +137,7 @@ class MarketSpec:
     tie_break: str = "price_sequence_id"
 
 
-def _frozen_mapping(data: Mapping | None = None) -> Mapping:  # type: ignore[type-arg]
+def _frozen_mapping(data: Mapping | None = None) -> Mapping:
     return MappingProxyType(dict(data or {}))
 
 

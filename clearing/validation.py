@@ -63,7 +63,9 @@ def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
         if not (_is_real(fee) and math.isfinite(fee) and fee >= 0):
             raise _spec_error(f"{name}.wheeling_fee", fee, "must be a finite number >= 0")
         if spec.tick > 0 and not on_tick(fee, spec.tick):
-            raise _spec_error(f"{name}.wheeling_fee", fee, f"must be a multiple of tick {spec.tick}")
+            raise _spec_error(
+                f"{name}.wheeling_fee", fee, f"must be a multiple of tick {spec.tick}"
+            )
 
 
 def validate_spec(spec: MarketSpec) -> None:
@@ -87,7 +89,9 @@ def validate_spec(spec: MarketSpec) -> None:
         if not (_is_real(value) and math.isfinite(value)):
             raise _spec_error(name, value, "must be a finite number")
     if spec.price_floor >= spec.price_cap:
-        raise _spec_error("price_cap", spec.price_cap, f"must exceed price_floor {spec.price_floor}")
+        raise _spec_error(
+            "price_cap", spec.price_cap, f"must exceed price_floor {spec.price_floor}"
+        )
     if spec.tick < 0:
         raise _spec_error("tick", spec.tick, "must be >= 0 (0 = continuous prices)")
     if spec.tick > 0:

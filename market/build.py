@@ -16,17 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
+
 from agents.devices.battery import BatteryFleet, battery_degradation_cost_cny_per_kwh
 from agents.devices.boilers import coal_kg_for_heat, electric_boiler_kwh_for_heat, gas_m3_for_heat
 from agents.devices.flexible_load import shift_flexible_load_kw
 from agents.devices.heat_pump import heat_pump_cop
 from agents.devices.pv import pv_profile_kw_per_kwp
+from agents.devices.weather import ambient_temperature_c
 from agents.devices.wind import weibull_wind_speed_m_s, wind_power_kw
 from agents.dispatch import ParkDispatchProblem
 from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
-from numpy.typing import NDArray
-
-from agents.devices.weather import ambient_temperature_c
 from market.config.schema import (
     AssetsConfig,
     BatteryConfig,
@@ -40,7 +40,11 @@ from market.schedule import annual_weight_h, schedule_weights
 FloatArray = NDArray[np.float64]
 
 RANDOM_PURPOSES = ("weather", "pv", "wind", "demand", "forecast", "market")
-HEAT_FUEL_CODES = {"coal": 0, "gas": 1, "electric": 2}
+#: Default boiler efficiencies (assumed typical industrial values) and the direct-firing limit.
+COAL_BOILER_EFFICIENCY = 0.80
+GAS_BOILER_EFFICIENCY = 0.92
+ELECTRIC_BOILER_EFFICIENCY = 0.99
+DIRECT_FIRED_ABOVE_C = 200.0
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ class FirmTable:
     electricity_kwh_per_t: FloatArray
     heat_kwh_th_per_t: FloatArray
     heat_sink_temperature_c: FloatArray
-    heat_fuel: tuple[str, ...]
+    heat_gas_share: FloatArray
+    heat_electric: NDArray[np.bool_]
     boiler_efficiency: FloatArray
     pv_kwp: FloatArray
     wind_kw: FloatArray
@@ -185,8 +190,27 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
             dtype=float,
         )
 
-    fuels = tuple(f.heat_fuel or ref.sector(f.sector).heat_fuel for f in firms)
-    default_eff = {"coal": 0.80, "gas": 0.92, "electric": 0.99}
+    gas_share = np.array(
+        [
+            {"coal": 0.0, "gas": 1.0, "electric": 0.0}[f.heat_fuel]
+            if f.heat_fuel is not None
+            else float(ref.sector(f.sector).heat_fuel_gas_share)
+            for f in firms
+        ]
+    )
+    electric = np.array([f.heat_fuel == "electric" for f in firms])
+    sink_c = pick([f.heat_sink_temperature_c for f in firms], "heat_sink_temperature_c")
+    # Above 200 degC heat is fired directly (kilns, furnaces) and the sector figure is already the
+    # fuel heat input; steam and hot water come from boilers with their efficiency.
+    default_eff = np.where(
+        electric,
+        ELECTRIC_BOILER_EFFICIENCY,
+        np.where(
+            sink_c > DIRECT_FIRED_ABOVE_C,
+            1.0,
+            gas_share * GAS_BOILER_EFFICIENCY + (1.0 - gas_share) * COAL_BOILER_EFFICIENCY,
+        ),
+    )
     return FirmTable(
         names=tuple(f.name for f in firms),
         sectors=tuple(f.sector for f in firms),
@@ -206,15 +230,14 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
         electricity_kwh_per_t=pick(
             [f.electricity_kwh_per_t for f in firms], "electricity_kwh_per_t"
         ),
-        heat_kwh_th_per_t=pick([f.heat_kwh_th_per_t for f in firms], "heat_kwh_th_per_t"),
-        heat_sink_temperature_c=pick(
-            [f.heat_sink_temperature_c for f in firms], "heat_sink_temperature_c"
-        ),
-        heat_fuel=fuels,
+        heat_kwh_th_per_t=pick([f.heat_kwh_th_per_t for f in firms], "process_heat_kwh_th_per_t"),
+        heat_sink_temperature_c=sink_c,
+        heat_gas_share=np.where(electric, 0.0, gas_share),
+        heat_electric=electric,
         boiler_efficiency=np.array(
             [
-                f.boiler_efficiency if f.boiler_efficiency is not None else default_eff[fuel]
-                for f, fuel in zip(firms, fuels, strict=True)
+                f.boiler_efficiency if f.boiler_efficiency is not None else float(eff)
+                for f, eff in zip(firms, default_eff, strict=True)
             ]
         ),
         pv_kwp=np.array([f.assets.pv_kwp for f in firms]),
@@ -228,16 +251,16 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
 def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
     """The park's time-of-use tariff, with reference defaults for unset prices."""
     cfg = park.tariff
-    flat = cfg.flat_price_cny_per_kwh or ref.value("tariff_shaanxi.flat_price_cny_per_kwh")
+    flat = cfg.flat_price_cny_per_kwh or ref.number("tariff_shaanxi.flat_price_cny_per_kwh")
     demand = (
         cfg.demand_charge_cny_per_kw_month
         if cfg.demand_charge_cny_per_kw_month is not None
-        else ref.value("tariff_shaanxi.demand_charge_cny_per_kw_month")
+        else ref.number("tariff_shaanxi.demand_charge_cny_per_kw_month")
     )
     export = (
         cfg.export_price_cny_per_kwh
         if cfg.export_price_cny_per_kwh is not None
-        else ref.value("tariff_shaanxi.export_price_cny_per_kwh")
+        else ref.number("tariff_shaanxi.feed_in_price_cny_per_kwh")
     )
     if cfg.periods is None:
         base = tariff_from_ratios(flat, peak_ratio=cfg.peak_ratio, valley_ratio=cfg.valley_ratio)
@@ -365,7 +388,7 @@ def build_park(
     demand_rng = rngs["demand"]
     year = int(times[0].year)
     production = np.empty((n, n_firms))
-    schedules = [f.schedule or ref.sector(f.sector).schedule for f in firms_cfg]
+    schedules = [f.schedule or ref.sector(f.sector).shift_pattern for f in firms_cfg]
     for name in sorted(set(schedules)):
         cols = np.array([s == name for s in schedules])
         weights = schedule_weights(times, name) * dt_h / annual_weight_h(name, year, tz)
@@ -429,12 +452,13 @@ def build_park(
     hp_heat = np.minimum(heat_kw_th, (firms.heat_pump_kw_th * hp_capable)[None, :])
     hp_kw = np.where(hp_heat > 0.0, hp_heat / cop, 0.0)
     rest_kwh_th = (heat_kw_th - hp_heat) * dt_h
-    fuel = np.array([HEAT_FUEL_CODES[f] for f in firms.heat_fuel])
     eff = firms.boiler_efficiency[None, :]
-    coal_kg = np.where(fuel == 0, np.asarray(coal_kg_for_heat(rest_kwh_th, eff), dtype=float), 0.0)
-    gas_m3 = np.where(fuel == 1, np.asarray(gas_m3_for_heat(rest_kwh_th, eff), dtype=float), 0.0)
+    gas_share = firms.heat_gas_share[None, :]
+    fired_kwh_th = np.where(firms.heat_electric[None, :], 0.0, rest_kwh_th)
+    coal_kg = np.asarray(coal_kg_for_heat(fired_kwh_th * (1.0 - gas_share), eff), dtype=float)
+    gas_m3 = np.asarray(gas_m3_for_heat(fired_kwh_th * gas_share, eff), dtype=float)
     eboiler_kw = np.where(
-        fuel == 2,
+        firms.heat_electric[None, :],
         np.asarray(electric_boiler_kwh_for_heat(rest_kwh_th, eff), dtype=float) / dt_h,
         0.0,
     )
@@ -481,10 +505,12 @@ def build_park(
         billing_period=billing,
         grid_limit_kw=park.grid.connection_limit_kw,
         grid_co2_tco2_per_mwh=float(
-            co2 if co2 is not None else ref.value("emission_factors.grid_northwest_2023")
+            co2
+            if co2 is not None
+            else ref.number("emission_factors.grid_northwest_2023_tco2_per_mwh")
         ),
-        coal_price_cny_per_t=float(ref.value("prices.coal_cny_per_t")),
-        gas_price_cny_per_m3=float(ref.value("prices.gas_cny_per_m3")),
+        coal_price_cny_per_t=ref.number("fuel_prices.coal_cny_per_t"),
+        gas_price_cny_per_m3=ref.number("fuel_prices.natural_gas_cny_per_m3"),
         operator_strategy=op.strategy,
         operator_params={
             "horizon_h": op.horizon_h,

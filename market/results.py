@@ -28,7 +28,6 @@ from agents.accounting import (
 from numpy.typing import NDArray
 
 from market.engine.park_run import ParkRun
-from market.factors import conversion_factors, emission_factors
 from market.reference import ReferenceData
 
 FloatArray = NDArray[np.float64]
@@ -66,8 +65,8 @@ class RunResults:
 def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dict[str, Any]]:
     inputs = run.inputs
     tot = run.firm
-    conv = conversion_factors(ref)
-    emis = emission_factors(ref)
+    conv = ref.conversion_factors()
+    emis = ref.emission_factors()
     convention = accounting.electricity_accounting
     energy = np.asarray(
         energy_use_tce(tot.grid_kwh, tot.coal_kg, tot.gas_m3, convention=convention, factors=conv),

@@ -153,6 +153,11 @@ class BatteryFleet:
         energy = _as_float_array("energy_kwh", energy_kwh)
         c_rate = _as_float_array("c_rate_per_h", c_rate_per_h)
         _check_range("c_rate_per_h", c_rate, 0.0, np.inf)
+        if c_rate.ndim == 1 and c_rate.shape != energy.reshape(-1).shape:
+            raise BatteryInputError(
+                f"c_rate_per_h must be a scalar or have shape {energy.reshape(-1).shape} like "
+                f"energy_kwh; got shape {c_rate.shape}"
+            )
         return cls(
             energy_kwh=energy,
             power_kw=c_rate * energy,
@@ -254,7 +259,9 @@ def retention_factor(dt_h: float, fleet: BatteryFleet) -> FloatArray:
     return np.asarray((1.0 - fleet.self_discharge_per_h) ** dt_h, dtype=np.float64)
 
 
-def soc_after_self_discharge_kwh(soc_kwh: FloatArray, dt_h: float, fleet: BatteryFleet) -> FloatArray:
+def soc_after_self_discharge_kwh(
+    soc_kwh: FloatArray, dt_h: float, fleet: BatteryFleet
+) -> FloatArray:
     """Stored energy after the self-discharge of one step [kWh], shape ``(U,)``."""
     floor = fleet.soc_min_kwh
     return floor + (soc_kwh - floor) * retention_factor(dt_h, fleet)

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -131,6 +131,7 @@ class ClearnessParams:
                 f"got {self.monthly_mean!r}"
             )
         object.__setattr__(self, "monthly_mean", means)
+
         def bad(name: str, allowed: str) -> PVInputError:
             value = getattr(self, name)
             return PVInputError(f"ClearnessParams.{name} must be {allowed}, got {value!r}")
@@ -154,12 +155,28 @@ XIAN_CLEARNESS = ClearnessParams(
 """Clear-sky index parameters calibrated for Xi'an (see the module docstring)."""
 
 
-def _scalar_or_array(
-    values: npt.NDArray[np.float64], scalar: bool
-) -> float | npt.NDArray[np.float64]:
-    return float(values) if scalar else values
-
-
+@overload
+def pv_power_kw(
+    poa_irradiance_w_m2: float,
+    cell_temperature_c: float,
+    capacity_kwp: float,
+    *,
+    gamma_per_c: float = ...,
+    system_loss_frac: float = ...,
+    inverter_efficiency: float = ...,
+    dc_ac_ratio: float = ...,
+) -> float: ...
+@overload
+def pv_power_kw(
+    poa_irradiance_w_m2: npt.ArrayLike,
+    cell_temperature_c: npt.ArrayLike,
+    capacity_kwp: npt.ArrayLike,
+    *,
+    gamma_per_c: float = ...,
+    system_loss_frac: float = ...,
+    inverter_efficiency: float = ...,
+    dc_ac_ratio: float = ...,
+) -> npt.NDArray[np.float64]: ...
 def pv_power_kw(
     poa_irradiance_w_m2: npt.ArrayLike,
     cell_temperature_c: npt.ArrayLike,
@@ -230,8 +247,7 @@ def pv_power_kw(
     inverter_rating_kw = capacity / dc_ac_ratio
     ac_kw = np.minimum(dc_kw * (1.0 - system_loss_frac) * inverter_efficiency, inverter_rating_kw)
     ac_kw = np.maximum(ac_kw, 0.0)
-    scalar = poa.ndim == 0 and temperature.ndim == 0 and capacity.ndim == 0
-    return _scalar_or_array(ac_kw, scalar)
+    return float(ac_kw) if ac_kw.ndim == 0 else ac_kw
 
 
 def clearness_index_series(
@@ -438,9 +454,10 @@ def pv_profile_kw_per_kwp(
     dni_cs = sky.dni_w_m2
 
     index = clearness_index_series(times, rng, clearness)
-    beam_share = np.clip(
-        (index - clearness.beam_threshold) / (1.0 - clearness.beam_threshold), 0.0, 1.0
-    ) ** _BEAM_RAMP_EXPONENT
+    beam_share = (
+        np.clip((index - clearness.beam_threshold) / (1.0 - clearness.beam_threshold), 0.0, 1.0)
+        ** _BEAM_RAMP_EXPONENT
+    )
     ghi = index * ghi_cs
     dni = beam_share * dni_cs
     cos_zenith = np.clip(np.cos(np.radians(apparent_zenith)), 0.0, None)
@@ -465,9 +482,13 @@ def pv_profile_kw_per_kwp(
     if ambient_temperature_c is None:
         temp_air = climatology_temperature_c(mid)
     else:
-        temp_air = np.broadcast_to(
-            np.asarray(ambient_temperature_c, dtype=np.float64), poa_global.shape
-        )
+        temp_given = np.asarray(ambient_temperature_c, dtype=np.float64)
+        if temp_given.ndim > 1 or temp_given.size not in (1, len(times)):
+            raise PVInputError(
+                f"ambient_temperature_c must be a scalar or have shape ({len(times)},), "
+                f"got shape {temp_given.shape}"
+            )
+        temp_air = np.broadcast_to(temp_given, poa_global.shape)
         if not np.all(np.isfinite(temp_air)):
             raise PVInputError("ambient_temperature_c must be finite")
     cell_temperature = np.asarray(
@@ -483,4 +504,4 @@ def pv_profile_kw_per_kwp(
         inverter_efficiency=inverter_efficiency,
         dc_ac_ratio=dc_ac_ratio,
     )
-    return np.asarray(power, dtype=np.float64)
+    return power

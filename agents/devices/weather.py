@@ -137,9 +137,7 @@ def ambient_temperature_c(
         ``times`` is not a DatetimeIndex.
     """
     if not isinstance(times, pd.DatetimeIndex):
-        raise WeatherInputError(
-            f"times must be a pandas.DatetimeIndex, got {type(times).__name__}"
-        )
+        raise WeatherInputError(f"times must be a pandas.DatetimeIndex, got {type(times).__name__}")
     for name, value in (
         ("annual_amplitude_c", annual_amplitude_c),
         ("daily_amplitude_c", daily_amplitude_c),

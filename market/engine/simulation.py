@@ -120,43 +120,47 @@ class Simulation:
         steps_per_day = int(round(24.0 / dt))
         problem = inputs.dispatch_problem()
         n = inputs.n_steps
-        want_steps = self.bus.wants(PARK_STEP)
         for t in range(n):
             run.step(t, problem)
-            if want_steps:
+            if self.bus.wants(PARK_STEP):
                 self.bus.publish(PARK_STEP, t * dt, self._step_payload(run, t))
-            last_of_day = (t + 1) % steps_per_day == 0 or t == n - 1
-            if last_of_day:
-                day_start = run.settled_until
-                totals = run.settle_block(t + 1)
-                self.bus.publish(
-                    PARK_DAY,
-                    (t + 1) * dt,
-                    {
-                        "park": inputs.name,
-                        "date": str(inputs.times[day_start].date()),
-                        **{k: round(v, 6) for k, v in totals.items()},
-                    },
-                )
-            period_ends = t == n - 1 or inputs.billing_period[t + 1] != inputs.billing_period[t]
-            if period_ends:
-                period = int(inputs.billing_period[t])
-                peak = run.period_peak_kw.get(period, 0.0)
-                self.bus.publish(
-                    BILLING_PERIOD,
-                    (t + 1) * dt,
-                    {
-                        "park": inputs.name,
-                        "period": period,
-                        "month": str(inputs.times[t].strftime("%Y-%m")),
-                        "peak_import_kw": round(peak, 6),
-                        "demand_charge_cny": round(
-                            peak * inputs.tariff.demand_charge_cny_per_kw_month, 6
-                        ),
-                    },
-                )
             yield self.env.timeout(dt)
+            # Now at the end of step t: close the day and the billing period if they end here.
+            if (t + 1) % steps_per_day == 0 or t == n - 1:
+                self._publish_day(run, t)
+            if t == n - 1 or inputs.billing_period[t + 1] != inputs.billing_period[t]:
+                self._publish_billing(run, t)
         self._finished_parks += 1
+
+    def _publish_day(self, run: ParkRun, t: int) -> None:
+        inputs = run.inputs
+        day_start = run.settled_until
+        totals = run.settle_block(t + 1)
+        self.bus.publish(
+            PARK_DAY,
+            (t + 1) * inputs.dt_h,
+            {
+                "park": inputs.name,
+                "date": str(inputs.times[day_start].date()),
+                **{k: round(v, 6) for k, v in totals.items()},
+            },
+        )
+
+    def _publish_billing(self, run: ParkRun, t: int) -> None:
+        inputs = run.inputs
+        period = int(inputs.billing_period[t])
+        peak = run.period_peak_kw.get(period, 0.0)
+        self.bus.publish(
+            BILLING_PERIOD,
+            (t + 1) * inputs.dt_h,
+            {
+                "park": inputs.name,
+                "period": period,
+                "month": str(inputs.times[t].strftime("%Y-%m")),
+                "peak_import_kw": round(peak, 6),
+                "demand_charge_cny": round(peak * inputs.tariff.demand_charge_cny_per_kw_month, 6),
+            },
+        )
 
     @staticmethod
     def _step_payload(run: ParkRun, t: int) -> dict[str, Any]:

@@ -47,16 +47,19 @@ RETIRED: int = 1
 ISSUE_TOLERANCE_MWH = 1e-9
 """Float tolerance when completing a whole MWh of generation [MWh]."""
 
+_MAX_BATCH = 2**31 - 1
+"""Largest number of certificates in one batch (counts are stored as int32)."""
+
 _COLUMNS: dict[str, type[np.generic]] = {
     "serial_start": np.int64,
-    "count": np.int64,
+    "count": np.int32,
     "generator": np.int32,
     "park": np.int32,
-    "hour": np.int64,
+    "hour": np.int32,
     "holder": np.int32,
     "status": np.int8,
     "beneficiary": np.int32,
-    "period": np.int64,
+    "period": np.int32,
 }
 
 
@@ -242,6 +245,12 @@ class CertificateRegistry:
         gen_mwh = amount_array(op, "generation_mwh", generation_mwh, gen.size, "MWh")
 
         total = self._carry_mwh[gen] + gen_mwh
+        if np.any(total >= _MAX_BATCH):
+            i = int(np.argmax(total >= _MAX_BATCH))
+            raise LedgerError(
+                f"{op}: generation_mwh[{i}] = {float(gen_mwh[i])!r} MWh is not allowed; "
+                f"one generator-hour must stay below {_MAX_BATCH} MWh"
+            )
         whole = np.floor(total + ISSUE_TOLERANCE_MWH).astype(np.int64)
         self._carry_mwh[gen] = total - whole
         self._metered_mwh[gen] += gen_mwh
@@ -297,17 +306,65 @@ class CertificateRegistry:
         numpy.ndarray
             The serial ranges moved, shape ``(k, 2)``: ``(serial_start, count)`` rows.
         """
+        for name, value in (("from_holder", from_holder), ("to_holder", to_holder)):
+            self._scalar_int("transfer", name, value)
+        moved = self.transfer_many([from_holder], [to_holder], [count], park, hour_range)
+        return moved[:, 1:]
+
+    def transfer_many(
+        self,
+        from_holder: npt.ArrayLike,
+        to_holder: npt.ArrayLike,
+        count: npt.ArrayLike,
+        park: int | None = None,
+        hour_range: tuple[int, int] | None = None,
+    ) -> IntArray:
+        """Settle many transfers at once (for example all green-power trades of an hour).
+
+        Every request draws on the holdings *before* the call: certificates received in the
+        call cannot be passed on in the same call. A holder's requests are served in the
+        order given, each taking the lowest serials left. The filters apply to every request.
+
+        Parameters
+        ----------
+        from_holder, to_holder
+            Holder index per request (``from_holder != to_holder``).
+        count
+            Certificates per request (integers >= 0; a scalar applies to all).
+        park, hour_range
+            As in :meth:`transfer`.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(k, 3)``: ``(request, serial_start, count)`` rows, ordered by request
+            then serial.
+
+        Raises
+        ------
+        LedgerError
+            If any request is malformed or a holder has too few matching certificates;
+            nothing is moved then.
+        """
         op = "transfer"
-        src = self._holder(op, "from_holder", from_holder)
-        dst = self._holder(op, "to_holder", to_holder)
-        if src == dst:
-            raise LedgerError(f"{op}: from_holder and to_holder are both {src}; they must differ")
-        rows = self._take(op, src, count, park, hour_range)
-        self._cols["holder"][rows] = dst
-        moved = int(self._cols["count"][rows].sum())
-        self._held_by_holder[src] -= moved
-        self._held_by_holder[dst] += moved
-        return self._ranges(rows)
+        src = index_array(op, "from_holder", from_holder, self.n_holders)
+        dst = self._broadcast(
+            op, "to_holder", index_array(op, "to_holder", to_holder, self.n_holders), src.size
+        )
+        same = src == dst
+        if np.any(same):
+            i = int(np.argmax(same))
+            raise LedgerError(
+                f"{op}: from_holder and to_holder are both {src[i]} in request {i}; "
+                "they must differ"
+            )
+        cnt = self._counts(op, count, src.size)
+        self._check_filters(op, park, hour_range)
+        rows, req = self._take_many(op, src, cnt, park, hour_range)
+        self._cols["holder"][rows] = dst[req]
+        np.subtract.at(self._held_by_holder, src, cnt)
+        np.add.at(self._held_by_holder, dst, cnt)
+        return self._ranges(rows, req)
 
     def retire(
         self,
@@ -329,19 +386,52 @@ class CertificateRegistry:
         numpy.ndarray
             The serial ranges retired, shape ``(k, 2)``.
         """
+        for name, value in (("holder", holder), ("beneficiary", beneficiary)):
+            self._scalar_int("retire", name, value)
+        retired = self.retire_many([holder], [count], [beneficiary], period, park, hour_range)
+        return retired[:, 1:]
+
+    def retire_many(
+        self,
+        holder: npt.ArrayLike,
+        count: npt.ArrayLike,
+        beneficiary: npt.ArrayLike,
+        period: npt.ArrayLike,
+        park: int | None = None,
+        hour_range: tuple[int, int] | None = None,
+    ) -> IntArray:
+        """Settle many retirements at once; the rules of :meth:`transfer_many` apply.
+
+        ``beneficiary`` and ``period`` are given per request or as one value for all.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape ``(k, 3)``: ``(request, serial_start, count)`` rows.
+        """
         op = "retire"
-        src = self._holder(op, "holder", holder)
-        who = self._holder(op, "beneficiary", beneficiary)
-        if isinstance(period, bool) or not isinstance(period, int | np.integer):
-            raise LedgerError(f"{op}: period must be an integer, got {period!r}")
-        rows = self._take(op, src, count, park, hour_range)
+        src = index_array(op, "holder", holder, self.n_holders)
+        who = self._broadcast(
+            op,
+            "beneficiary",
+            index_array(op, "beneficiary", beneficiary, self.n_holders),
+            src.size,
+        )
+        per_raw = np.atleast_1d(np.asarray(period))
+        if per_raw.ndim != 1 or (per_raw.size and not np.issubdtype(per_raw.dtype, np.integer)):
+            raise LedgerError(f"{op}: period must be integers, got {period!r}")
+        if np.any(np.abs(per_raw) > _MAX_BATCH):
+            raise LedgerError(f"{op}: period {period!r} is out of range (|period| < 2**31)")
+        per = self._broadcast(op, "period", per_raw.astype(np.int64), src.size)
+        cnt = self._counts(op, count, src.size)
+        self._check_filters(op, park, hour_range)
+        rows, req = self._take_many(op, src, cnt, park, hour_range)
         self._cols["status"][rows] = RETIRED
-        self._cols["beneficiary"][rows] = who
-        self._cols["period"][rows] = period
-        moved = int(self._cols["count"][rows].sum())
-        self._held_by_holder[src] -= moved
-        self._retired_by_holder[src] += moved
-        return self._ranges(rows)
+        self._cols["beneficiary"][rows] = who[req]
+        self._cols["period"][rows] = per[req]
+        np.subtract.at(self._held_by_holder, src, cnt)
+        np.add.at(self._retired_by_holder, src, cnt)
+        return self._ranges(rows, req)
 
     # --------------------------------------------------------------- invariants
     def check_invariants(self) -> None:
@@ -402,58 +492,31 @@ class CertificateRegistry:
             raise LedgerInvariantError("certificates: beneficiary inconsistent with status")
 
     # ------------------------------------------------------------------ helpers
-    def _holder(self, op: str, field: str, value: int) -> int:
+    @staticmethod
+    def _scalar_int(op: str, field: str, value: object) -> None:
         if isinstance(value, bool) or not isinstance(value, int | np.integer):
-            raise LedgerError(f"{op}: {field} must be an integer holder index, got {value!r}")
-        if not 0 <= value < self.n_holders:
-            raise LedgerError(f"{op}: unknown {field} {value}; allowed 0 to {self.n_holders - 1}")
-        return int(value)
+            raise LedgerError(f"{op}: {field} must be an integer, got {value!r}")
 
-    def _append(self, **columns: npt.NDArray[Any]) -> None:
-        k = int(columns["count"].size)
-        capacity = self._cols["count"].size
-        if self._n + k > capacity:
-            new_capacity = max(2 * capacity, self._n + k)
-            for name, col in self._cols.items():
-                grown = np.zeros(new_capacity, dtype=col.dtype)
-                grown[: self._n] = col[: self._n]
-                self._cols[name] = grown
-        for name, values in columns.items():
-            self._cols[name][self._n : self._n + k] = values
-        self._n += k
+    @staticmethod
+    def _broadcast(op: str, field: str, values: IntArray, n: int) -> IntArray:
+        if values.size == n:
+            return values
+        if values.size == 1:
+            return np.full(n, values[0], dtype=np.int64)
+        raise LedgerError(f"{op}: {field} has {values.size} entries for {n} requests")
 
-    def _candidates(
-        self, holder: int, park: int | None, hour_range: tuple[int, int] | None
-    ) -> IntArray:
-        """Rows held by ``holder`` matching the filters, sorted by serial."""
-        first = 0
-        if hour_range is not None:
-            # Every batch of hour >= h0 sits at or after the first batch issued for h0:
-            # issuance is in time order and split batches are appended later.
-            pos = bisect.bisect_left(self._hour_keys, hour_range[0])
-            first = self._hour_first_row[pos] if pos < len(self._hour_keys) else self._n
-        sl = slice(first, self._n)
-        mask = (self._cols["holder"][sl] == holder) & (self._cols["status"][sl] == HELD)
-        if park is not None:
-            mask &= self._cols["park"][sl] == park
-        if hour_range is not None:
-            hours = self._cols["hour"][sl]
-            mask &= (hours >= hour_range[0]) & (hours <= hour_range[1])
-        rows = first + np.flatnonzero(mask)
-        order = np.argsort(self._cols["serial_start"][rows], kind="stable")
-        return np.asarray(rows[order], dtype=np.int64)
+    def _counts(self, op: str, count: npt.ArrayLike, n: int) -> IntArray:
+        raw = np.atleast_1d(np.asarray(count))
+        if raw.ndim != 1 or (raw.size and not np.issubdtype(raw.dtype, np.integer)):
+            raise LedgerError(f"{op}: count = {count!r} not allowed; need integers >= 0")
+        cnt = self._broadcast(op, "count", raw.astype(np.int64), n)
+        if np.any(cnt < 0):
+            raise LedgerError(
+                f"{op}: count = {int(cnt[np.argmax(cnt < 0)])} not allowed; need integers >= 0"
+            )
+        return cnt
 
-    def _take(
-        self,
-        op: str,
-        holder: int,
-        count: int,
-        park: int | None,
-        hour_range: tuple[int, int] | None,
-    ) -> IntArray:
-        """Validate, then return rows holding exactly ``count`` certificates (splitting one)."""
-        if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
-            raise LedgerError(f"{op}: count = {count!r} not allowed; need an integer >= 0")
+    def _check_filters(self, op: str, park: int | None, hour_range: tuple[int, int] | None) -> None:
         if park is not None and (
             isinstance(park, bool)
             or not isinstance(park, int | np.integer)
@@ -474,39 +537,134 @@ class CertificateRegistry:
                     f"{op}: hour_range = {hour_range!r} not allowed; need (first, last) "
                     "integers with first <= last"
                 )
-        count = int(count)
-        if count == 0:
-            return np.zeros(0, dtype=np.int64)
-        rows = self._candidates(holder, park, hour_range)
-        cum = np.cumsum(self._cols["count"][rows])
-        available = int(cum[-1]) if cum.size else 0
-        if available < count:
+
+    def _append(self, **columns: npt.NDArray[Any]) -> None:
+        k = int(columns["count"].size)
+        capacity = self._cols["count"].size
+        if self._n + k > capacity:
+            new_capacity = max(2 * capacity, self._n + k)
+            for name, col in self._cols.items():
+                grown = np.zeros(new_capacity, dtype=col.dtype)
+                grown[: self._n] = col[: self._n]
+                self._cols[name] = grown
+        for name, values in columns.items():
+            self._cols[name][self._n : self._n + k] = values
+        self._n += k
+
+    def _candidates(
+        self, holders: IntArray, park: int | None, hour_range: tuple[int, int] | None
+    ) -> IntArray:
+        """Held rows of ``holders`` matching the filters, sorted by holder then serial."""
+        first = 0
+        if hour_range is not None:
+            # Every batch of hour >= h0 sits at or after the first batch issued for h0:
+            # issuance is in time order and split batches are appended later.
+            pos = bisect.bisect_left(self._hour_keys, hour_range[0])
+            first = self._hour_first_row[pos] if pos < len(self._hour_keys) else self._n
+        sl = slice(first, self._n)
+        wanted = np.zeros(self.n_holders, dtype=np.bool_)
+        wanted[holders] = True
+        holder_col = self._cols["holder"][sl]
+        mask = wanted[holder_col] & (self._cols["status"][sl] == HELD)
+        if park is not None:
+            mask &= self._cols["park"][sl] == park
+        if hour_range is not None:
+            hours = self._cols["hour"][sl]
+            mask &= (hours >= hour_range[0]) & (hours <= hour_range[1])
+        rows = first + np.flatnonzero(mask)
+        order = np.lexsort((self._cols["serial_start"][rows], self._cols["holder"][rows]))
+        return np.asarray(rows[order], dtype=np.int64)
+
+    def _take_many(
+        self,
+        op: str,
+        src: IntArray,
+        cnt: IntArray,
+        park: int | None,
+        hour_range: tuple[int, int] | None,
+    ) -> tuple[IntArray, IntArray]:
+        """Split batches so that each request is covered by whole rows; return those rows
+        and the request each belongs to. Validates availability before changing anything.
+
+        The held candidate rows, sorted by holder then serial, are laid end to end as one
+        stream of certificates; row ``r`` covers stream positions ``[A[r], B[r])``. Request
+        ``k`` of holder ``h`` covers the next ``cnt[k]`` positions of ``h``'s part of the
+        stream. Cutting the stream at every row and request boundary gives segments that
+        each lie in one row and at most one request; rows touched by a request are replaced
+        by their segments (the first in place, the others appended).
+        """
+        empty = np.zeros(0, dtype=np.int64)
+        live = np.flatnonzero(cnt > 0)
+        if live.size == 0:
+            return empty, empty
+        s, c = src[live], cnt[live]
+        rows = self._candidates(s, park, hour_range)
+        hold = self._cols["holder"][rows].astype(np.int64)
+        row_count = self._cols["count"][rows].astype(np.int64)
+        requested = np.bincount(s, weights=c, minlength=self.n_holders)
+        available = np.bincount(hold, weights=row_count, minlength=self.n_holders)
+        short = requested > available
+        if np.any(short):
+            h = int(np.argmax(short))
             where = (
-                ""
-                if park is None and hour_range is None
-                else (f" (park {park}, hours {hour_range})")
+                "" if park is None and hour_range is None else f" (park {park}, hours {hour_range})"
             )
             raise LedgerError(
-                f"{op}: holder {holder} has {available} certificates{where} but {count} "
-                "were asked for"
+                f"{op}: holder {h} has {int(available[h])} certificates{where} but "
+                f"{int(requested[h])} were asked for"
             )
-        j = int(np.searchsorted(cum, count, side="left"))
-        if cum[j] == count:
-            return rows[: j + 1]
-        row = int(rows[j])
-        part = count - (int(cum[j - 1]) if j > 0 else 0)
-        start = int(self._cols["serial_start"][row])
-        self._append(
-            **{name: np.array([col[row]], dtype=col.dtype) for name, col in self._cols.items()}
-        )
-        new_row = self._n - 1
-        self._cols["count"][new_row] = part
-        self._cols["serial_start"][row] = start + part
-        self._cols["count"][row] -= part
-        return np.concatenate([rows[:j], np.array([new_row], dtype=np.int64)])
+        row_end = np.cumsum(row_count)
+        row_start = row_end - row_count
+        # request intervals in stream positions, requests of one holder in given order
+        by_src = np.argsort(s, kind="stable")
+        s_o, c_o = s[by_src], c[by_src]
+        before = np.cumsum(c_o) - c_o
+        group_first = np.concatenate(([True], s_o[1:] != s_o[:-1]))
+        group_base = np.maximum.accumulate(np.where(group_first, before, 0))
+        req_start = row_start[np.searchsorted(hold, s_o, side="left")] + before - group_base
+        req_end = req_start + c_o
+        req_id = live[by_src]
+        by_start = np.argsort(req_start, kind="stable")
+        req_start, req_end, req_id = req_start[by_start], req_end[by_start], req_id[by_start]
 
-    def _ranges(self, rows: IntArray) -> IntArray:
+        cuts = np.unique(np.concatenate((row_start, req_start, req_end)))
+        cuts = cuts[cuts < row_end[-1]]
+        seg_end = np.concatenate((cuts[1:], row_end[-1:]))
+        seg_row = np.searchsorted(row_start, cuts, side="right") - 1
+        q = np.searchsorted(req_start, cuts, side="right") - 1
+        in_req = (q >= 0) & (cuts < req_end[np.maximum(q, 0)])
+        touched = np.zeros(rows.size, dtype=np.bool_)
+        touched[seg_row[in_req]] = True
+        keep = touched[seg_row]
+        cuts, seg_end, seg_row, q, in_req = (
+            cuts[keep],
+            seg_end[keep],
+            seg_row[keep],
+            q[keep],
+            in_req[keep],
+        )
+
+        base_row = rows[seg_row]
+        new_start = self._cols["serial_start"][base_row] + (cuts - row_start[seg_row])
+        new_count = seg_end - cuts
+        is_first = cuts == row_start[seg_row]
+        slot = np.empty(cuts.size, dtype=np.int64)
+        slot[is_first] = base_row[is_first]
+        extra = np.flatnonzero(~is_first)
+        if extra.size:
+            n_before = self._n
+            columns = {name: col[base_row[extra]] for name, col in self._cols.items()}
+            columns["serial_start"] = new_start[extra]
+            columns["count"] = new_count[extra]
+            self._append(**columns)
+            slot[extra] = np.arange(n_before, n_before + extra.size)
+        first_rows = slot[is_first]
+        self._cols["serial_start"][first_rows] = new_start[is_first]
+        self._cols["count"][first_rows] = new_count[is_first]
+        return slot[in_req], req_id[q[in_req]]
+
+    def _ranges(self, rows: IntArray, req: IntArray) -> IntArray:
         starts = self._cols["serial_start"][rows].astype(np.int64)
         counts = self._cols["count"][rows].astype(np.int64)
-        order = np.argsort(starts, kind="stable")
-        return np.column_stack([starts[order], counts[order]])
+        order = np.lexsort((starts, req))
+        return np.column_stack([req[order], starts[order], counts[order]])

@@ -1,0 +1,155 @@
+"""What the park operator faces over a run: loads, prices, grid limit and the storage fleet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from agents.devices.battery import BatteryFleet
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+#: Assumed default value of lost load [CNY/kWh] charged for unserved energy.
+DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH = 50.0
+
+#: Absolute tolerance [kW] when checking that the load implied by the inputs is not negative.
+LOAD_TOLERANCE_KW = 1e-6
+
+
+class DispatchInputError(ValueError):
+    """A dispatch problem, state or strategy parameter is malformed or out of range."""
+
+
+def _series(name: str, value: object, n_steps: int | None) -> FloatArray:
+    array = np.array(value, dtype=np.float64)
+    if array.ndim != 1:
+        raise DispatchInputError(f"{name} must be a 1-D array over steps; got shape {array.shape}")
+    if n_steps is not None and array.shape[0] != n_steps:
+        raise DispatchInputError(
+            f"{name} must have {n_steps} steps like net_load_kw; got {array.shape[0]}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise DispatchInputError(f"{name} must be finite; got non-finite values")
+    array.flags.writeable = False
+    return array
+
+
+def _non_negative_number(name: str, value: float, *, strict: bool = False) -> None:
+    ok = isinstance(value, int | float) and np.isfinite(value)
+    ok = ok and (value > 0.0 if strict else value >= 0.0)
+    if not ok:
+        bound = "> 0" if strict else ">= 0"
+        raise DispatchInputError(f"{name} must be a finite number {bound}; got {value!r}")
+
+
+@dataclass(frozen=True)
+class ParkDispatchProblem:
+    """The operator's dispatch problem over a run of ``T`` steps (arrays of shape ``(T,)``).
+
+    Attributes
+    ----------
+    dt_h
+        Step length [h], ``> 0``.
+    net_load_kw
+        Actual load minus renewable output before storage [kW] (``< 0``: surplus).
+    renewable_kw
+        Actual PV plus wind output [kW], ``>= 0`` and ``>= -net_load_kw``.
+    import_price_cny_per_kwh, export_price_cny_per_kwh
+        Energy prices per step [CNY/kWh], ``>= 0``.
+    billing_period
+        Integer billing-period (month) index per step, non-decreasing.
+    demand_charge_cny_per_kw_month
+        Charge on each billing period's highest import [CNY/kW per period], ``>= 0``.
+    grid_limit_kw
+        Connection limit for import and export [kW], ``> 0``.
+    fleet
+        All storage units the operator dispatches.
+    value_of_lost_load_cny_per_kwh
+        Cost charged per kWh of unserved load [CNY/kWh]; must exceed every import price.
+        The default of 50 CNY/kWh is an assumption.
+    """
+
+    dt_h: float
+    net_load_kw: FloatArray
+    renewable_kw: FloatArray
+    import_price_cny_per_kwh: FloatArray
+    export_price_cny_per_kwh: FloatArray
+    billing_period: IntArray
+    demand_charge_cny_per_kw_month: float
+    grid_limit_kw: float
+    fleet: BatteryFleet
+    value_of_lost_load_cny_per_kwh: float = DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
+
+    def __post_init__(self) -> None:
+        _non_negative_number("dt_h", self.dt_h, strict=True)
+        _non_negative_number("grid_limit_kw", self.grid_limit_kw, strict=True)
+        _non_negative_number("demand_charge_cny_per_kw_month", self.demand_charge_cny_per_kw_month)
+        _non_negative_number("value_of_lost_load_cny_per_kwh", self.value_of_lost_load_cny_per_kwh)
+        if not isinstance(self.fleet, BatteryFleet):
+            raise DispatchInputError(f"fleet must be a BatteryFleet; got {type(self.fleet)!r}")
+        net_load = _series("net_load_kw", self.net_load_kw, None)
+        n_steps = net_load.shape[0]
+        if n_steps == 0:
+            raise DispatchInputError("net_load_kw must hold at least one step; got 0")
+        object.__setattr__(self, "net_load_kw", net_load)
+        for name in ("renewable_kw", "import_price_cny_per_kwh", "export_price_cny_per_kwh"):
+            array = _series(name, getattr(self, name), n_steps)
+            if np.any(array < 0.0):
+                raise DispatchInputError(
+                    f"{name} must be >= 0 at every step; got {array[array < 0.0][:5].tolist()}"
+                )
+            object.__setattr__(self, name, array)
+        negative_load = self.net_load_kw + self.renewable_kw < -LOAD_TOLERANCE_KW
+        if np.any(negative_load):
+            raise DispatchInputError(
+                "net_load_kw must be >= -renewable_kw (load cannot be negative); got net load "
+                f"{self.net_load_kw[negative_load][:5].tolist()} at steps "
+                f"{np.flatnonzero(negative_load)[:5].tolist()}"
+            )
+        periods = np.array(self.billing_period)
+        if periods.shape != (n_steps,) or not np.issubdtype(periods.dtype, np.integer):
+            raise DispatchInputError(
+                f"billing_period must be {n_steps} integers; got dtype {periods.dtype} "
+                f"and shape {periods.shape}"
+            )
+        if np.any(np.diff(periods) < 0):
+            raise DispatchInputError(
+                f"billing_period must be non-decreasing; got {periods[:10].tolist()}..."
+            )
+        periods = periods.astype(np.int64)
+        periods.flags.writeable = False
+        object.__setattr__(self, "billing_period", periods)
+        top_price = float(self.import_price_cny_per_kwh.max())
+        if self.value_of_lost_load_cny_per_kwh <= top_price:
+            raise DispatchInputError(
+                "value_of_lost_load_cny_per_kwh must exceed every import price "
+                f"(max {top_price}); got {self.value_of_lost_load_cny_per_kwh!r}"
+            )
+
+    @property
+    def n_steps(self) -> int:
+        """Number of steps ``T``."""
+        return int(self.net_load_kw.shape[0])
+
+    def window(self, start: int, stop: int) -> ParkDispatchProblem:
+        """The same problem restricted to steps ``[start, stop)``."""
+        if not 0 <= start < stop <= self.n_steps:
+            raise DispatchInputError(
+                f"window must satisfy 0 <= start < stop <= {self.n_steps}; got [{start}, {stop})"
+            )
+        part = slice(start, stop)
+        return replace(
+            self,
+            net_load_kw=self.net_load_kw[part],
+            renewable_kw=self.renewable_kw[part],
+            import_price_cny_per_kwh=self.import_price_cny_per_kwh[part],
+            export_price_cny_per_kwh=self.export_price_cny_per_kwh[part],
+            billing_period=self.billing_period[part],
+        )
+
+
+class StrategyParameterError(DispatchInputError):
+    """A strategy name or parameter is unknown or out of range."""

@@ -1,0 +1,115 @@
+"""``clear``: validate a book, pick a clearing path, settle, and assemble the result."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from types import MappingProxyType
+
+import numpy as np
+
+from clearing.book import build_book
+from clearing.errors import ClearingInputError
+from clearing.fast_path import clear_fast, fast_path_applies
+from clearing.lp_path import Allocation, clear_lp
+from clearing.network import directed_arcs
+from clearing.settlement import settle
+from clearing.solvers import LP_SOLVERS
+from clearing.types import ClearingResult, Link, MarketSpec, Order
+from clearing.validation import validate
+
+SOLVERS: tuple[str, ...] = ("auto", "fast", *LP_SOLVERS)
+DEFAULT_SPEC = MarketSpec()
+
+
+def _flows(allocation: Allocation) -> dict[Link, float]:
+    flows: dict[Link, float] = {}
+    if allocation.arcs is None:
+        return flows
+    for (_product, src, dst, period), value in zip(
+        allocation.arcs.keys, allocation.flows.tolist(), strict=True
+    ):
+        if value > 0.0:
+            key = (src, dst, period)
+            flows[key] = flows.get(key, 0.0) + value
+    return flows
+
+
+def clear(
+    orders: Sequence[Order], spec: MarketSpec = DEFAULT_SPEC, solver: str = "auto"
+) -> ClearingResult:
+    """Clear an order book.
+
+    Parameters
+    ----------
+    orders
+        The book. Ids must be unique; see :class:`clearing.types.Order` for the fields.
+    spec
+        Market rules: pricing rule, price floor and cap, tick, zones and interconnectors.
+    solver
+        ``"auto"``: the exact sort-based path when the book has one product, zone and period and
+        only divisible orders, else HiGHS. ``"fast"``: the sort-based path (error if it does not
+        apply). ``"highs"`` or ``"cbc"``: the PuLP model with that solver.
+
+    Returns
+    -------
+    ClearingResult
+        Uniform prices per cell (midpoint of the clearing interval, see ``clearing.pricing``),
+        accepted quantities and payments per order, volume, welfare and diagnostics.
+
+    Raises
+    ------
+    ClearingInputError
+        On a malformed book or specification, or an unknown or inapplicable solver; raised
+        before any clearing work.
+    InfeasibleClearing
+        When an LP solver fails to return an optimal solution.
+    """
+    started = time.perf_counter()
+    if solver not in SOLVERS:
+        raise ClearingInputError(f"solver = {solver!r} is not allowed; use one of {list(SOLVERS)}")
+    validate(orders, spec)
+    book = build_book(orders)
+    fast_ok = fast_path_applies(book)
+    if solver == "fast" and not fast_ok:
+        raise ClearingInputError(
+            f"solver = 'fast' cannot clear this book ({len(book.cells)} product/zone/period "
+            "cells, block or minimum-acceptance orders present); it needs one cell and only "
+            "divisible orders: use solver='auto', 'highs' or 'cbc'"
+        )
+    if solver in ("auto", "fast") and fast_ok:
+        used = "fast"
+        allocation = clear_fast(book, spec)
+    else:
+        used = "highs" if solver == "auto" else solver
+        allocation = clear_lp(book, spec, directed_arcs(spec), used)
+    settlement = settle(book, allocation, spec.rule)
+
+    prices = {
+        cell: float(settlement.published_price[k])
+        for k, cell in enumerate(allocation.cells)
+        if k in set(allocation.order_cell.tolist()) or allocation.cell_active[k]
+    }
+    intervals = {
+        cell: (float(allocation.low[k]), float(allocation.high[k]))
+        for k, cell in enumerate(allocation.cells)
+        if cell in prices
+    }
+    ids = book.ids
+    accepted = dict(zip(ids, allocation.accepted.tolist(), strict=True))
+    payments = dict(zip(ids, settlement.payments.tolist(), strict=True))
+    traded = bool(np.any(allocation.accepted > 0.0))
+    return ClearingResult(
+        status="optimal" if traded else "no_trade",
+        prices=MappingProxyType(prices),
+        accepted=MappingProxyType(accepted),
+        payments=MappingProxyType(payments),
+        volume=settlement.volume,
+        welfare=settlement.welfare,
+        solver=used,
+        solve_time_s=time.perf_counter() - started,
+        paradoxically_accepted_blocks=settlement.paradoxically_accepted,
+        flows=MappingProxyType(_flows(allocation)),
+        price_intervals=MappingProxyType(intervals),
+        paradoxically_rejected_blocks=settlement.paradoxically_rejected,
+    )

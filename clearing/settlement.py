@@ -1,0 +1,96 @@
+"""Settlement of an allocation: payments, welfare, volume and paradoxical block decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from clearing.book import OrderBook
+from clearing.lp_path import Allocation
+from clearing.types import PricingRule
+
+FloatArray = npt.NDArray[np.float64]
+
+SURPLUS_RTOL = 1e-7
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """Money and summary figures of a clearing.
+
+    Attributes
+    ----------
+    payments
+        Per order, in book order: money paid (positive) or received (negative).
+    published_price
+        Per cell: the rule price, ``nan`` where nothing traded or flowed.
+    volume
+        Accepted quantity (buys; equal to sells).
+    welfare
+        Buyers' value minus sellers' cost minus wheeling fees, in money.
+    paradoxically_accepted, paradoxically_rejected
+        Block ids (or order ids of standalone fill-or-kill / minimum-ratio orders).
+    """
+
+    payments: FloatArray
+    published_price: FloatArray
+    volume: float
+    welfare: float
+    paradoxically_accepted: tuple[str, ...]
+    paradoxically_rejected: tuple[str, ...]
+
+
+def _paradoxical(
+    book: OrderBook, allocation: Allocation, order_price: FloatArray
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Blocks accepted at a loss and blocks rejected though profitable at the final prices."""
+    indivisible = ~book.is_divisible
+    if not indivisible.any():
+        return (), ()
+    sign = np.where(book.is_buy, 1.0, -1.0)
+    unit_surplus = sign * (book.price - order_price)  # buyer: bid - price; seller: price - offer
+    scale = SURPLUS_RTOL * np.maximum(1.0, np.abs(book.price)) * book.quantity
+    accepted_pa: list[str] = []
+    rejected_pa: list[str] = []
+    groups: dict[str, list[int]] = {}
+    for i in np.flatnonzero(indivisible).tolist():
+        order = book.orders[i]
+        groups.setdefault(order.block if order.block is not None else order.id, []).append(i)
+    for name, positions in sorted(groups.items()):
+        idx = np.asarray(positions, dtype=np.int64)
+        if np.isnan(order_price[idx]).any():
+            continue
+        tolerance = float(scale[idx].sum())
+        if (allocation.accepted[idx] > 0.0).any():
+            if float(unit_surplus[idx] @ allocation.accepted[idx]) < -tolerance:
+                accepted_pa.append(name)
+        else:
+            floor_qty = book.quantity[idx] * np.where(book.block[idx] >= 0, 1.0,
+                                                      book.min_ratio[idx])
+            best = max(
+                float(unit_surplus[idx] @ floor_qty), float(unit_surplus[idx] @ book.quantity[idx])
+            )
+            if best > tolerance:
+                rejected_pa.append(name)
+    return tuple(accepted_pa), tuple(rejected_pa)
+
+
+def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settlement:
+    """Compute payments, published prices, volume, welfare and paradoxical blocks."""
+    published = np.where(allocation.cell_active, allocation.price, np.nan)
+    order_price = published[allocation.order_cell] if book.size else np.zeros(0)
+    sign = np.where(book.is_buy, 1.0, -1.0)
+    accepted = allocation.accepted
+    if PricingRule(rule) == PricingRule.PAY_AS_BID:
+        payments = sign * book.price * accepted
+    else:
+        payments = np.where(accepted > 0.0, sign * np.nan_to_num(order_price) * accepted, 0.0)
+    volume = float(accepted[book.is_buy].sum())
+    fees = 0.0
+    if allocation.arcs is not None and allocation.flows.size:
+        fees = float(allocation.arcs.fee @ allocation.flows)
+    welfare = float((sign * book.price) @ accepted) - fees
+    pab, prb = _paradoxical(book, allocation, order_price)
+    return Settlement(payments + 0.0, published, volume, welfare, pab, prb)
