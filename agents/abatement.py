@@ -440,9 +440,7 @@ def green_power_option(
         raise AbatementInputError(f"green_mwh_per_yr[{bad}] = {mwh[bad]}; must be >= 0")
     if (e_coef <= 0).any():
         bad = int(np.flatnonzero(e_coef <= 0)[0])
-        raise AbatementInputError(
-            f"electricity_kgce_per_kwh[{bad}] = {e_coef[bad]}; must be > 0"
-        )
+        raise AbatementInputError(f"electricity_kgce_per_kwh[{bad}] = {e_coef[bad]}; must be > 0")
     capacity = mwh * e_coef if renewable_exclusion else np.zeros_like(mwh)
     return _single_option(capacity, premium / e_coef, OptionKind.GREEN_POWER)
 
@@ -513,9 +511,7 @@ def linear_mac_options(
             raise AbatementInputError(f"{name}[{bad}] = {arr[bad]}; must be > 0")
     width = max_q / n_steps
     midpoints = (np.arange(n_steps) + 0.5)[None, :] * width[:, None]
-    return abatement_options(
-        np.repeat(width[:, None], n_steps, axis=1), slope[:, None] * midpoints
-    )
+    return abatement_options(np.repeat(width[:, None], n_steps, axis=1), slope[:, None] * midpoints)
 
 
 def linear_mac_least_cost(
@@ -594,9 +590,9 @@ def mac_at(abatement_tce: npt.ArrayLike, options: AbatementOptions) -> NDArray[n
     return np.asarray(np.take_along_axis(padded, index[:, None], axis=1)[:, 0], dtype=np.float64)
 
 
-def abatement_at_price(price_cny_per_tce: npt.ArrayLike, options: AbatementOptions) -> NDArray[
-    np.float64
-]:
+def abatement_at_price(
+    price_cny_per_tce: npt.ArrayLike, options: AbatementOptions
+) -> NDArray[np.float64]:
     """Abatement each firm carries out when a tce is worth ``price`` [tce/yr].
 
     A firm takes every option whose unit cost is at or below the price (at equality it is

@@ -14,6 +14,7 @@ import platform
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -71,14 +72,14 @@ def bench_sizes(rng: np.random.Generator) -> list[dict[str, float | int]]:
         highs = clear(orders, solver="highs")
         row: dict[str, float | int] = {
             "orders": n,
-            "fast_arrays_s": median_time(lambda: clear_uniform_arrays(bq, bp, sq, sp), repeats),
-            "fast_s": median_time(lambda: clear(orders, solver="fast"), repeats),
-            "highs_s": median_time(lambda: clear(orders, solver="highs"), repeats),
+            "fast_arrays_s": median_time(partial(clear_uniform_arrays, bq, bp, sq, sp), repeats),
+            "fast_s": median_time(partial(clear, orders, solver="fast"), repeats),
+            "highs_s": median_time(partial(clear, orders, solver="highs"), repeats),
             "max_diff_fast_vs_highs": max_difference(fast, highs),
         }
         if n <= CBC_MAX_ORDERS:
             cbc = clear(orders, solver="cbc")
-            row["cbc_s"] = median_time(lambda: clear(orders, solver="cbc"), repeats)
+            row["cbc_s"] = median_time(partial(clear, orders, solver="cbc"), repeats)
             row["max_diff_fast_vs_cbc"] = max_difference(fast, cbc)
         row["speedup_fast_vs_highs"] = float(row["highs_s"]) / float(row["fast_s"])
         rows.append(row)

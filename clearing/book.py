@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from clearing.columns import NumericColumns, OrderColumns
 from clearing.types import Cell, Order, Side
 
 FloatArray = npt.NDArray[np.float64]
@@ -26,8 +27,8 @@ class OrderBook:
 
     Attributes
     ----------
-    orders
-        The orders, sorted by ``(sequence, id)``.
+    source, perm
+        The orders as given, and the positions that sort them by ``(sequence, id)``.
     is_buy
         True for bids, False for offers.
     quantity, price
@@ -42,9 +43,12 @@ class OrderBook:
         Index into ``blocks`` of each order's block, -1 when it has none.
     blocks
         The distinct block ids, sorted.
+    ids
+        Order ids, in book order.
     """
 
-    orders: tuple[Order, ...]
+    source: Sequence[Order]
+    perm: IntArray
     is_buy: BoolArray
     quantity: FloatArray
     price: FloatArray
@@ -53,16 +57,17 @@ class OrderBook:
     cells: tuple[Cell, ...]
     block: IntArray
     blocks: tuple[str, ...]
+    ids: list[str]
 
     @property
     def size(self) -> int:
         """Number of orders."""
-        return len(self.orders)
+        return len(self.source)
 
-    @property
-    def ids(self) -> list[str]:
-        """Order ids, in book order."""
-        return [o.id for o in self.orders]
+    def order(self, position: int) -> Order:
+        """The order at ``position`` in book (tie-break) order."""
+        return self.source[int(self.perm[position])]
+
 
     @property
     def is_divisible(self) -> BoolArray:
@@ -75,27 +80,45 @@ class OrderBook:
         return not bool(self.is_divisible.all())
 
 
-def build_book(orders: Sequence[Order]) -> OrderBook:
-    """Sort a validated book into tie-break order and lay it out as arrays."""
-    ordered = tuple(sorted(orders, key=lambda o: (o.sequence, o.id)))
-    cell_keys = [(o.product, o.zone, o.period) for o in ordered]
-    cells = tuple(sorted(set(cell_keys)))
-    cell_index = {c: k for k, c in enumerate(cells)}
-    blocks = tuple(sorted({o.block for o in ordered if o.block is not None}))
-    block_index = {b: k for k, b in enumerate(blocks)}
-    n = len(ordered)
-    block = np.fromiter(
-        (block_index[o.block] if o.block is not None else -1 for o in ordered), np.int64, n
-    )
-    ratio = np.fromiter((o.min_acceptance_ratio for o in ordered), np.float64, n)
+def tie_break_permutation(ids: list[str], sequences: list[int]) -> IntArray:
+    """Positions of the orders sorted by ``(sequence, id)``."""
+    seq = np.asarray(sequences, dtype=np.int64)
+    if len(set(sequences)) == len(sequences):
+        return np.argsort(seq, kind="stable").astype(np.int64)
+    return np.lexsort((np.asarray(ids, dtype=str), seq)).astype(np.int64)
+
+
+def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
+    """Lay a validated book out as arrays in tie-break order."""
+    n = columns.size
+    perm = tie_break_permutation(columns.ids, columns.sequences) if n else np.zeros(0, np.int64)
+    distinct = set(zip(columns.products, columns.zones, columns.periods, strict=True))
+    cells = tuple(sorted(distinct))
+    if len(cells) <= 1:
+        cell = np.zeros(n, dtype=np.int64)
+    else:
+        cell_index = {c: k for k, c in enumerate(cells)}
+        keys = zip(columns.products, columns.zones, columns.periods, strict=True)
+        cell = np.fromiter(map(cell_index.__getitem__, keys), np.int64, n)[perm]
+    block = np.full(n, -1, dtype=np.int64)
+    blocks: tuple[str, ...] = ()
+    if columns.blocks.count(None) != n:
+        blocks = tuple(sorted({b for b in columns.blocks if b is not None}))
+        block_index = {b: k for k, b in enumerate(blocks)}
+        block = np.fromiter(
+            (block_index[b] if b is not None else -1 for b in columns.blocks), np.int64, n
+        )[perm]
+    ratio = numeric.ratio[perm]
     return OrderBook(
-        orders=ordered,
-        is_buy=np.fromiter((o.side == Side.BUY for o in ordered), np.bool_, n),
-        quantity=np.fromiter((o.quantity for o in ordered), np.float64, n),
-        price=np.fromiter((o.price for o in ordered), np.float64, n),
+        source=columns.orders,
+        perm=perm,
+        is_buy=np.fromiter(map(Side.BUY.__eq__, columns.sides), np.bool_, n)[perm],
+        quantity=numeric.quantity[perm],
+        price=numeric.price[perm],
         min_ratio=np.where(block >= 0, 1.0, ratio),
-        cell=np.fromiter((cell_index[c] for c in cell_keys), np.int64, n),
+        cell=cell,
         cells=cells,
         block=block,
         blocks=blocks,
+        ids=np.asarray(columns.ids, dtype=object)[perm].tolist(),
     )

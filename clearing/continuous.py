@@ -221,9 +221,7 @@ def submit(book: ContinuousBook, order: Order) -> tuple[ContinuousBook, tuple[Tr
         if remaining <= 0 or not _crosses(order, resting.order):
             break
         fill = min(remaining, resting.remaining)
-        buy_id, sell_id = (
-            (order.id, resting.order.id) if is_buy else (resting.order.id, order.id)
-        )
+        buy_id, sell_id = (order.id, resting.order.id) if is_buy else (resting.order.id, order.id)
         trades.append(Trade(buy_id, sell_id, fill, float(resting.order.price), sequence))
         sequence += 1
         remaining -= fill

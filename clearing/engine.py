@@ -68,8 +68,7 @@ def clear(
     started = time.perf_counter()
     if solver not in SOLVERS:
         raise ClearingInputError(f"solver = {solver!r} is not allowed; use one of {list(SOLVERS)}")
-    validate(orders, spec)
-    book = build_book(orders)
+    book = build_book(*validate(orders, spec))
     fast_ok = fast_path_applies(book)
     if solver == "fast" and not fast_ok:
         raise ClearingInputError(
@@ -85,10 +84,12 @@ def clear(
         allocation = clear_lp(book, spec, directed_arcs(spec), used)
     settlement = settle(book, allocation, spec.rule)
 
+    reported = allocation.cell_active.copy()
+    reported[allocation.order_cell] = True
     prices = {
         cell: float(settlement.published_price[k])
         for k, cell in enumerate(allocation.cells)
-        if k in set(allocation.order_cell.tolist()) or allocation.cell_active[k]
+        if reported[k]
     }
     intervals = {
         cell: (float(allocation.low[k]), float(allocation.high[k]))

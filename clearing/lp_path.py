@@ -3,9 +3,10 @@
 Stages: build the model (:mod:`clearing.formulation`); when blocks or minimum acceptance
 ratios exist, solve the MILP, then among decisions within ``WELFARE_RTOL`` of the best welfare
 prefer more accepted blocks, then earlier ones (:func:`block_preference_weights`), fix every
-binary and solve the LP so duals exist; snap accepted quantities to their bounds; derive the clearing interval per cell from the
-allocation and publish its midpoint (:mod:`clearing.pricing`); redistribute marginal divisible
-orders of each cell by tie-break order, maximising traded volume (welfare is unchanged).
+binary and solve the LP so duals exist; snap accepted quantities to their bounds; derive the
+clearing interval per cell from the allocation and publish its midpoint
+(:mod:`clearing.pricing`); redistribute marginal divisible orders of each cell by tie-break
+order, maximising traded volume (welfare is unchanged).
 """
 
 from __future__ import annotations
@@ -138,19 +139,26 @@ def _snap(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArra
 
 def _redistribute_marginal(
     book: OrderBook, accepted: FloatArray, order_cell: npt.NDArray[np.int64],
-    price: FloatArray, divisible: BoolArray,
+    price: FloatArray, divisible: BoolArray, net_import: FloatArray,
 ) -> FloatArray:
-    """Give each cell's marginal divisible quantity by tie-break order, maximising volume."""
+    """Give each cell's marginal divisible quantity by tie-break order, maximising volume.
+
+    The marginal orders' net position is recomputed from the balance (orders off the margin,
+    which sit at their bounds, and flows) rather than read from the solver, so solvers that
+    report values with few digits give the same allocation.
+    """
     tol = 1e-9 * np.maximum(1.0, np.abs(price[order_cell]))
     marginal = divisible & (np.abs(book.price - price[order_cell]) <= tol)
     if not marginal.any():
         return accepted
     accepted = accepted.copy()
+    signed = np.where(book.is_buy, accepted, -accepted)
     for k in np.unique(order_cell[marginal]).tolist():
-        in_cell = marginal & (order_cell == k)
-        buys = np.flatnonzero(in_cell & book.is_buy)
-        sells = np.flatnonzero(in_cell & ~book.is_buy)
-        net = accepted[buys].sum() - accepted[sells].sum()
+        in_cell = order_cell == k
+        buys = np.flatnonzero(in_cell & marginal & book.is_buy)
+        sells = np.flatnonzero(in_cell & marginal & ~book.is_buy)
+        # Balance: sum(buys) - sum(sells) = net import of the cell.
+        net = float(net_import[k]) - float(signed[in_cell & ~marginal].sum())
         buy_total = min(book.quantity[buys].sum(), book.quantity[sells].sum() + net)
         buy_total = max(buy_total, net, 0.0)
         for positions, total in ((buys, buy_total), (sells, buy_total - net)):
@@ -205,8 +213,12 @@ def clear_lp(book: OrderBook, spec: MarketSpec, arcs: tuple[Arc, ...], solver: s
         high = np.where(crossed, fallback, high)
     price = rule_prices(low, high, spec.tick)
 
-    divisible = book.is_divisible
-    accepted = _redistribute_marginal(book, accepted, order_cell, price, divisible)
+    net_import = np.zeros(len(model.cells))
+    np.add.at(net_import, arcs_layout.dst_cell, flows)
+    np.subtract.at(net_import, arcs_layout.src_cell, flows)
+    accepted = _redistribute_marginal(
+        book, accepted, order_cell, price, book.is_divisible, net_import
+    )
 
     active = np.zeros(len(model.cells), dtype=bool)
     active[order_cell[accepted > 0.0]] = True

@@ -10,10 +10,15 @@ import math
 from collections.abc import Sequence
 from numbers import Integral, Real
 
+import numpy as np
+
+from clearing.columns import NumericColumns, OrderColumns, extract_columns, numeric_columns
 from clearing.errors import ClearingInputError
 from clearing.types import Interconnector, MarketSpec, Order, PricingRule, Side
 
 TIE_BREAK_RULES: tuple[str, ...] = ("price_sequence_id",)
+INT_TYPES = frozenset({int, np.int64, np.int32})
+NUMBER_TYPES = INT_TYPES | {float, np.float64, np.float32}
 TICK_RTOL = 1e-9
 
 
@@ -134,7 +139,7 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
         raise _order_error(oid, "price", p, f"must be a multiple of tick {spec.tick}")
     if not (_is_int(order.period) and order.period >= 0):
         raise _order_error(oid, "period", order.period, "must be an integer >= 0")
-    if order.zone not in zones:
+    if not isinstance(order.zone, str) or order.zone not in zones:
         raise _order_error(oid, "zone", order.zone, f"must be one of {sorted(zones)}")
     if not (isinstance(order.product, str) and order.product):
         raise _order_error(oid, "product", order.product, "must be a non-empty string")
@@ -155,8 +160,53 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
             )
 
 
-def validate_orders(orders: Sequence[Order], spec: MarketSpec) -> None:
+def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | None:
+    """Vectorised check of a book with plain types; None means "look order by order"."""
+    if columns.blocks.count(None) != columns.size:
+        return None
+    ids = set(columns.ids)
+    if (
+        set(map(type, columns.ids)) != {str}
+        or "" in ids
+        or len(ids) != columns.size
+        or not set(map(type, columns.agents)) <= {str}
+        or not set(columns.sides) <= {Side.BUY, Side.SELL}
+        or not set(columns.zones) <= set(spec.zones)
+        or set(map(type, columns.products)) != {str}
+        or "" in set(columns.products)
+        or not set(map(type, columns.periods)) <= INT_TYPES
+        or not set(map(type, columns.sequences)) <= INT_TYPES
+        or not set(map(type, columns.quantities)) <= NUMBER_TYPES
+        or not set(map(type, columns.prices)) <= NUMBER_TYPES
+        or not set(map(type, columns.ratios)) <= NUMBER_TYPES
+    ):
+        return None
+    numeric = numeric_columns(columns)
+    qty, price, ratio = numeric.quantity, numeric.price, numeric.ratio
+    ok = (
+        bool(np.all(np.isfinite(qty) & (qty > 0.0)))
+        and bool(np.all((price >= spec.price_floor) & (price <= spec.price_cap)))
+        and bool(np.all((ratio >= 0.0) & (ratio <= 1.0)))
+        and min(columns.periods) >= 0
+    )
+    if ok and spec.tick > 0:
+        steps = price / spec.tick
+        ok = bool(np.all(np.abs(steps - np.round(steps)) <= TICK_RTOL * np.maximum(1.0, steps)))
+    return numeric if ok else None
+
+
+def validate_orders(
+    orders: Sequence[Order], spec: MarketSpec
+) -> tuple[OrderColumns, NumericColumns]:
     """Check every order of a book against the specification.
+
+    A vectorised pass accepts ordinary books; otherwise each order is checked in turn so the
+    first bad one can be named.
+
+    Returns
+    -------
+    (OrderColumns, NumericColumns)
+        The book's fields and its numeric fields as arrays, for building the array view.
 
     Raises
     ------
@@ -165,6 +215,23 @@ def validate_orders(orders: Sequence[Order], spec: MarketSpec) -> None:
         the tick grid, unknown zone, duplicate id, malformed block (empty id, orders of several
         agents, partial minimum ratio), bad period or ratio.
     """
+    if not orders:
+        columns = extract_columns(orders)
+        return columns, numeric_columns(columns)
+    if set(map(type, orders)) <= {Order}:
+        columns = extract_columns(orders)
+        try:
+            numeric = _columns_valid(columns, spec)
+        except TypeError:  # unhashable or non-numeric field: named by the order-by-order pass
+            numeric = None
+        if numeric is not None:
+            return columns, numeric
+    _validate_each(orders, spec)
+    columns = extract_columns(orders)
+    return columns, numeric_columns(columns)
+
+
+def _validate_each(orders: Sequence[Order], spec: MarketSpec) -> None:
     zones = frozenset(spec.zones)
     seen_ids: set[str] = set()
     block_agent: dict[str, str] = {}
@@ -188,7 +255,9 @@ def validate_orders(orders: Sequence[Order], spec: MarketSpec) -> None:
                 )
 
 
-def validate(orders: Sequence[Order], spec: MarketSpec) -> None:
-    """Validate the specification, then the book (see the two functions above)."""
+def validate(
+    orders: Sequence[Order], spec: MarketSpec
+) -> tuple[OrderColumns, NumericColumns]:
+    """Validate the specification, then the book; return the book's columns."""
     validate_spec(spec)
-    validate_orders(orders, spec)
+    return validate_orders(orders, spec)

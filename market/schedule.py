@@ -24,7 +24,7 @@ def schedule_weights(times: pd.DatetimeIndex, schedule: str) -> NDArray[np.float
         One of ``continuous``, ``two_shift``, ``one_shift``.
     """
     hour = times.hour.to_numpy() + times.minute.to_numpy() / 60.0
-    weekday = times.dayofweek.to_numpy()
+    weekday = times.day_of_week.to_numpy()
     if schedule == "continuous":
         on = np.ones(hour.shape, dtype=bool)
     elif schedule == "two_shift":

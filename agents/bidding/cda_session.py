@@ -21,8 +21,8 @@ from agents.bidding.errors import BiddingInputError
 from agents.bidding.orders import BUY, SELL, OrderArrays
 from agents.bidding.protocol import BiddingStrategy
 from agents.bidding.state import BidderState, MarketOutcome, MarketView
-from clearing.continuous import ContinuousBook, Trade, cancel, cancel_all, submit
 from clearing import Order, Side
+from clearing.continuous import ContinuousBook, Trade, cancel, cancel_all, submit
 
 __all__ = ["CdaSessionResult", "run_cda_session"]
 
@@ -69,9 +69,7 @@ class CdaSessionResult:
         return float(((self.buyer_limit - self.seller_limit) * self.quantities).sum())
 
 
-def _fills(
-    trades: tuple[Trade, ...], owner: dict[str, tuple[int, int, int, float]]
-) -> OrderArrays:
+def _fills(trades: tuple[Trade, ...], owner: dict[str, tuple[int, int, int, float]]) -> OrderArrays:
     rows = [(owner[t.buy_id], t) for t in trades] + [(owner[t.sell_id], t) for t in trades]
     if not rows:
         return OrderArrays.empty()

@@ -56,8 +56,10 @@ def margin_base(limit: NDArray[np.float64], zero_limit_base: float) -> NDArray[n
 
 def first_step(ok: NDArray[np.bool_]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Index of each firm's first ok step (its current quote) and whether it has one."""
-    index = np.argmax(ok, axis=1).astype(np.int64) if ok.shape[1] else np.zeros(
-        ok.shape[0], dtype=np.int64
+    index = (
+        np.argmax(ok, axis=1).astype(np.int64)
+        if ok.shape[1]
+        else np.zeros(ok.shape[0], dtype=np.int64)
     )
     has = ok.any(axis=1) if ok.shape[1] else np.zeros(ok.shape[0], dtype=bool)
     return index, np.asarray(has)

@@ -148,8 +148,10 @@ def to_orders(
     -------
     list[Order]
     """
-    if agent_names is not None and len(order_arrays) and int(order_arrays.firm.max()) >= len(
-        agent_names
+    if (
+        agent_names is not None
+        and len(order_arrays)
+        and int(order_arrays.firm.max()) >= len(agent_names)
     ):
         raise BiddingInputError(
             f"agent_names: {len(agent_names)} names for firm index "

@@ -6,7 +6,7 @@ markets holds one unit; learning rate ``β`` and momentum ``γ`` belong to the f
 to the market range), with ``b = max(|λ|, zero_limit_base)``; for positive limits this is Cliff's
 ``λ(1 ± μ)``.
 After every event the margins move toward a target price ``τ = R·q + A`` derived from the last
-trade or shout price ``q`` (``R``, ``A`` drawn per trader: above ``q`` to raise the price, below
+trade or shout price ``q`` (``R``, ``A`` drawn per unit: above ``q`` to raise the price, below
 to lower it), by the Widrow–Hoff rule with momentum::
 
     Δ = β (τ − p),   Γ ← γ Γ + (1 − γ) Δ,   p' = p + Γ,   μ' from p'
@@ -20,9 +20,12 @@ unit still to trade). Which traders adjust follows Cliff's rules for a continuou
 * shout not accepted: after an offer, active sellers with ``p ≥ q`` lower their margins; after a
   bid, active buyers with ``p ≤ q`` lower theirs.
 
-In a call auction (no shout side) every unit bid is a quote and the clearing price plays the
-trade: units whose quote was accepted raise their margins and the others lower theirs; without
-trade, sellers move toward the best bid and buyers toward the best ask.
+In a uniform-price call auction (no shout side) every unit bid is a quote and the clearing price
+``q`` plays the trade. Every seller's quote moves toward a target just below ``q`` and every
+buyer's toward a target just above it: accepted units widen their margins up to about ``q``, and
+rejected ones narrow them. (Cliff's targets beyond ``q`` for accepted traders would open a gap
+between the accepted asks and bids of a uniform-price auction and stop trade.) Without trade,
+sellers move toward the best bid and buyers toward the best ask.
 
 Cliff, D. (1997). Minimal-intelligence agents for bargaining behaviours in market-based
 environments. HP Laboratories Technical Report HPL-97-91.
@@ -199,13 +202,9 @@ class ZipStrategy:
         traded = math.isfinite(q)
         if outcome.is_call_auction:
             if traded:
-                accepted_sell = sell.bid & (sell.quote <= q)
-                accepted_buy = buy.bid & (buy.quote >= q)
                 moves += [
-                    (sell, False, accepted_sell, q, True),
-                    (sell, False, sell.bid & ~accepted_sell, q, False),
-                    (buy, True, accepted_buy, q, False),
-                    (buy, True, buy.bid & ~accepted_buy, q, True),
+                    (sell, False, sell.bid, q, False),
+                    (buy, True, buy.bid, q, True),
                 ]
             else:
                 bid, ask = outcome.best_bid, outcome.best_ask

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -212,6 +213,7 @@ def solve_dispatch_lp(
     terminal_value_cny_per_kwh: FloatArray | None = None,
     *,
     start: int = 0,
+    demand_weight_by_period: Mapping[int, float] | None = None,
     solver: pulp.LpSolver | None = None,
 ) -> DispatchPlan:
     """Plan the cost-minimal storage schedule over every step of ``problem``.
@@ -229,6 +231,10 @@ def solve_dispatch_lp(
         ``(U,)``; ``None`` values it at zero (the end of a run).
     start
         Run step index of the window's first step (recorded in the plan).
+    demand_weight_by_period
+        Factor in ``[0, 1]`` on the demand rate of each billing period in the objective
+        (default 1). A rolling planner that sees only part of a period uses it to spread the
+        cost of raising the peak over the rest of the period; reported costs use the full rate.
     solver
         A PuLP solver; default :func:`default_solver`.
 
@@ -360,7 +366,14 @@ def solve_dispatch_lp(
         objective += [(var, wear) for var in discharge[g]]
         if value_g[g] != 0.0:
             objective.append((soc[g][n_steps - 1], -float(value_g[g])))
-    objective += [(var, rate) for var in peak_vars.values()]
+    weights = {} if demand_weight_by_period is None else dict(demand_weight_by_period)
+    for p, var in peak_vars.items():
+        weight = float(weights.get(p, 1.0))
+        if not 0.0 <= weight <= 1.0:
+            raise DispatchInputError(
+                f"demand_weight_by_period[{p}] must lie in [0, 1]; got {weight!r}"
+            )
+        objective.append((var, rate * weight))
     lp.setObjective(expr(objective))
 
     chosen = solver if solver is not None else default_solver()

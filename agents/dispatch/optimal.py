@@ -15,6 +15,7 @@ FloatArray = NDArray[np.float64]
 
 FORECASTS = ("perfect", "noisy")
 TERMINAL_VALUES = ("mean_price", "zero")
+DEMAND_CHARGES = ("prorated", "full")
 SOLVERS = ("highs", "cbc")
 
 
@@ -59,6 +60,13 @@ class OptimalDispatch:
         save if discharged at an average hour, so a plan does not empty the storage at its
         horizon end; ``"zero"`` credits nothing. A horizon reaching the end of the run always
         credits nothing.
+    demand_charge
+        How a plan that sees only part of a billing period prices a higher peak:
+        ``"prorated"`` (default) weights the demand rate by the share of the period's remaining
+        steps that lie inside the horizon, since a peak raised now serves the rest of the
+        period; ``"full"`` charges the whole rate inside every horizon, which makes a short
+        horizon shy of raising the peak. Periods wholly inside the horizon always carry the
+        full rate.
     solver
         ``"highs"`` (in-process HiGHS, CBC if unavailable) or ``"cbc"``.
 
@@ -77,6 +85,7 @@ class OptimalDispatch:
         forecast: str = "perfect",
         forecast_error_std_frac: float = 0.1,
         terminal_value: str = "mean_price",
+        demand_charge: str = "prorated",
         solver: str = "highs",
     ) -> None:
         self.horizon_h = _positive("horizon_h", horizon_h)
@@ -98,6 +107,7 @@ class OptimalDispatch:
             )
         self.forecast_error_std_frac = float(forecast_error_std_frac)
         self.terminal_value = _choice("terminal_value", terminal_value, TERMINAL_VALUES)
+        self.demand_charge = _choice("demand_charge", demand_charge, DEMAND_CHARGES)
         self.solver = _choice("solver", solver, SOLVERS)
         self.plans: list[DispatchPlan] = []
         self._problem: ParkDispatchProblem | None = None
@@ -132,6 +142,17 @@ class OptimalDispatch:
         saving = np.maximum(mean_price - fleet.degradation_cny_per_kwh, 0.0)
         return np.asarray(fleet.eta_discharge * saving, dtype=np.float64)
 
+    def _demand_weights(
+        self, problem: ParkDispatchProblem, start: int, stop: int
+    ) -> dict[int, float] | None:
+        if self.demand_charge == "full":
+            return None
+        periods = problem.billing_period
+        inside, count = np.unique(periods[start:stop], return_counts=True)
+        first = np.maximum(np.searchsorted(periods, inside, side="left"), start)
+        remaining = np.searchsorted(periods, inside, side="right") - first
+        return {int(p): float(n / r) for p, n, r in zip(inside, count, remaining, strict=True)}
+
     def replan(
         self, t: int, soc_kwh: FloatArray, peak_import_kw_this_period: float
     ) -> DispatchPlan:
@@ -146,6 +167,7 @@ class OptimalDispatch:
             peak_import_kw_this_period,
             terminal,
             start=t,
+            demand_weight_by_period=self._demand_weights(problem, t, stop),
             solver=default_solver(self.solver),
         )
         self._plan = plan

@@ -6,6 +6,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from agents.dispatch.idle import IdleDispatch
 from agents.dispatch.optimal import OptimalDispatch
 from agents.dispatch.problem import StrategyParameterError
 from agents.dispatch.protocol import DispatchStrategy
@@ -14,6 +15,7 @@ from agents.dispatch.tou_arbitrage import TouArbitrageDispatch
 
 #: Strategy name → constructor taking the strategy's parameters as keywords.
 STRATEGIES: dict[str, Callable[..., DispatchStrategy]] = {
+    IdleDispatch.name: IdleDispatch,
     SelfConsumptionDispatch.name: SelfConsumptionDispatch,
     TouArbitrageDispatch.name: TouArbitrageDispatch,
     OptimalDispatch.name: OptimalDispatch,

@@ -19,7 +19,10 @@ Issuance
 Transfer and retirement
     Both take certificates first-in first-out by serial from the holder's held batches,
     optionally only those of one park and/or an hour range. Retired certificates never move
-    again, so none is retired twice.
+    again, so none is retired twice. ``transfer_many`` and ``retire_many`` settle a whole
+    set of trades (for example one hour of green-power trades) in one vectorised call and
+    are the ones to use in the simulation loop; ``transfer`` and ``retire`` are one-request
+    conveniences. With an hour range, only the batches issued since that hour are scanned.
 
 Invariants (:meth:`CertificateRegistry.check_invariants`): issued <= metered generation per
 generator (and the carried remainder is below 1 MWh), batches partition the serials

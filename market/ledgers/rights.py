@@ -39,9 +39,6 @@ ALLOCATION_KINDS: tuple[str, ...] = ("free", "auction", "reserve_sale", "reserve
 """Ways rights enter the ledger: free allocation, auction sale, a reserve sale minted
 directly to a firm, and funding of the reserve account."""
 
-RESERVE = -1
-"""Pseudo firm index naming the reserve account in error messages."""
-
 _REL_TOL = 1e-9
 
 
@@ -79,7 +76,7 @@ class RightsSnapshot:
     __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass
+@dataclass(eq=False)
 class RightsLedger:
     """Holdings of energy-use rights for ``n_firms`` firms and one reserve account [tce].
 

@@ -40,7 +40,9 @@ def two_firms():
 
 def test_options_are_sorted_and_padded(two_firms):
     np.testing.assert_array_equal(two_firms.capacity_tce, [[20, 10, 5], [8, 0, 0]])
-    np.testing.assert_array_equal(two_firms.cost_cny_per_tce, [[50, 100, 300], [200, np.inf, np.inf]])
+    np.testing.assert_array_equal(
+        two_firms.cost_cny_per_tce, [[50, 100, 300], [200, np.inf, np.inf]]
+    )
     assert two_firms.kind[1, 1] == PADDING_KIND
     assert not two_firms.capacity_tce.flags.writeable
 

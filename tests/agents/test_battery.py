@@ -25,7 +25,7 @@ def unit(**overrides: float) -> BatteryFleet:
         "soc_max_frac": 1.0,
     }
     params.update(overrides)
-    return BatteryFleet.from_c_rate([100.0], 1.0, **params)  # type: ignore[arg-type]
+    return BatteryFleet.from_c_rate([100.0], 1.0, **params)
 
 
 def test_charging_10_kw_for_an_hour_stores_9_5_kwh() -> None:

@@ -42,7 +42,9 @@ def test_prices_keyed_by_zone_and_period(
     )
     assert main(["clear", str(book), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["price"] == {"north/0": 7.5, "south/1": 15.0}
-    zones_only = _write(tmp_path, "id,side,quantity,price,zone\na,buy,1,10,n\nb,sell,1,6,s\n", "z.csv")
+    zones_only = _write(
+        tmp_path, "id,side,quantity,price,zone\na,buy,1,10,n\nb,sell,1,6,s\n", "z.csv"
+    )
     assert main(["clear", str(zones_only), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["price"] == {"n": None, "s": None}
 

@@ -11,6 +11,7 @@ from clearing import Interconnector, MarketSpec, PricingRule, clear
 from clearing.book import build_book
 from clearing.lp_path import clear_lp
 from clearing.network import directed_arcs
+from clearing.validation import validate
 from tests.clearing.book_factories import buy, random_book, sell
 
 SOLVERS = ["highs", "cbc"]
@@ -25,7 +26,8 @@ def _link(capacity: float, fee: float = 0.0) -> MarketSpec:
 def test_dual_of_balance_is_the_price_with_a_positive_sign(solver: str) -> None:
     # Bids 10@50 and 5@45, offer 12@40: the 45 bid is marginal, price 45. The solver's raw dual
     # must equal it (not -45): the model is a cost minimisation with supply - demand = 0.
-    book = build_book([buy("b1", 10, 50), buy("b2", 5, 45), sell("s1", 12, 40)])
+    orders = [buy("b1", 10, 50), buy("b2", 5, 45), sell("s1", 12, 40)]
+    book = build_book(*validate(orders, MarketSpec()))
     allocation = clear_lp(book, MarketSpec(), (), solver)
     assert allocation.dual[0] == pytest.approx(45.0)
     assert allocation.price[0] == 45.0

@@ -94,7 +94,9 @@ def test_balance_holds_with_fractional_quantities() -> None:
         ({"buy_price": [1.0, 2.0]}, "same length"),
     ],
 )
-def test_bad_arrays_raise_a_named_value_error(kwargs: dict[str, list[float]], fragment: str) -> None:
+def test_bad_arrays_raise_a_named_value_error(
+    kwargs: dict[str, list[float]], fragment: str
+) -> None:
     args = {"buy_qty": [1.0], "buy_price": [10.0], "sell_qty": [1.0], "sell_price": [5.0]}
     args.update(kwargs)
     with pytest.raises(ValueError, match=fragment.replace("[", r"\[").replace("]", r"\]")):

@@ -33,8 +33,9 @@ def _borduria_syldavia(capacity: float) -> tuple[list[Order], MarketSpec]:
     500 MW (Borduria) and 1500 MW (Syldavia). The curves are offered as 1 MW steps priced at
     the marginal cost at the end of each step; loads bid at 1000 $/MWh.
     """
-    orders = [sell(f"gb{k:04d}", 1.0, round(10 + 0.01 * (k + 1), 6), zone="B") for k in range(2000)]
-    orders += [sell(f"gs{k:04d}", 1.0, round(13 + 0.02 * (k + 1), 6), zone="S") for k in range(2000)]
+    steps = range(2000)
+    orders = [sell(f"gb{k:04d}", 1.0, round(10 + 0.01 * (k + 1), 6), zone="B") for k in steps]
+    orders += [sell(f"gs{k:04d}", 1.0, round(13 + 0.02 * (k + 1), 6), zone="S") for k in steps]
     orders += [buy("loadB", 500.0, 1000.0, zone="B"), buy("loadS", 1500.0, 1000.0, zone="S")]
     spec = MarketSpec(price_cap=1000.0, zones=("B", "S"),
                       interconnectors=(Interconnector("B", "S", capacity),))

@@ -43,7 +43,9 @@ def test_bad_order_is_named(bad: Order, fragments: list[str]) -> None:
 
 
 def test_block_orders_of_different_agents_are_malformed() -> None:
-    orders = [*GOOD, sell("k1", 1, 10, block="K", agent="a"), sell("k2", 1, 10, block="K", agent="z")]
+    orders = [
+        *GOOD, sell("k1", 1, 10, block="K", agent="a"), sell("k2", 1, 10, block="K", agent="z")
+    ]
     with pytest.raises(ClearingInputError, match="'k2'.*block.*'K'.*agent 'a'"):
         clear(orders)
 

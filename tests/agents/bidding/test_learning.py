@@ -53,15 +53,15 @@ def test_roth_erev_probabilities_sum_to_one(q, choice, reward, recency, experime
 def test_roth_erev_strategy_reinforces_the_profitable_markup():
     state = bidder_state([[0.0]], [[0.0]], [[1.0]], [[100.0]])
     strategy = RothErevStrategy(markups=[0.0, 0.5], recency=0.0, experimentation=0.0)
-    rng = np.random.default_rng(0)
-    orders = strategy.orders(state, VIEW, rng)
-    chosen = int(np.argmin(np.abs(orders.price[0] - np.array([100.0, 150.0]))))
-    # The seller sells its unit at its own asking price: profit = 50 * markup.
-    fills = orders.select(np.array([0]))
-    strategy.observe(MarketOutcome(fills=fills, price=float(orders.price[0])))
-    expected = np.array([1.0, 1.0])
-    expected[chosen] += 100.0 * [0.0, 0.5][chosen]
-    np.testing.assert_allclose(strategy.sell_propensity[0], expected)
+    # With this seed the seller draws the 0.5 mark-up and asks 150 for a unit costing 100.
+    orders = strategy.orders(state, VIEW, np.random.default_rng(1))
+    assert orders.price[0] == pytest.approx(150.0)
+    strategy.observe(MarketOutcome(fills=orders, price=150.0))
+    # Profit 50 is added to the chosen action only (no forgetting, no experimentation).
+    np.testing.assert_allclose(strategy.sell_propensity[0], [1.0, 51.0])
+    np.testing.assert_allclose(choice_probabilities(strategy.sell_propensity), [[1 / 52, 51 / 52]])
+    # The buy side had no orders and no reward: unchanged.
+    np.testing.assert_allclose(strategy.buy_propensity[0], [1.0, 1.0])
 
 
 def test_roth_erev_is_deterministic_given_a_seed():
@@ -90,8 +90,9 @@ def test_zip_prices_stay_within_limits_and_margins_start_in_range():
 
 
 def test_zip_call_auction_update_moves_quotes_toward_the_price():
-    # One accepted seller (quote below the price) raises its margin; one rejected buyer (quote
-    # below the price) lowers its margin to bid higher.
+    # In a call auction every quote moves toward the clearing price: the accepted seller (quote
+    # below the price) raises its margin, the rejected buyer (quote below the price) lowers its
+    # margin to bid higher.
     state = bidder_state([[1.0], [0.0]], [[120.0], [0.0]], [[0.0], [1.0]], [[0.0], [80.0]])
     strategy = ZipStrategy(beta_range=(0.5, 0.5), gamma_range=(0.0, 0.0), c_r=0.0, c_a=0.0)
     strategy.orders(state, VIEW, np.random.default_rng(0))
@@ -108,8 +109,9 @@ def test_zip_call_auction_update_moves_quotes_toward_the_price():
 
 def test_zip_unaccepted_bid_makes_low_buyers_raise_their_bids():
     state = bidder_state([[1.0], [1.0]], [[120.0], [100.0]], [[0.0], [0.0]], [[0.0], [0.0]])
-    strategy = ZipStrategy(margin_range=(0.3, 0.3), beta_range=(1.0, 1.0), gamma_range=(0.0, 0.0),
-                           c_r=0.0, c_a=0.0)
+    strategy = ZipStrategy(
+        margin_range=(0.3, 0.3), beta_range=(1.0, 1.0), gamma_range=(0.0, 0.0), c_r=0.0, c_a=0.0
+    )
     strategy.orders(state, VIEW, np.random.default_rng(0))
     # Quotes 84 and 70; a bid at 80 did not trade: the buyer at 70 lowers its margin to bid 80,
     # the buyer at 84 (above the shout) keeps its margin.

@@ -56,7 +56,11 @@ def test_penalty_caps_the_value_of_dear_abatement(one_firm):
 def test_long_firm_sells_surplus_then_abatement(one_firm):
     state = rights_bidder_state([10.0], one_firm, 250.0, surplus_value_cny_per_tce=20.0)
     assert steps(state.buy_qty[0], state.buy_value[0]) == []
-    assert steps(state.sell_qty[0], state.sell_cost[0]) == [(10.0, 20.0), (20.0, 50.0), (10.0, 100.0)]
+    assert steps(state.sell_qty[0], state.sell_cost[0]) == [
+        (10.0, 20.0),
+        (20.0, 50.0),
+        (10.0, 100.0),
+    ]
 
 
 @settings(max_examples=60, deadline=None)

@@ -154,8 +154,12 @@ def test_fills_agree_between_array_and_object_clearing(state):
     orders = make_bidding_strategy("truthful").orders(state, VIEW, np.random.default_rng(0))
     book = to_uniform_arrays(orders)
     fast = clear_uniform_arrays(
-        book.buy_qty, book.buy_price, book.sell_qty, book.sell_price,
-        price_floor=VIEW.price_floor, price_cap=VIEW.price_cap,
+        book.buy_qty,
+        book.buy_price,
+        book.sell_qty,
+        book.sell_price,
+        price_floor=VIEW.price_floor,
+        price_cap=VIEW.price_cap,
     )
     fills_fast = fills_from_uniform(orders, fast.price, fast.buy_accepted, fast.sell_accepted)
     result = clear(

@@ -73,8 +73,12 @@ def test_month_rolling_48_24_beats_both_heuristics() -> None:
     for name in ("self_consumption", "tou_arbitrage"):
         other = run_dispatch(problem, make_strategy(name), rng())
         assert best.total_cny < other.total_cny, name
-    full = run_dispatch(problem, whole_run(problem), rng())
-    assert full.total_cny <= best.total_cny + 1e-6 * best.total_cny
+    full = run_dispatch(problem, whole_run(problem), rng()).total_cny
+    assert full <= best.total_cny + 1e-6 * full
+    # Charging the whole demand rate inside a 48 h horizon makes the plan shy of raising the
+    # monthly peak; prorating it closes most of the gap to the whole-month optimum.
+    shy = run_dispatch(problem, make_strategy("optimal", demand_charge="full"), rng()).total_cny
+    assert best.total_cny - full < 0.5 * (shy - full)
 
 
 def test_identical_units_are_merged_without_changing_the_answer() -> None:
@@ -185,4 +189,21 @@ def test_replan_of_48_hours_for_20_distinct_units_takes_tens_of_milliseconds() -
         plan = solve_dispatch_lp(problem, distinct.soc_min_kwh, 0.0, np.full(20, 0.5))
         times.append(time.perf_counter() - began)
     assert plan.n_groups == 20 and plan.n_steps == 48
-    assert sorted(times)[1] < 0.25
+    assert sorted(times)[1] < 0.5  # typically 50-100 ms on two shared cores
+
+
+def test_prorated_demand_weights_cover_the_rest_of_each_period() -> None:
+    problem, _ = random_problem(0)
+    periods = np.repeat([0, 1, 2], [10, 20, 30])
+    problem = replace(
+        problem.window(0, 1),
+        net_load_kw=np.zeros(60),
+        renewable_kw=np.zeros(60),
+        import_price_cny_per_kwh=np.full(60, 0.5),
+        export_price_cny_per_kwh=np.zeros(60),
+        billing_period=periods,
+    )
+    strategy = OptimalDispatch()
+    assert strategy._demand_weights(problem, 5, 35) == {0: 1.0, 1: 1.0, 2: 5 / 30}
+    assert strategy._demand_weights(problem, 12, 20) == {1: 8 / 18}
+    assert OptimalDispatch(demand_charge="full")._demand_weights(problem, 5, 35) is None

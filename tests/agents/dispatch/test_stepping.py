@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -149,7 +150,7 @@ def test_decide_before_reset_is_a_named_error() -> None:
         ({"dt_h": float("nan")}, "dt_h"),
     ],
 )
-def test_problem_validation_names_the_field(change: dict[str, object], field: str) -> None:
+def test_problem_validation_names_the_field(change: dict[str, Any], field: str) -> None:
     problem = one_day_problem(np.full(24, 1.0), small_fleet())
     with pytest.raises(DispatchInputError, match=field):
         replace(problem, **change)

@@ -123,25 +123,26 @@ def test_invariant_check_detects_a_double_counted_serial() -> None:
 
 
 def test_a_year_of_hourly_trading_stays_compact_and_fast() -> None:
-    # 200 generators (farms of a few MW), 8760 h, about 3 MWh/h each -> ~5e6 certificates
-    # in about 1.7e6 batches (one per generator-hour with output, plus splits).
+    # 200 generators (farms of a few MW), 8760 h, about 3 MWh/h each -> ~5e6 certificates in
+    # one batch per generator-hour; every hour 20 sellers sell their hour's certificates to
+    # 20 buyers who retire them at once (two vectorised calls per hour).
     rng = np.random.default_rng(3)
     n_gen = 200
-    reg = CertificateRegistry(np.arange(n_gen), n_holders=n_gen + 10, n_parks=4)
+    reg = CertificateRegistry(np.arange(n_gen), n_holders=n_gen + 20, n_parks=4)
     gens = np.arange(n_gen)
     parks = gens % 4
+    buyers = n_gen + np.arange(20)
     for h in range(8760):
         issued = reg.issue(gens, parks, h, rng.uniform(0.0, 6.0, n_gen))
-        if h % 24 == 0:
-            g = int(gens[np.argmax(issued)])
-            n = int(issued.max())
-            if n:
-                reg.transfer(g, n_gen + h % 10, n, hour_range=(h, h))
-                reg.retire(n_gen + h % 10, n, beneficiary=n_gen + h % 10, period=h // 720)
+        sellers = gens[(h % 10) :: 10]
+        sold = issued[sellers] // 2
+        reg.transfer_many(sellers, buyers, sold, hour_range=(h, h))
+        reg.retire_many(buyers, sold, buyers, h // 720, hour_range=(h, h))
     reg.check_invariants()
-    assert reg.issued_count == int(reg.holdings().sum() + reg.retired().sum())
     assert reg.issued_count > 5_000_000
-    assert reg.n_batches <= 200 * 8760 + 2 * 365
+    assert int(reg.retired().sum()) > 200_000
+    assert reg.issued_count == int(reg.holdings().sum() + reg.retired().sum())
+    assert reg.n_batches <= 200 * 8760 + 20 * 8760
 
 
 # --------------------------------------------------------------------------- stateful
@@ -156,6 +157,7 @@ class RegistryMachine(RuleBasedStateMachine):
         self.reg = CertificateRegistry([0, 1, 2], n_holders=N_HOLD, n_parks=2)
         self.hour = 0
         self.owner: list[int] = []  # serial -> holder
+        self._hour: list[int] = []  # serial -> generation hour
         self.retired: set[int] = set()
         self.metered = np.zeros(N_GEN)
 
@@ -165,6 +167,7 @@ class RegistryMachine(RuleBasedStateMachine):
         issued = self.reg.issue([0, 1, 2], [0, 1, 1], self.hour, gen)
         for g, k in enumerate(issued):
             self.owner.extend([g] * int(k))
+            self._hour.extend([self.hour] * int(k))
         self.metered += gen
 
     def _held_by(self, h: int) -> list[int]:
@@ -194,6 +197,63 @@ class RegistryMachine(RuleBasedStateMachine):
         retired = {int(s) + k for s, c in ranges for k in range(int(c))}
         assert not retired & self.retired, "a serial was retired twice"
         assert retired == set(held[:n])
+        self.retired |= retired
+
+    @rule(
+        reqs=st.lists(
+            st.tuples(st.integers(0, 2), st.integers(3, N_HOLD - 1), st.integers(0, 4)),
+            min_size=1,
+            max_size=5,
+        ),
+        window=st.booleans(),
+    )
+    def transfer_many(self, reqs: list[tuple[int, int, int]], window: bool) -> None:
+        # sources 0-2 and destinations 3-4 are disjoint, so the batch equals the sequence
+        src, dst, cnt = (list(x) for x in zip(*reqs, strict=True))
+        hours = (self.hour, self.hour) if window else None
+        pool = {
+            h: [s for s in self._held_by(h) if not window or self._hour[s] == self.hour]
+            for h in set(src)
+        }
+        need = {h: sum(c for s_, c in zip(src, cnt, strict=True) if s_ == h) for h in pool}
+        if any(need[h] > len(pool[h]) for h in pool):
+            before = self.reg.batches()
+            with pytest.raises(LedgerError):
+                self.reg.transfer_many(src, dst, cnt, hour_range=hours)
+            after = self.reg.batches()
+            assert all(np.array_equal(before[k], after[k]) for k in before)
+            return
+        moved = self.reg.transfer_many(src, dst, cnt, hour_range=hours)
+        for k, (s_, d_, c) in enumerate(reqs):
+            expect = pool[s_][:c]
+            pool[s_] = pool[s_][c:]
+            got = [int(a) + j for r, a, n in moved if r == k for j in range(int(n))]
+            assert got == expect
+            for serial in expect:
+                self.owner[serial] = d_
+
+    @rule(
+        reqs=st.lists(st.tuples(st.integers(0, N_HOLD - 1), st.integers(0, 4)), max_size=4),
+        who=st.integers(0, N_HOLD - 1),
+    )
+    def retire_many(self, reqs: list[tuple[int, int]], who: int) -> None:
+        if not reqs:
+            return
+        src, cnt = (list(x) for x in zip(*reqs, strict=True))
+        pool = {h: self._held_by(h) for h in set(src)}
+        need = {h: sum(c for s_, c in reqs if s_ == h) for h in pool}
+        if any(need[h] > len(pool[h]) for h in pool):
+            with pytest.raises(LedgerError):
+                self.reg.retire_many(src, cnt, who, self.hour)
+            return
+        out = self.reg.retire_many(src, cnt, who, self.hour)
+        retired = {int(a) + j for _, a, n in out for j in range(int(n))}
+        expect = set()
+        for s_, c in reqs:
+            expect |= set(pool[s_][:c])
+            pool[s_] = pool[s_][c:]
+        assert retired == expect
+        assert not retired & self.retired, "a serial was retired twice"
         self.retired |= retired
 
     @precondition(lambda self: len(self.owner) > 0)
