@@ -41,9 +41,7 @@ ShiftPattern = Literal["continuous", "two_shift", "one_shift"]
 HeatTemperatureBand = Literal["low", "medium", "high"]
 HeatFuel = Literal["coal", "gas"]
 
-ReferenceValue = (
-    bool | int | float | str | tuple[float, ...] | tuple[tuple[float, ...], ...]
-)
+ReferenceValue = bool | int | float | str | tuple[float, ...] | tuple[tuple[float, ...], ...]
 """Value of a reference entry: a number, a flag, a text or a (nested) tuple of numbers."""
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1] / "configs" / "reference"
@@ -454,9 +452,7 @@ class ReferenceData:
         """Fuel emission factors from ``emission_factors.*``."""
         return EmissionFactors(
             raw_coal_tco2_per_t=self.number("emission_factors.raw_coal_tco2_per_t"),
-            natural_gas_tco2_per_1000m3=self.number(
-                "emission_factors.natural_gas_tco2_per_1000m3"
-            ),
+            natural_gas_tco2_per_1000m3=self.number("emission_factors.natural_gas_tco2_per_1000m3"),
         )
 
     # -- overrides -------------------------------------------------------------------------
@@ -486,9 +482,7 @@ class ReferenceData:
         entries = dict(self.entries)
         for key, raw in overrides.items():
             if not isinstance(key, str) or key not in entries:
-                raise UnknownReferenceKeyError(
-                    _unknown_message("reference key", str(key), entries)
-                )
+                raise UnknownReferenceKeyError(_unknown_message("reference key", str(key), entries))
             original = self.entries[key]
             value = _coerce_override(key, raw, original.value)
             entries[key] = replace(
@@ -591,8 +585,7 @@ def _read_yaml_entries(path: Path) -> dict[str, ReferenceEntry]:
             )
         if not isinstance(raw, dict):
             raise ReferenceFileError(
-                f"{where}: expected a mapping with fields {', '.join(ENTRY_FIELDS)}, "
-                f"got {raw!r}"
+                f"{where}: expected a mapping with fields {', '.join(ENTRY_FIELDS)}, got {raw!r}"
             )
         missing = [f for f in ENTRY_FIELDS if f not in raw]
         if missing:
@@ -661,9 +654,7 @@ def _finite_number(raw: object) -> float:
     return float(raw)
 
 
-def _number_tuple(
-    raw: object, *, depth: int
-) -> tuple[float, ...] | tuple[tuple[float, ...], ...]:
+def _number_tuple(raw: object, *, depth: int) -> tuple[float, ...] | tuple[tuple[float, ...], ...]:
     if not isinstance(raw, list | tuple) or not raw:
         raise TypeError("expected a non-empty list")
     if depth == 1:
@@ -681,8 +672,7 @@ def _read_csv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
     reader = csv.DictReader(text.splitlines())
     if tuple(reader.fieldnames or ()) != columns:
         raise ReferenceFileError(
-            f"{path}: header must be {','.join(columns)}, got "
-            f"{','.join(reader.fieldnames or ())!r}"
+            f"{path}: header must be {','.join(columns)}, got {','.join(reader.fieldnames or ())!r}"
         )
     rows: list[tuple[int, dict[str, str]]] = []
     for row in reader:

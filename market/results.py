@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from numpy.typing import NDArray
+
 from agents.accounting import (
     energy_use_tce,
     intensity_per_value_added,
@@ -25,8 +27,6 @@ from agents.accounting import (
     scope2_market_tco2,
     target_progress,
 )
-from numpy.typing import NDArray
-
 from market.engine.park_run import ParkRun
 from market.reference import ReferenceData
 
@@ -267,6 +267,7 @@ def collect_results(runs: list[ParkRun], ref: ReferenceData, config: Any) -> Run
     intensity = (totals["energy_use_tce"] or 0.0) / va if va > 0 else float("nan")
     totals["energy_intensity_tce_per_10k_cny"] = _r(intensity)
     acc = config.accounting
+    target: dict[str, Any] | None = None
     if acc.base_year is not None and acc.base_year_energy_intensity_tce_per_10k_cny is not None:
         progress = target_progress(
             acc.base_year_energy_intensity_tce_per_10k_cny,
@@ -274,11 +275,13 @@ def collect_results(runs: list[ParkRun], ref: ReferenceData, config: Any) -> Run
             acc.base_year,
             int(runs[0].inputs.times[0].year),
         )
-        totals["target_progress"] = (
-            {k: (_r(v) if isinstance(v, float) else v) for k, v in vars(progress).items()}
-            if hasattr(progress, "__dict__")
-            else _target_dict(progress)
-        )
+        target = {
+            "base_year": acc.base_year,
+            "base_intensity_tce_per_10k_cny": acc.base_year_energy_intensity_tce_per_10k_cny,
+            "change_achieved": _r(float(progress.change_achieved)),
+            "change_required": _r(float(progress.change_required)),
+            "on_track": bool(progress.on_track),
+        }
     summary = {
         "scenario": config.name,
         "seed": config.seed,
@@ -291,20 +294,12 @@ def collect_results(runs: list[ParkRun], ref: ReferenceData, config: Any) -> Run
             "renewable_exclusion_rule": acc.renewable_exclusion_rule,
         },
         "totals": totals,
+        "target_progress": target,
         "parks": parks,
     }
     flat = pd.json_normalize(all_firms, sep=".")
     series = pd.concat([park_timeseries(r) for r in runs], ignore_index=True)
     return RunResults(summary=summary, timeseries=series, firms=flat)
-
-
-def _target_dict(progress: Any) -> dict[str, Any]:
-    fields = getattr(progress, "__dataclass_fields__", {})
-    out: dict[str, Any] = {}
-    for name in fields:
-        value = getattr(progress, name)
-        out[name] = _r(value) if isinstance(value, float) else value
-    return out
 
 
 def write_results(results: RunResults, out_dir: Path) -> dict[str, Path]:

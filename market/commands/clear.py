@@ -9,13 +9,10 @@ is the submission sequence used for tie-breaking. An optional interconnector CSV
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import json
 import math
-import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +27,7 @@ from clearing import (
     Side,
     clear,
 )
+from market.native_output import load_highs_quietly
 
 EXIT_OK = 0
 EXIT_SOLVER_FAILED = 1
@@ -63,8 +61,7 @@ def _read_rows(
                 )
             reader.fieldnames = header
             rows = [
-                {k: (v or "").strip() for k, v in row.items() if k is not None}
-                for row in reader
+                {k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader
             ]
     except FileNotFoundError:
         raise OrderFileError(f"{path}: file not found") from None
@@ -203,33 +200,6 @@ def format_table(result: ClearingResult, orders: list[Order]) -> str:
     return "\n".join(lines)
 
 
-@contextlib.contextmanager
-def _stdout_silenced() -> Iterator[None]:
-    """Silence native writes to standard output (the HiGHS banner) for the block's duration."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _load_highs_quietly() -> None:
-    """Create the process's first HiGHS instance with stdout silenced (it prints a banner)."""
-    try:
-        import highspy
-    except ImportError:
-        return
-    try:
-        with _stdout_silenced():
-            highspy.Highs()
-    except OSError:
-        return
-
-
 def run(args: argparse.Namespace) -> int:
     """Execute ``greenmarket clear``; returns the process exit code."""
     try:
@@ -245,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
             interconnectors=tuple(links),
         )
         if args.solver in ("auto", "highs"):
-            _load_highs_quietly()
+            load_highs_quietly()
         result = clear(orders, spec, solver=args.solver)
     except (OrderFileError, ClearingInputError) as exc:
         print(f"greenmarket clear: error: {exc}", file=sys.stderr)

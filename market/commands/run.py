@@ -9,7 +9,7 @@ from pathlib import Path
 from market.config import ConfigError, load_config
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``run`` command."""
     parser = subparsers.add_parser(
         "run",
@@ -39,7 +39,10 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    from market.native_output import load_highs_quietly
     from market.runner import RunError, run_scenario  # the engine loads only when needed
+
+    load_highs_quietly()
 
     out_dir = args.out if args.out is not None else Path("results") / config.name
     try:

@@ -8,7 +8,7 @@ import json
 from market.config import ScenarioConfig
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``schema`` command."""
     parser = subparsers.add_parser(
         "schema",

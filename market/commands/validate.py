@@ -8,7 +8,7 @@ import sys
 from market.config import ConfigError, load_config
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` command."""
     parser = subparsers.add_parser(
         "validate",

@@ -43,6 +43,7 @@ SectorName = Literal[
 ]
 ScheduleName = Literal["continuous", "two_shift", "one_shift"]
 HeatFuel = Literal["coal", "gas", "electric"]
+ALLOWED_STEPS_H = (1.0, 0.25)
 OperatorStrategyName = Literal["none", "self_consumption", "tou_arbitrage", "optimal"]
 
 
@@ -62,7 +63,7 @@ class TimeConfig(StrictModel):
         default=dt.datetime(2025, 1, 1),
         description="Local start time of the run (naive = park time zone).",
     )
-    step_h: Literal[1.0, 0.25] = Field(default=1.0, description="Step length in hours: 1 or 0.25.")
+    step_h: float = Field(default=1.0, description="Step length in hours: 1 or 0.25.")
     horizon_h: Annotated[float, Field(gt=0.0, le=24.0 * 366 * 40, allow_inf_nan=False)] = Field(
         default=24.0 * 7, description="Length of the run in hours (at most 40 years)."
     )
@@ -75,6 +76,13 @@ class TimeConfig(StrictModel):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown IANA time zone {value!r}, e.g. 'Asia/Shanghai'") from exc
+        return value
+
+    @field_validator("step_h")
+    @classmethod
+    def _allowed_step(cls, value: float) -> float:
+        if value not in ALLOWED_STEPS_H:
+            raise ValueError(f"must be one of {list(ALLOWED_STEPS_H)} (hours)")
         return value
 
     @field_validator("horizon_h")

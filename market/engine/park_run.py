@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from agents.dispatch import DispatchStrategy, make_strategy, step_dispatch
 from numpy.typing import NDArray
 
 from agents.bus_allocation import firm_meter_kw, share_bus
+from agents.dispatch import DispatchStrategy, ParkDispatchProblem, make_strategy, step_dispatch
 from market.build import ParkInputs
 
 FloatArray = NDArray[np.float64]
@@ -93,12 +93,12 @@ class ParkRun:
             firm=FirmTotals.zeros(inputs.firms.size),
         )
 
-    def step(self, t: int, problem_cache: object) -> None:
+    def step(self, t: int, problem: ParkDispatchProblem) -> None:
         """Dispatch storage and settle the grid exchange for step ``t``."""
         inputs = self.inputs
         period = int(inputs.billing_period[t])
         peak_so_far = self.period_peak_kw.get(period, 0.0)
-        result = step_dispatch(t, self.soc_kwh, peak_so_far, problem_cache, self.strategy)
+        result = step_dispatch(t, self.soc_kwh, peak_so_far, problem, self.strategy)
         self.soc_kwh = result.soc_kwh
         self.import_kw[t] = result.import_kw
         self.export_kw[t] = result.export_kw

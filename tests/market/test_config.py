@@ -54,7 +54,7 @@ def test_minimal_config_gets_defaults() -> None:
         (["seed"], -1, "seed", "greater than or equal to 0"),
         (["time", "horizon_h"], 0, "time.horizon_h", "greater than 0"),
         (["time", "horizon_h"], 2.5, "time.horizon_h", "whole number of steps"),
-        (["time", "step_h"], 0.5, "time.step_h", "1.0 or 0.25"),
+        (["time", "step_h"], 0.5, "time.step_h", "[1.0, 0.25]"),
         (["time", "timezone"], "Mars/Base", "time.timezone", "unknown IANA time zone"),
         (["time", "start"], "yesterday", "time.start", "datetime"),
         (
