@@ -55,9 +55,7 @@ def _require_positive_factor(owner: str, name: str, value: float) -> None:
             f"{owner}.{name} must be a number, got {value!r} ({type(value).__name__})"
         )
     if not (math.isfinite(value) and value > 0.0):
-        raise AccountingInputError(
-            f"{owner}.{name} must be a finite number > 0, got {value!r}"
-        )
+        raise AccountingInputError(f"{owner}.{name} must be a finite number > 0, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -204,9 +202,7 @@ def _check_broadcast(**arrays: FloatArray) -> None:
         np.broadcast_shapes(*(a.shape for a in arrays.values()))
     except ValueError as exc:
         shapes = ", ".join(f"{name} {a.shape}" for name, a in arrays.items())
-        raise AccountingInputError(
-            f"array shapes do not broadcast together: {shapes}"
-        ) from exc
+        raise AccountingInputError(f"array shapes do not broadcast together: {shapes}") from exc
 
 
 def _result(values: ArrayLike) -> FloatArray:
@@ -392,9 +388,7 @@ def counted_energy_use_tce(
         ``grid_electricity_kwh`` (inconsistent inputs).
     """
     total = _quantity("energy_use_tce", energy_use_tce)
-    electricity_part = electricity_tce(
-        grid_electricity_kwh, convention=convention, factors=factors
-    )
+    electricity_part = electricity_tce(grid_electricity_kwh, convention=convention, factors=factors)
     _check_broadcast(energy_use_tce=total, grid_electricity_kwh=electricity_part)
     total, electricity_part = np.broadcast_arrays(total, electricity_part)
     inconsistent = total < electricity_part * (1.0 - 1e-9) - 1e-12
@@ -512,9 +506,7 @@ def scope2_market_tco2(
     return _result(np.maximum(grid - green, 0.0) / KWH_PER_MWH * factor)
 
 
-def intensity_per_value_added(
-    quantity: ArrayLike, value_added_10k_cny: ArrayLike
-) -> FloatArray:
+def intensity_per_value_added(quantity: ArrayLike, value_added_10k_cny: ArrayLike) -> FloatArray:
     """Intensity per unit of value added [tce or tCO2 per 10^4 CNY].
 
     Parameters
@@ -627,9 +619,7 @@ def target_progress(
             f"target_year must be after base_year ({base_year}); got {target_year}"
         )
     if year < base_year:
-        raise AccountingInputError(
-            f"year must be base_year ({base_year}) or later; got {year}"
-        )
+        raise AccountingInputError(f"year must be base_year ({base_year}) or later; got {year}")
     if isinstance(target_change, bool) or not isinstance(target_change, int | float):
         raise AccountingInputError(f"target_change must be a number, got {target_change!r}")
     if not (math.isfinite(target_change) and target_change > -1.0):

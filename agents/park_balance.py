@@ -158,3 +158,26 @@ def grid_exchange(
         curtailment_kw=np.asarray(curtailment, dtype=np.float64),
         unserved_kw=np.asarray(unserved, dtype=np.float64),
     )
+
+
+def grid_exchange_scalar(
+    net_load_kw: float, storage_power_kw: float, renewable_kw: float, grid_limit_kw: float
+) -> tuple[float, float, float, float]:
+    """:func:`grid_exchange` for one park and step on plain floats, without input checks.
+
+    For hot loops over validated inputs (the simulation engine). The caller guarantees finite
+    inputs, ``renewable_kw >= 0``, ``grid_limit_kw >= 0`` and a storage power inside
+    :func:`storage_power_window_kw`.
+
+    Returns
+    -------
+    tuple of float
+        ``(import_kw, export_kw, curtailment_kw, unserved_kw)``.
+    """
+    residual = net_load_kw + storage_power_kw
+    if residual >= 0.0:
+        imports = min(residual, grid_limit_kw)
+        return imports, 0.0, 0.0, residual - imports
+    surplus = -residual
+    exports = min(surplus, grid_limit_kw)
+    return 0.0, exports, min(surplus - exports, renewable_kw), 0.0

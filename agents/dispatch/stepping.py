@@ -7,10 +7,10 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from agents.devices.battery import BatteryStep, battery_step
+from agents.devices.battery import BatteryStep, battery_step, battery_step_trusted
 from agents.dispatch.problem import DispatchInputError, ParkDispatchProblem
 from agents.dispatch.protocol import DispatchStrategy
-from agents.park_balance import grid_exchange
+from agents.park_balance import grid_exchange, grid_exchange_scalar
 
 FloatArray = NDArray[np.float64]
 
@@ -111,6 +111,8 @@ def step_dispatch(
     peak_so_far_kw: float,
     problem: ParkDispatchProblem,
     strategy: DispatchStrategy,
+    *,
+    validate: bool = True,
 ) -> DispatchStep:
     """Run step ``t``: decide, apply the battery physics, balance the bus and price the result.
 
@@ -131,7 +133,13 @@ def step_dispatch(
         The park's dispatch problem.
     strategy
         A strategy already ``reset`` with ``problem``.
+    validate
+        Check the inputs (default). The simulation engine passes ``False``: it feeds back the
+        state this function returned, so the checks cannot fail there, and they cost more than
+        the physics.
     """
+    if not validate:
+        return _step_trusted(int(t), soc_kwh, peak_so_far_kw, problem, strategy)
     if not (isinstance(t, int | np.integer) and 0 <= t < problem.n_steps):
         raise DispatchInputError(f"t must be an integer in [0, {problem.n_steps}); got {t!r}")
     if not (np.isfinite(peak_so_far_kw) and peak_so_far_kw >= 0.0):
@@ -158,6 +166,47 @@ def step_dispatch(
         import_kw=import_kw,
         export_kw=export_kw,
         curtailment_kw=float(flows.curtailment_kw),
+        unserved_kw=unserved_kw,
+        peak_import_kw=peak,
+        energy_cny=import_kw * float(problem.import_price_cny_per_kwh[t]) * dt_h,
+        export_revenue_cny=export_kw * float(problem.export_price_cny_per_kwh[t]) * dt_h,
+        demand_charge_cny=(peak - peak_start) * problem.demand_charge_cny_per_kw_month,
+        degradation_cny=float(result.degradation_cny.sum()),
+        unserved_cny=unserved_kw * problem.value_of_lost_load_cny_per_kwh * dt_h,
+        loss_kwh=float(result.loss_kwh.sum()),
+    )
+
+
+def _step_trusted(
+    t: int,
+    soc_kwh: FloatArray,
+    peak_so_far_kw: float,
+    problem: ParkDispatchProblem,
+    strategy: DispatchStrategy,
+) -> DispatchStep:
+    """:func:`step_dispatch` on trusted inputs: same physics, no checks, scalar bus balance."""
+    peak_start = period_peak_at_start_kw(t, peak_so_far_kw, problem)
+    request = strategy.decide(t, soc_kwh, peak_start)
+    net_load = float(problem.net_load_kw[t])
+    renewable = float(problem.renewable_kw[t])
+    dt_h = problem.dt_h
+    result = battery_step_trusted(
+        soc_kwh, np.asarray(request, dtype=np.float64), dt_h, problem.fleet
+    )
+    result = _admissible(result, soc_kwh, net_load, renewable, problem)
+    net_storage = float(result.charge_kw.sum() - result.discharge_kw.sum())
+    import_kw, export_kw, curtailment_kw, unserved_kw = grid_exchange_scalar(
+        net_load, net_storage, renewable, problem.grid_limit_kw
+    )
+    peak = max(peak_start, import_kw)
+    return DispatchStep(
+        t=t,
+        soc_kwh=result.soc_kwh,
+        charge_kw=result.charge_kw,
+        discharge_kw=result.discharge_kw,
+        import_kw=import_kw,
+        export_kw=export_kw,
+        curtailment_kw=curtailment_kw,
         unserved_kw=unserved_kw,
         peak_import_kw=peak,
         energy_cny=import_kw * float(problem.import_price_cny_per_kwh[t]) * dt_h,

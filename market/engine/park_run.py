@@ -98,7 +98,7 @@ class ParkRun:
         inputs = self.inputs
         period = int(inputs.billing_period[t])
         peak_so_far = self.period_peak_kw.get(period, 0.0)
-        result = step_dispatch(t, self.soc_kwh, peak_so_far, problem, self.strategy)
+        result = step_dispatch(t, self.soc_kwh, peak_so_far, problem, self.strategy, validate=False)
         self.soc_kwh = result.soc_kwh
         self.import_kw[t] = result.import_kw
         self.export_kw[t] = result.export_kw

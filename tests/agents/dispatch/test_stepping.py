@@ -154,3 +154,36 @@ def test_problem_validation_names_the_field(change: dict[str, Any], field: str) 
     problem = one_day_problem(np.full(24, 1.0), small_fleet())
     with pytest.raises(DispatchInputError, match=field):
         replace(problem, **change)
+
+
+def test_trusted_step_matches_validated_step_on_random_problems() -> None:
+    """The engine's unchecked path gives exactly the checked path's results."""
+    from agents.dispatch import make_strategy, step_dispatch
+    from tests.agents.dispatch.cases import random_problem
+
+    for seed in range(6):
+        problem, soc0 = random_problem(seed)
+        for name in ("self_consumption", "tou_arbitrage"):
+            a = make_strategy(name)
+            b = make_strategy(name)
+            a.reset(problem, np.random.default_rng(0))
+            b.reset(problem, np.random.default_rng(0))
+            soc_a = soc_b = np.asarray(soc0, dtype=float).copy()
+            peak_a = peak_b = 0.0
+            for t in range(problem.n_steps):
+                sa = step_dispatch(t, soc_a, peak_a, problem, a)
+                sb = step_dispatch(t, soc_b, peak_b, problem, b, validate=False)
+                np.testing.assert_array_equal(sa.soc_kwh, sb.soc_kwh)
+                assert (sa.import_kw, sa.export_kw, sa.curtailment_kw, sa.unserved_kw) == (
+                    sb.import_kw,
+                    sb.export_kw,
+                    sb.curtailment_kw,
+                    sb.unserved_kw,
+                )
+                assert sa.total_cny == sb.total_cny
+                soc_a, peak_a, soc_b, peak_b = (
+                    sa.soc_kwh,
+                    sa.peak_import_kw,
+                    sb.soc_kwh,
+                    sb.peak_import_kw,
+                )
