@@ -35,8 +35,15 @@ def random_book(rng: np.random.Generator, n: int, periods: int = 1) -> list[Orde
     quantity = np.round(rng.uniform(0.1, 5.0, n), 3)
     period = rng.integers(0, periods, n)
     return [
-        Order(f"o{k:06d}", f"firm{k % 1000}", Side.BUY if side[k] else Side.SELL,
-              float(quantity[k]), float(price[k]), period=int(period[k]), sequence=k)
+        Order(
+            f"o{k:06d}",
+            f"firm{k % 1000}",
+            Side.BUY if side[k] else Side.SELL,
+            float(quantity[k]),
+            float(price[k]),
+            period=int(period[k]),
+            sequence=k,
+        )
         for k in range(n)
     ]
 
@@ -109,27 +116,39 @@ def main() -> None:
     clear(random_book(rng, 10), solver="highs")  # load HiGHS once
     rows = bench_sizes(rng)
     day = bench_day(rng)
-    header = (f"{'orders':>7} {'arrays ms':>10} {'fast ms':>9} {'HiGHS ms':>9} {'CBC ms':>9} "
-              f"{'HiGHS/fast':>10} {'max diff':>9}")
+    header = (
+        f"{'orders':>7} {'arrays ms':>10} {'fast ms':>9} {'HiGHS ms':>9} {'CBC ms':>9} "
+        f"{'HiGHS/fast':>10} {'max diff':>9}"
+    )
     print(header)
     for r in rows:
         cbc = f"{1e3 * float(r['cbc_s']):9.2f}" if "cbc_s" in r else f"{'-':>9}"
         diff = max(float(r["max_diff_fast_vs_highs"]), float(r.get("max_diff_fast_vs_cbc", 0.0)))
-        print(f"{r['orders']:>7} {1e3 * float(r['fast_arrays_s']):10.3f} "
-              f"{1e3 * float(r['fast_s']):9.3f} {1e3 * float(r['highs_s']):9.2f} {cbc} "
-              f"{float(r['speedup_fast_vs_highs']):9.0f}x {diff:9.1e}")
-    print(f"\nday of 24 h, {int(day['orders'])} orders: one HiGHS model "
-          f"{1e3 * day['one_model_highs_s']:.1f} ms, 24 HiGHS models "
-          f"{1e3 * day['24_models_highs_s']:.1f} ms, 24 fast-path clearings "
-          f"{1e3 * day['24_fast_path_s']:.1f} ms (max price diff {day['max_price_diff']:.1e})")
+        print(
+            f"{r['orders']:>7} {1e3 * float(r['fast_arrays_s']):10.3f} "
+            f"{1e3 * float(r['fast_s']):9.3f} {1e3 * float(r['highs_s']):9.2f} {cbc} "
+            f"{float(r['speedup_fast_vs_highs']):9.0f}x {diff:9.1e}"
+        )
+    print(
+        f"\nday of 24 h, {int(day['orders'])} orders: one HiGHS model "
+        f"{1e3 * day['one_model_highs_s']:.1f} ms, 24 HiGHS models "
+        f"{1e3 * day['24_models_highs_s']:.1f} ms, 24 fast-path clearings "
+        f"{1e3 * day['24_fast_path_s']:.1f} ms (max price diff {day['max_price_diff']:.1e})"
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({
-        "python": platform.python_version(),
-        "machine": platform.machine(),
-        "statistic": "median wall-clock seconds",
-        "sizes": rows,
-        "day_24h": day,
-    }, indent=2), encoding="utf-8")
+    OUT.write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "statistic": "median wall-clock seconds",
+                "sizes": rows,
+                "day_24h": day,
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     print(f"\nwritten {OUT}")
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from clearing.columns import NumericColumns, OrderColumns
-from clearing.types import Cell, Order, Side
+from clearing.types import Cell, Order
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -68,7 +69,6 @@ class OrderBook:
         """The order at ``position`` in book (tie-break) order."""
         return self.source[int(self.perm[position])]
 
-
     @property
     def is_divisible(self) -> BoolArray:
         """Orders with neither a block nor a minimum acceptance ratio."""
@@ -80,26 +80,49 @@ class OrderBook:
         return not bool(self.is_divisible.all())
 
 
+def _sequence_array(sequences: list[int]) -> IntArray | None:
+    """Sequences as int64, or None when some does not fit."""
+    try:
+        return np.fromiter(sequences, np.int64, len(sequences))
+    except OverflowError:
+        return None
+
+
 def tie_break_permutation(ids: list[str], sequences: list[int]) -> IntArray:
     """Positions of the orders sorted by ``(sequence, id)``."""
-    seq = np.asarray(sequences, dtype=np.int64)
-    if len(set(sequences)) == len(sequences):
-        return np.argsort(seq, kind="stable").astype(np.int64)
+    n = len(ids)
+    seq = _sequence_array(sequences)
+    if seq is None:
+        keyed = sorted(zip(sequences, ids, range(n), strict=True))
+        return np.fromiter((k for _, _, k in keyed), np.int64, n)
+    if n < 2 or bool(np.all(seq[1:] > seq[:-1])):
+        return np.arange(n, dtype=np.int64)
+    order = np.argsort(seq, kind="stable")
+    in_order = seq[order]
+    if not bool(np.any(in_order[1:] == in_order[:-1])):
+        return order.astype(np.int64, copy=False)
     return np.lexsort((np.asarray(ids, dtype=str), seq)).astype(np.int64)
+
+
+def _all_equal(values: list[Any]) -> bool:
+    return values.count(values[0]) == len(values)
 
 
 def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
     """Lay a validated book out as arrays in tie-break order."""
     n = columns.size
-    perm = tie_break_permutation(columns.ids, columns.sequences) if n else np.zeros(0, np.int64)
-    distinct = set(zip(columns.products, columns.zones, columns.periods, strict=True))
-    cells = tuple(sorted(distinct))
-    if len(cells) <= 1:
-        cell = np.zeros(n, dtype=np.int64)
+    perm = tie_break_permutation(columns.ids, columns.sequences)
+    in_order = n < 2 or bool(np.all(perm[1:] > perm[:-1]))
+    products, zones, periods = columns.products, columns.zones, columns.periods
+    cell = np.zeros(n, dtype=np.int64)
+    if n and _all_equal(products) and _all_equal(zones) and _all_equal(periods):
+        cells: tuple[Cell, ...] = ((products[0], zones[0], periods[0]),)
     else:
-        cell_index = {c: k for k, c in enumerate(cells)}
-        keys = zip(columns.products, columns.zones, columns.periods, strict=True)
-        cell = np.fromiter(map(cell_index.__getitem__, keys), np.int64, n)[perm]
+        cells = tuple(sorted(set(zip(products, zones, periods, strict=True))))
+        if len(cells) > 1:
+            cell_index = {c: k for k, c in enumerate(cells)}
+            keys = zip(products, zones, periods, strict=True)
+            cell = np.fromiter(map(cell_index.__getitem__, keys), np.int64, n)[perm]
     block = np.full(n, -1, dtype=np.int64)
     blocks: tuple[str, ...] = ()
     if columns.blocks.count(None) != n:
@@ -108,17 +131,23 @@ def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
         block = np.fromiter(
             (block_index[b] if b is not None else -1 for b in columns.blocks), np.int64, n
         )[perm]
-    ratio = numeric.ratio[perm]
+    if in_order:
+        ratio, is_buy = numeric.ratio, numeric.is_buy
+        quantity, price, ids = numeric.quantity, numeric.price, columns.ids
+    else:
+        ratio, is_buy = numeric.ratio[perm], numeric.is_buy[perm]
+        quantity, price = numeric.quantity[perm], numeric.price[perm]
+        ids = np.asarray(columns.ids, dtype=object)[perm].tolist()
     return OrderBook(
         source=columns.orders,
         perm=perm,
-        is_buy=np.fromiter(map(Side.BUY.__eq__, columns.sides), np.bool_, n)[perm],
-        quantity=numeric.quantity[perm],
-        price=numeric.price[perm],
+        is_buy=is_buy,
+        quantity=quantity,
+        price=price,
         min_ratio=np.where(block >= 0, 1.0, ratio),
         cell=cell,
         cells=cells,
         block=block,
         blocks=blocks,
-        ids=np.asarray(columns.ids, dtype=object)[perm].tolist(),
+        ids=ids,
     )

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from clearing.types import Order
+from clearing.types import Order, Side
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,24 +42,47 @@ class OrderColumns:
 
 @dataclass(frozen=True, slots=True)
 class NumericColumns:
-    """Quantity, price and minimum ratio as float arrays, in input order."""
+    """Quantity, price, minimum ratio and side as arrays, in input order.
 
-    quantity: npt.NDArray[np.float64]
-    price: npt.NDArray[np.float64]
-    ratio: npt.NDArray[np.float64]
+    Attributes
+    ----------
+    quantity
+        Order quantity, in the product's unit.
+    price
+        Limit price, money per unit.
+    ratio
+        Minimum acceptance ratio.
+    is_buy
+        True for bids, False for offers.
+    """
+
+    quantity: FloatArray
+    price: FloatArray
+    ratio: FloatArray
+    is_buy: BoolArray
+
+
+def buy_mask(sides: list[Any]) -> BoolArray:
+    """True where a (validated) side equals ``Side.BUY``."""
+    return np.fromiter(map(operator.eq, sides, repeat(Side.BUY)), np.bool_, len(sides))
 
 
 def numeric_columns(columns: OrderColumns) -> NumericColumns:
-    """Convert the numeric fields of validated columns to float arrays."""
+    """Convert the numeric fields and the side of validated columns to arrays."""
     return NumericColumns(
         quantity=np.asarray(columns.quantities, dtype=np.float64).reshape(-1),
         price=np.asarray(columns.prices, dtype=np.float64).reshape(-1),
         ratio=np.asarray(columns.ratios, dtype=np.float64).reshape(-1),
+        is_buy=buy_mask(columns.sides),
     )
 
 
 def extract_columns(orders: Sequence[Order]) -> OrderColumns:
-    """Read every field of every order once (callers check the element types first)."""
+    """Read every field of every order once (callers check the element types first).
+
+    One list comprehension per field: for slotted ``Order`` objects this is faster than one
+    comprehension of tuples followed by a transpose.
+    """
     return OrderColumns(
         orders=orders,
         ids=[o.id for o in orders],

@@ -20,6 +20,13 @@ Uniform price rule
     accepted the interval is a single point, its limit price. With no trade the price is ``nan``
     (the interval is still reported). The LP path maps the solver's dual into the same interval by
     the same rule, so both paths and every solver publish the same price.
+
+Rounding
+    Cumulative quantities within ``QUANTITY_RTOL`` times the traded volume of it count as
+    reaching it, so rounding in the sums never leaves a sliver of an order accepted. Only orders
+    whose limit price is on the right side of a clearing price may trade, so no tolerance lets an
+    order priced out of the market in (however small its quantity); with no crossing bid and
+    offer nothing trades.
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 QUANTITY_RTOL = 1e-12
-"""Relative tolerance (to total book quantity) below which a residual quantity counts as zero."""
+"""Relative tolerance (to the traded volume) below which a residual quantity counts as zero."""
 
 
 class UniformClearing(NamedTuple):
@@ -90,20 +97,56 @@ def _check_side(qty: FloatArray, price: FloatArray, side: str, floor: float, cap
         )
 
 
-def _accept_in_merit_order(
-    sorted_qty: FloatArray, volume: float, tol: float
-) -> tuple[FloatArray, npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    """Fill ``volume`` over orders already in merit order.
+def _max_volume(
+    buy_cum: FloatArray, neg_buy_price: FloatArray, sell_cum: FloatArray, sell_price: FloatArray
+) -> tuple[float, int, int]:
+    """Largest tradable volume and the orders that may trade to reach it.
 
-    Returns the accepted quantities (snapped: exactly the order quantity or 0 where within
-    ``tol``) and masks of orders fully accepted and accepted at all.
+    ``buy_cum`` and ``sell_cum`` are cumulative quantities in merit order with a leading 0;
+    ``neg_buy_price`` is minus the sorted bid prices (ascending), ``sell_price`` the sorted offer
+    prices. The volume is ``max_p min(D(p), S(p))``; it suffices to try each bid price with the
+    bids up to and including that bid, and each offer price with the offers up to that offer.
+    Returns ``(volume, n_buys, n_sells)``: the first ``n_buys`` bids and ``n_sells`` offers
+    hold the volume on each side, every one of those bids is priced at or above every one of
+    those offers, and no other order needs to trade.
     """
-    cum_after = np.cumsum(sorted_qty)
-    cum_before = cum_after - sorted_qty
-    full = cum_after <= volume + tol
-    some = cum_before < volume - tol
-    accepted = np.where(full, sorted_qty, np.where(some, volume - cum_before, 0.0))
-    return accepted, full, some
+    n_buys, n_sells = buy_cum.size - 1, sell_cum.size - 1
+    if not (n_buys and n_sells):
+        return 0.0, 0, 0
+    supply_at_bid = np.searchsorted(sell_price, -neg_buy_price, side="right")
+    demand_at_offer = np.searchsorted(neg_buy_price, -sell_price, side="right")
+    by_bid = np.minimum(buy_cum[1:], sell_cum[supply_at_bid])
+    by_offer = np.minimum(buy_cum[demand_at_offer], sell_cum[1:])
+    i = int(np.argmax(by_bid))
+    j = int(np.argmax(by_offer))
+    if by_bid[i] >= by_offer[j]:
+        return float(by_bid[i]), i + 1, int(supply_at_bid[i])
+    return float(by_offer[j]), int(demand_at_offer[j]), j + 1
+
+
+def _fill_in_merit_order(
+    sorted_qty: FloatArray, cum_qty: FloatArray, eligible: int, volume: float, tol: float
+) -> tuple[FloatArray, int, int]:
+    """Fill ``volume`` over the first ``eligible`` orders, already in merit order.
+
+    ``cum_qty`` is the cumulative quantity with a leading 0. Returns the accepted quantities and
+    the number of leading orders accepted in full and accepted at all (both sets are prefixes
+    and at most one order is accepted in part). A cumulative quantity within ``tol`` of
+    ``volume`` counts as reaching it, so rounding in the sums never leaves a sliver of an order
+    accepted. Orders past ``eligible`` (limit price on the wrong side of every clearing price)
+    get nothing, and nothing trades when ``volume`` is 0.
+    """
+    accepted = np.zeros(sorted_qty.size)
+    if volume <= 0.0 or eligible == 0:
+        return accepted, 0, 0
+    n_full = int(np.searchsorted(cum_qty[1 : eligible + 1], volume + tol, side="right"))
+    accepted[:n_full] = sorted_qty[:n_full]
+    if n_full < eligible:
+        before = float(cum_qty[n_full])
+        if before < volume - tol:
+            accepted[n_full] = volume - before
+            return accepted, n_full, n_full + 1
+    return accepted, n_full, n_full
 
 
 def clear_uniform_arrays(
@@ -161,33 +204,30 @@ def clear_uniform_arrays(
         _check_side(bq, bp, "buy", price_floor, price_cap)
         _check_side(sq, sp, "sell", price_floor, price_cap)
 
-    buy_order = np.argsort(-bp, kind="stable")
+    neg_bp = -bp
+    buy_order = np.argsort(neg_bp, kind="stable")
     sell_order = np.argsort(sp, kind="stable")
-    bq_s, bp_s = bq[buy_order], bp[buy_order]
+    bq_s, bp_s, neg_bp_s = bq[buy_order], bp[buy_order], neg_bp[buy_order]
     sq_s, sp_s = sq[sell_order], sp[sell_order]
+    buy_cum = np.concatenate(([0.0], np.cumsum(bq_s)))
+    sell_cum = np.concatenate(([0.0], np.cumsum(sq_s)))
 
-    volume = 0.0
-    if bq.size and sq.size:
-        demand_cum = np.concatenate(([0.0], np.cumsum(bq_s)))
-        supply_cum = np.concatenate(([0.0], np.cumsum(sq_s)))
-        candidates = np.concatenate((bp_s, sp_s))
-        demand_at = demand_cum[np.searchsorted(-bp_s, -candidates, side="right")]
-        supply_at = supply_cum[np.searchsorted(sp_s, candidates, side="right")]
-        volume = float(np.max(np.minimum(demand_at, supply_at)))
+    volume, buy_eligible, sell_eligible = _max_volume(buy_cum, neg_bp_s, sell_cum, sp_s)
+    tol = QUANTITY_RTOL * volume
+    b_acc_s, b_full, b_some = _fill_in_merit_order(bq_s, buy_cum, buy_eligible, volume, tol)
+    s_acc_s, s_full, s_some = _fill_in_merit_order(sq_s, sell_cum, sell_eligible, volume, tol)
 
-    tol = QUANTITY_RTOL * (float(bq.sum()) + float(sq.sum()))
-    b_acc_s, b_full, b_some = _accept_in_merit_order(bq_s, volume, tol)
-    s_acc_s, s_full, s_some = _accept_in_merit_order(sq_s, volume, tol)
-
+    # Buys are sorted by descending price and sells by ascending price, and the accepted and
+    # fully accepted orders are prefixes, so each bound is one element.
     low = max(
         price_floor,
-        float(bp_s[~b_full].max(initial=-np.inf)),
-        float(sp_s[s_some].max(initial=-np.inf)),
+        float(bp_s[b_full]) if b_full < bp_s.size else -math.inf,
+        float(sp_s[s_some - 1]) if s_some else -math.inf,
     )
     high = min(
         price_cap,
-        float(bp_s[b_some].min(initial=np.inf)),
-        float(sp_s[~s_full].min(initial=np.inf)),
+        float(bp_s[b_some - 1]) if b_some else math.inf,
+        float(sp_s[s_full]) if s_full < sp_s.size else math.inf,
     )
     price = 0.5 * (low + high) if volume > 0.0 else math.nan
 
@@ -195,5 +235,5 @@ def clear_uniform_arrays(
     buy_accepted[buy_order] = b_acc_s
     sell_accepted = np.empty_like(sq)
     sell_accepted[sell_order] = s_acc_s
-    welfare = float(b_acc_s @ bp_s - s_acc_s @ sp_s)
+    welfare = float(b_acc_s @ bp_s) - float(s_acc_s @ sp_s)
     return UniformClearing(price, volume, buy_accepted, sell_accepted, low, high, welfare)

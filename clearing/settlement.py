@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,17 +81,24 @@ def _paradoxical(
 def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settlement:
     """Compute payments, published prices, volume, welfare and paradoxical blocks."""
     published = np.where(allocation.cell_active, allocation.price, np.nan)
-    order_price = published[allocation.order_cell] if book.size else np.zeros(0)
-    sign = np.where(book.is_buy, 1.0, -1.0)
-    accepted = allocation.accepted
-    if PricingRule(rule) == PricingRule.PAY_AS_BID:
-        payments = sign * book.price * accepted
+    if published.size == 1:  # one cell: every order settles at the same price
+        price = float(published[0])
+        order_price: FloatArray = np.full(book.size, price)
+        unit_price: float | FloatArray = 0.0 if math.isnan(price) else price
     else:
-        payments = np.where(accepted > 0.0, sign * np.nan_to_num(order_price) * accepted, 0.0)
-    volume = float(accepted[book.is_buy].sum())
+        order_price = published[allocation.order_cell] if book.size else np.zeros(0)
+        unit_price = np.where(np.isnan(order_price), 0.0, order_price)
+    is_buy = book.is_buy
+    sign = np.where(is_buy, 1.0, -1.0)
+    signed_accepted = sign * allocation.accepted
+    if PricingRule(rule) == PricingRule.PAY_AS_BID:
+        payments = book.price * signed_accepted
+    else:
+        payments = np.where(allocation.accepted > 0.0, unit_price * signed_accepted, 0.0)
+    volume = float(allocation.accepted[is_buy].sum())
     fees = 0.0
     if allocation.arcs is not None and allocation.flows.size:
         fees = float(allocation.arcs.fee @ allocation.flows)
-    welfare = float((sign * book.price) @ accepted) - fees
+    welfare = float(book.price @ signed_accepted) - fees
     pab, prb = _paradoxical(book, allocation, order_price)
     return Settlement(payments + 0.0, published, volume, welfare, pab, prb)

@@ -9,10 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Integral, Real
+from typing import Any
 
 import numpy as np
 
-from clearing.columns import NumericColumns, OrderColumns, extract_columns, numeric_columns
+from clearing.columns import (
+    NumericColumns,
+    OrderColumns,
+    buy_mask,
+    extract_columns,
+    numeric_columns,
+)
 from clearing.errors import ClearingInputError
 from clearing.types import Interconnector, MarketSpec, Order, PricingRule, Side
 
@@ -160,39 +167,78 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
             )
 
 
+def _all_strings(values: list[Any]) -> bool:
+    """True when every element is a ``str`` (``str.join`` rejects anything else, at C speed)."""
+    try:
+        "".join(values)
+    except TypeError:
+        return False
+    return True
+
+
+def _all_equal(values: list[Any]) -> bool:
+    """True when every element of a non-empty list equals the first."""
+    return values.count(values[0]) == len(values)
+
+
+def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
+    """True when the exact type of every element is in ``allowed`` (so no bool passes)."""
+    return set(map(type, values)) <= allowed
+
+
 def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | None:
-    """Vectorised check of a book with plain types; None means "look order by order"."""
-    if columns.blocks.count(None) != columns.size:
-        return None
-    ids = set(columns.ids)
+    """Vectorised check of a non-empty book of plain values; None means "look order by order".
+
+    It accepts only books the order-by-order pass accepts: element types are checked exactly
+    (a bool is not a number here), strings with ``str.join``, unique ids by the size of their
+    set, numeric ranges on arrays. Anything else (blocks, unusual types, any bad value) is left
+    to the order-by-order pass, which names the first bad order and field.
+    """
+    n = columns.size
+    ids, sides, zones, products = columns.ids, columns.sides, columns.zones, columns.products
+    id_set = set(ids)
+    n_buy = sides.count(Side.BUY)
     if (
-        set(map(type, columns.ids)) != {str}
-        or "" in ids
-        or len(ids) != columns.size
-        or not set(map(type, columns.agents)) <= {str}
-        or not set(columns.sides) <= {Side.BUY, Side.SELL}
-        or not set(columns.zones) <= set(spec.zones)
-        or set(map(type, columns.products)) != {str}
-        or "" in set(columns.products)
-        or not set(map(type, columns.periods)) <= INT_TYPES
-        or not set(map(type, columns.sequences)) <= INT_TYPES
-        or not set(map(type, columns.quantities)) <= NUMBER_TYPES
-        or not set(map(type, columns.prices)) <= NUMBER_TYPES
-        or not set(map(type, columns.ratios)) <= NUMBER_TYPES
+        columns.blocks.count(None) != n
+        or not _all_strings(ids)
+        or len(id_set) != n
+        or "" in id_set
+        or not _all_strings(columns.agents)
+        or n_buy + sides.count(Side.SELL) != n
+        or not _all_strings(zones)
+        or not (zones[0] in spec.zones if _all_equal(zones) else set(zones) <= set(spec.zones))
+        or not _all_strings(products)
+        or "" in products
+        or not _types_within(columns.periods, INT_TYPES)
+        or not _types_within(columns.sequences, INT_TYPES)
+        or not _types_within(columns.quantities, NUMBER_TYPES)
+        or not _types_within(columns.prices, NUMBER_TYPES)
+        or not _types_within(columns.ratios, NUMBER_TYPES)
     ):
         return None
-    numeric = numeric_columns(columns)
-    qty, price, ratio = numeric.quantity, numeric.price, numeric.ratio
-    ok = (
-        bool(np.all(np.isfinite(qty) & (qty > 0.0)))
+    periods = columns.periods
+    if not (periods[0] >= 0 if _all_equal(periods) else min(periods) >= 0):
+        return None
+    qty = np.fromiter(columns.quantities, np.float64, n)
+    price = np.fromiter(columns.prices, np.float64, n)
+    ratios = columns.ratios
+    ratio = np.zeros(n) if ratios.count(0.0) == n else np.fromiter(ratios, np.float64, n)
+    if not (
+        bool(np.all((qty > 0.0) & (qty < np.inf)))
         and bool(np.all((price >= spec.price_floor) & (price <= spec.price_cap)))
         and bool(np.all((ratio >= 0.0) & (ratio <= 1.0)))
-        and min(columns.periods) >= 0
-    )
-    if ok and spec.tick > 0:
+    ):
+        return None
+    if spec.tick > 0:
         steps = price / spec.tick
-        ok = bool(np.all(np.abs(steps - np.round(steps)) <= TICK_RTOL * np.maximum(1.0, steps)))
-    return numeric if ok else None
+        off_grid = np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
+        if off_grid.any():
+            return None
+    if n_buy in (0, n):
+        is_buy = np.full(n, n_buy == n)
+    else:
+        is_buy = buy_mask(sides)
+    return NumericColumns(quantity=qty, price=price, ratio=ratio, is_buy=is_buy)
 
 
 def validate_orders(
@@ -222,7 +268,7 @@ def validate_orders(
         columns = extract_columns(orders)
         try:
             numeric = _columns_valid(columns, spec)
-        except TypeError:  # unhashable or non-numeric field: named by the order-by-order pass
+        except TypeError:  # unhashable or unorderable field: named by the order-by-order pass
             numeric = None
         if numeric is not None:
             return columns, numeric

@@ -64,6 +64,19 @@ class FirmTable:
     pv_kwp: FloatArray
     wind_kw: FloatArray
     heat_pump_kw_th: FloatArray
+    margin_cny_per_t: FloatArray
+    benchmark_kgce_per_t: FloatArray
+    baseline_kgce_per_t: FloatArray
+    green_target_share: FloatArray
+    green_max_premium_cny_per_mwh: FloatArray
+    green_value_exclusion: NDArray[np.bool_]
+    bidding: tuple[str, ...]
+    max_output_cut_frac: FloatArray
+    retrofit_saving_frac: FloatArray
+    retrofit_cost_cny_per_tce: FloatArray
+    heat_pump_option: NDArray[np.bool_]
+    heat_pump_capex_cny_per_kwh_th: FloatArray
+    small_firm: NDArray[np.bool_]
 
     @property
     def size(self) -> int:
@@ -81,6 +94,9 @@ class ParkInputs:
 
     name: str
     index: int
+    latitude_deg: float
+    longitude_deg: float
+    altitude_m: float
     times: pd.DatetimeIndex
     dt_h: float
     firms: FirmTable
@@ -165,6 +181,12 @@ def spawn_park_generators(seed: int, n_parks: int) -> list[dict[str, np.random.G
     return [dict(zip(RANDOM_PURPOSES, g.spawn(len(RANDOM_PURPOSES)), strict=True)) for g in parks]
 
 
+def spawn_market_generator(seed: int, n_parks: int) -> np.random.Generator:
+    """The markets' generator: the root's child after the parks' children."""
+    root = np.random.default_rng(seed)
+    return root.spawn(n_parks + 1)[n_parks]
+
+
 def _expand_firms(park: ParkConfig) -> list[FirmConfig]:
     firms: list[FirmConfig] = []
     for firm in park.firms:
@@ -245,7 +267,34 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
         heat_pump_kw_th=np.array(
             [f.assets.heat_pump.capacity_kw_th if f.assets.heat_pump else 0.0 for f in firms]
         ),
+        margin_cny_per_t=np.array(
+            [ref.sector(f.sector).production_margin_cny_per_t for f in firms], dtype=float
+        ),
+        benchmark_kgce_per_t=np.array(
+            [_or_nan(ref.sector(f.sector).energy_benchmark_kgce_per_t) for f in firms]
+        ),
+        baseline_kgce_per_t=np.array(
+            [_or_nan(ref.sector(f.sector).energy_baseline_kgce_per_t) for f in firms]
+        ),
+        green_target_share=np.array([f.green_power.target_share for f in firms]),
+        green_max_premium_cny_per_mwh=np.array(
+            [f.green_power.max_premium_cny_per_mwh for f in firms]
+        ),
+        green_value_exclusion=np.array([f.green_power.value_exclusion for f in firms]),
+        bidding=tuple(f.bidding for f in firms),
+        max_output_cut_frac=np.array([f.abatement.max_output_cut_frac for f in firms]),
+        retrofit_saving_frac=np.array([f.abatement.retrofit_saving_frac for f in firms]),
+        retrofit_cost_cny_per_tce=np.array([f.abatement.retrofit_cost_cny_per_tce for f in firms]),
+        heat_pump_option=np.array([f.abatement.heat_pump_option for f in firms]),
+        heat_pump_capex_cny_per_kwh_th=np.array(
+            [f.abatement.heat_pump_capex_cny_per_kwh_th for f in firms]
+        ),
+        small_firm=np.array([bool(f.small_firm) for f in firms]),
     )
+
+
+def _or_nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
@@ -478,6 +527,9 @@ def build_park(
     return ParkInputs(
         name=park.name,
         index=index,
+        latitude_deg=loc.latitude_deg,
+        longitude_deg=loc.longitude_deg,
+        altitude_m=loc.altitude_m,
         times=times,
         dt_h=dt_h,
         firms=firms,

@@ -1,7 +1,9 @@
 """Command-line interface: ``greenmarket <command>``.
 
 Each command lives in its own module exposing ``register(subparsers)``; this module only
-assembles them, so a broken optional command never breaks the others.
+assembles them. Commands of other packages that build on ``market`` (such as the web app's
+``serve``) register themselves through the ``greenmarket.commands`` entry-point group, so
+``market`` never imports them.
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from importlib.metadata import entry_points
 
 COMMAND_MODULES: tuple[str, ...] = (
     "market.commands.run",
     "market.commands.validate",
     "market.commands.schema",
     "market.commands.clear",
+    "market.commands.compare",
 )
+
+
+PLUGIN_GROUP = "greenmarket.commands"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,6 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
+        try:
+            register = entry.load()
+        except ImportError:
+            continue  # an optional extra that is not installed
+        register(subparsers)
     return parser
 
 

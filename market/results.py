@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +22,20 @@ from numpy.typing import NDArray
 from agents.accounting import (
     energy_use_tce,
     intensity_per_value_added,
+    renewable_exclusion_tce,
     scope1_tco2,
     scope2_location_tco2,
     scope2_market_tco2,
     target_progress,
 )
 from market.engine.park_run import ParkRun
+from market.markets.report import (
+    firm_green_fields,
+    firm_rights_fields,
+    market_tables,
+    markets_summary,
+)
+from market.markets.session import Markets
 from market.reference import ReferenceData
 
 FloatArray = NDArray[np.float64]
@@ -60,11 +68,24 @@ class RunResults:
     summary: dict[str, Any]
     timeseries: pd.DataFrame
     firms: pd.DataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dict[str, Any]]:
+def _firm_records(
+    run: ParkRun,
+    ref: ReferenceData,
+    accounting: Any,
+    markets: Markets | None = None,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     inputs = run.inputs
     tot = run.firm
+    n = inputs.firms.size
+    green = markets.green if markets is not None else None
+    rights = markets.rights if markets is not None else None
+    certified_mwh = (
+        green.totals.certified_mwh[offset : offset + n] if green is not None else np.zeros(n)
+    )
     conv = ref.conversion_factors()
     emis = ref.emission_factors()
     convention = accounting.electricity_accounting
@@ -77,8 +98,22 @@ def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dic
         scope2_location_tco2(tot.grid_kwh, inputs.grid_co2_tco2_per_mwh), dtype=float
     )
     s2_mkt = np.asarray(
-        scope2_market_tco2(tot.grid_kwh, np.zeros_like(tot.grid_kwh), inputs.grid_co2_tco2_per_mwh),
+        scope2_market_tco2(tot.grid_kwh, certified_mwh * 1000.0, inputs.grid_co2_tco2_per_mwh),
         dtype=float,
+    )
+    exclusion = (
+        np.asarray(
+            renewable_exclusion_tce(
+                certified_mwh * 1000.0,
+                grid_electricity_kwh=tot.grid_kwh,
+                convention=convention,
+                rule=accounting.renewable_exclusion_rule,
+                factors=conv,
+            ),
+            dtype=float,
+        )
+        if accounting.renewable_exclusion
+        else np.zeros(n)
     )
     value_added = tot.production_t * inputs.firms.value_added_10k_cny_per_t
     intensity = np.asarray(intensity_per_value_added(energy, value_added), dtype=float)
@@ -89,6 +124,8 @@ def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dic
     )
     records = []
     for i, name in enumerate(inputs.firms.names):
+        gfields = firm_green_fields(green, offset + i)
+        rfields = firm_rights_fields(rights, offset + i)
         cost = {
             "energy": _r(tot.energy_cost_cny[i]),
             "export_revenue": _r(-tot.export_revenue_cny[i]),
@@ -96,7 +133,32 @@ def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dic
             "degradation": _r(tot.degradation_cny[i]),
             "fuel": _r(fuel_cny[i]),
         }
+        if gfields is not None:
+            cost["green_premium"] = _r(
+                (gfields["premium_paid_cny"] or 0.0)
+                - (gfields["premium_received_cny"] or 0.0)
+                + (gfields["imbalance_paid_cny"] or 0.0)
+            )
+        abatement = 0.0
+        if rfields is not None:
+            cost["rights_trading"] = _r(
+                (rfields["paid_cny"] or 0.0)
+                - (rfields["received_cny"] or 0.0)
+                - (rfields["recycled_cny"] or 0.0)
+            )
+            cost["penalties"] = rfields["penalty_cny"]
+            cost["abatement"] = rfields["abatement_cost_cny"]
+            abatement = float(rfields["abatement_tce"] or 0.0)
         cost["total"] = _r(sum(v for v in cost.values() if v is not None))
+        counted = (
+            float(rfields["counted_use_tce"] or 0.0)
+            if rfields is not None
+            and rights is not None
+            and rights.years
+            and all(b.result for b in rights.years.values())
+            else max(float(energy[i]) - abatement - float(exclusion[i]), 0.0)
+        )
+        kept = 1.0 - min(abatement / energy[i], 1.0) if energy[i] > 0 else 1.0
         pv_kwp = float(inputs.firms.pv_kwp[i])
         records.append(
             {
@@ -117,12 +179,17 @@ def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dic
                 "coal_t": _r(tot.coal_kg[i] / 1000.0),
                 "gas_m3": _r(tot.gas_m3[i]),
                 "energy_use_tce": _r(energy[i]),
+                "abatement_tce": _r(abatement),
+                "renewable_exclusion_tce": _r(exclusion[i]),
+                "counted_energy_use_tce": _r(counted),
                 "energy_intensity_tce_per_10k_cny": _r(intensity[i]),
                 "co2_tco2": {
                     "scope1": _r(s1[i]),
                     "scope2_location": _r(s2_loc[i]),
                     "scope2_market": _r(s2_mkt[i]),
                     "total_location": _r(s1[i] + s2_loc[i]),
+                    "total_market": _r(s1[i] + s2_mkt[i]),
+                    "total_after_abatement": _r((s1[i] + s2_loc[i]) * kept),
                 },
                 "co2_intensity_tco2_per_10k_cny": _r(co2_intensity[i]),
                 "cost_cny": cost,
@@ -135,6 +202,9 @@ def _firm_records(run: ParkRun, ref: ReferenceData, accounting: Any) -> list[dic
                 "peak_grid_import_kw": _r(tot.peak_grid_import_kw[i]),
                 "pv_kwp": _r(pv_kwp),
                 "pv_specific_yield_kwh_per_kwp": _r(tot.pv_kwh[i] / pv_kwp) if pv_kwp > 0 else None,
+                "small_firm": bool(inputs.firms.small_firm[i]),
+                "green_power": gfields,
+                "rights": rfields,
             }
         )
     return records
@@ -240,12 +310,16 @@ def park_timeseries(run: ParkRun) -> pd.DataFrame:
     )
 
 
-def collect_results(runs: list[ParkRun], ref: ReferenceData, config: Any) -> RunResults:
+def collect_results(
+    runs: list[ParkRun], ref: ReferenceData, config: Any, markets: Markets | None = None
+) -> RunResults:
     """Assemble summary, per-firm table and time series from finished park runs."""
     parks: dict[str, Any] = {}
     all_firms: list[dict[str, Any]] = []
+    offset = 0
     for run in runs:
-        firms = _firm_records(run, ref, config.accounting)
+        firms = _firm_records(run, ref, config.accounting, markets, offset)
+        offset += run.inputs.firms.size
         park = _park_summary(run, firms)
         park["firms_detail"] = {
             f["firm"]: {k: v for k, v in f.items() if k not in ("park", "firm")} for f in firms
@@ -295,11 +369,123 @@ def collect_results(runs: list[ParkRun], ref: ReferenceData, config: Any) -> Run
         },
         "totals": totals,
         "target_progress": target,
+        "years": year_summary(runs, ref, config.accounting, markets),
+        "markets": markets_summary(markets),
         "parks": parks,
     }
+    _mark_small_firms(parks, all_firms)
     flat = pd.json_normalize(all_firms, sep=".")
     series = pd.concat([park_timeseries(r) for r in runs], ignore_index=True)
-    return RunResults(summary=summary, timeseries=series, firms=flat)
+    return RunResults(summary=summary, timeseries=series, firms=flat, tables=market_tables(markets))
+
+
+def _mark_small_firms(parks: dict[str, Any], firms: list[dict[str, Any]]) -> None:
+    """Without explicit flags, firms with output below the median count as small."""
+    if any(f["small_firm"] for f in firms):
+        return
+    outputs = np.array([f["production_t"] or 0.0 for f in firms])
+    median = float(np.median(outputs)) if outputs.size else 0.0
+    for f in firms:
+        small = (f["production_t"] or 0.0) < median
+        f["small_firm"] = small
+        parks[f["park"]]["firms_detail"][f["firm"]]["small_firm"] = small
+
+
+def year_summary(
+    runs: list[ParkRun], ref: ReferenceData, accounting: Any, markets: Markets | None
+) -> dict[str, Any]:
+    """Energy, CO2, value added and intensity per calendar year, in total and by sector."""
+    conv = ref.conversion_factors()
+    emis = ref.emission_factors()
+    rights = markets.rights if markets is not None else None
+    years = sorted({y for r in runs for y in r.by_year})
+    out: dict[str, Any] = {}
+    for year in years:
+        offset = 0
+        energy_all, counted_all, co2_all, va_all, out_all = [], [], [], [], []
+        sectors: list[str] = []
+        for run in runs:
+            n = run.inputs.firms.size
+            acc = run.by_year.get(year)
+            if acc is None:
+                offset += n
+                continue
+            energy = np.asarray(
+                energy_use_tce(
+                    acc["grid_kwh"],
+                    acc["coal_kg"],
+                    acc["gas_m3"],
+                    convention=accounting.electricity_accounting,
+                    factors=conv,
+                ),
+                dtype=float,
+            )
+            co2 = np.asarray(scope1_tco2(acc["coal_kg"], acc["gas_m3"], emis), dtype=float) + (
+                np.asarray(
+                    scope2_location_tco2(acc["grid_kwh"], run.inputs.grid_co2_tco2_per_mwh),
+                    dtype=float,
+                )
+            )
+            counted = energy.copy()
+            output = acc["production_t"].copy()
+            book = rights.years.get(year) if rights is not None else None
+            if book is not None and book.result:
+                res = book.result
+                abated = res["abatement_tce"][offset : offset + n]
+                kept = np.where(
+                    energy > 0, 1.0 - np.minimum(abated / np.maximum(energy, 1e-12), 1.0), 1.0
+                )
+                co2 = co2 * kept
+                counted = res["counted_use_tce"][offset : offset + n]
+                cut = _curtailed_output(book, offset, n)
+                output = np.maximum(output - cut, 0.0)
+            energy_all.append(energy)
+            counted_all.append(counted)
+            co2_all.append(co2)
+            va_all.append(output * run.inputs.firms.value_added_10k_cny_per_t)
+            out_all.append(output)
+            sectors.extend(run.inputs.firms.sectors)
+            offset += n
+        if not energy_all:
+            continue
+        energy_v = np.concatenate(energy_all)
+        counted_v = np.concatenate(counted_all)
+        co2_v = np.concatenate(co2_all)
+        va_v = np.concatenate(va_all)
+        out_v = np.concatenate(out_all)
+        by_sector: dict[str, Any] = {}
+        for sector in sorted(set(sectors)):
+            mask = np.array([s == sector for s in sectors])
+            by_sector[sector] = {
+                "energy_use_tce": _r(energy_v[mask].sum()),
+                "co2_tco2": _r(co2_v[mask].sum()),
+                "output_t": _r(out_v[mask].sum()),
+            }
+        va = float(va_v.sum())
+        out[str(year)] = {
+            "energy_use_tce": _r(energy_v.sum()),
+            "counted_energy_use_tce": _r(counted_v.sum()),
+            "co2_tco2": _r(co2_v.sum()),
+            "value_added_10k_cny": _r(va),
+            "energy_intensity_tce_per_10k_cny": _r(counted_v.sum() / va) if va > 0 else None,
+            "output_t": _r(out_v.sum()),
+            "by_sector": by_sector,
+        }
+    return out
+
+
+def _curtailed_output(book: Any, offset: int, n: int) -> FloatArray:
+    """Output given up through the curtailment option in a rights year [t]."""
+    from agents.abatement import OptionKind
+
+    res = book.result
+    mask = book.options.kind[offset : offset + n] == int(OptionKind.CURTAIL_OUTPUT)
+    abated = (book.abated_by_slot[offset : offset + n] * mask).sum(axis=1)
+    use = res["modelled_use_tce"][offset : offset + n]
+    output = res["output_t"][offset : offset + n]
+    intensity = np.divide(use, output, out=np.zeros_like(use), where=output > 0)
+    out: FloatArray = np.divide(abated, intensity, out=np.zeros_like(abated), where=intensity > 0)
+    return out
 
 
 def write_results(results: RunResults, out_dir: Path) -> dict[str, Path]:
@@ -326,4 +512,8 @@ def write_results(results: RunResults, out_dir: Path) -> dict[str, Path]:
     table = table.replace_schema_metadata(None)
     pq.write_table(table, paths["timeseries"], compression="zstd")
     results.firms.to_csv(paths["firms"], index=False, lineterminator="\n", float_format="%.6f")
+    for name, frame in results.tables.items():
+        path = out_dir / f"{name}.csv"
+        frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6f")
+        paths[name] = path
     return paths

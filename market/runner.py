@@ -13,11 +13,23 @@ from typing import Any
 from tqdm import tqdm
 
 from market.config.schema import ScenarioConfig
-from market.engine.bus import PARK_STEP, EventBus, JsonlSink, Sink
+from market.engine.bus import EventBus, JsonlSink, Sink
 from market.engine.simulation import Simulation
 from market.reference import ReferenceData
-from market.results import RunResults, collect_results, write_results
+from market.results import RunResults, write_results
 from market.table import format_summary_table
+
+#: Event kinds written to events.jsonl by default (everything but per-step and per-book events).
+SUMMARY_EVENT_KINDS = frozenset(
+    {
+        "run_started",
+        "run_finished",
+        "park_day",
+        "billing_period",
+        "rights_auction_cleared",
+        "compliance_settled",
+    }
+)
 
 
 class RunError(ValueError):
@@ -48,12 +60,13 @@ def simulate(
     sinks: list[tuple[Sink, frozenset[str] | None]] | None = None,
     reference: ReferenceData | None = None,
     show_progress: bool = False,
+    check_invariants: bool = False,
 ) -> RunResults:
     """Run a scenario to the end and return its results in memory."""
     bus = EventBus()
     for sink, kinds in sinks or []:
         bus.subscribe(sink, kinds)
-    sim = Simulation(config, reference=reference, bus=bus)
+    sim = Simulation(config, reference=reference, bus=bus, check_invariants=check_invariants)
     bar: Any = None
     if show_progress:
         bar = tqdm(total=100, unit="%", desc=config.name, leave=False)
@@ -68,7 +81,46 @@ def simulate(
         bar.close()
     else:
         sim.run()
-    return collect_results(sim.runs, sim.reference, config)
+    return sim.results()
+
+
+def exclusion_effect(config: ScenarioConfig, with_exclusion: RunResults) -> dict[str, Any] | None:
+    """The renewable-exclusion effect: the same run with the switch flipped off, compared.
+
+    Returns ``None`` unless both markets are on and the switch is on (there is no coupling to
+    show otherwise). Same seed, so weather, demand and forecasts are identical.
+    """
+    markets = config.markets
+    if not (
+        markets.green_power.enabled
+        and markets.energy_rights.enabled
+        and config.accounting.renewable_exclusion
+    ):
+        return None
+    accounting = config.accounting.model_copy(update={"renewable_exclusion": False})
+    without = simulate(config.model_copy(update={"accounting": accounting})).summary
+    with_ = with_exclusion.summary
+
+    def rights(summary: dict[str, Any]) -> dict[str, Any]:
+        return dict(summary["markets"]["energy_rights"]["years"])
+
+    years: dict[str, Any] = {}
+    for year, on in rights(with_).items():
+        off = rights(without).get(year, {})
+        p_on, p_off = on.get("average_price_cny_per_tce"), off.get("average_price_cny_per_tce")
+        years[year] = {
+            "excluded_tce": on.get("renewable_exclusion_tce"),
+            "counted_use_with_tce": on.get("counted_use_tce"),
+            "counted_use_without_tce": off.get("counted_use_tce"),
+            "rights_price_with_cny_per_tce": p_on,
+            "rights_price_without_cny_per_tce": p_off,
+            "rights_price_change_cny_per_tce": (
+                round(p_on - p_off, 6) if p_on is not None and p_off is not None else None
+            ),
+            "abatement_with_tce": on.get("abatement_tce"),
+            "abatement_without_tce": off.get("abatement_tce"),
+        }
+    return {"rule": config.accounting.renewable_exclusion_rule, "years": years}
 
 
 def run_scenario(
@@ -78,26 +130,35 @@ def run_scenario(
     seed: int | None = None,
     events: str | None = None,
     show_progress: bool = False,
+    check_invariants: bool = False,
+    with_exclusion_effect: bool = True,
 ) -> RunOutcome:
-    """Run a scenario and write ``summary.json``, ``timeseries.parquet``, ``firms.csv`` and
-    ``events.jsonl`` into ``out_dir``.
+    """Run a scenario and write its result files into ``out_dir``.
+
+    Files: ``summary.json``, ``timeseries.parquet``, ``firms.csv``, ``events.jsonl`` and, with
+    markets, ``green_power.csv`` and ``rights_auctions.csv``. With both markets and renewable
+    exclusion on, the summary also holds ``renewable_exclusion_effect`` from a second run with
+    the switch off (skip it with ``with_exclusion_effect=False``).
     """
     config = with_seed(config, seed)
     level = events or config.output.events
     out_dir.mkdir(parents=True, exist_ok=True)
     events_path = out_dir / "events.jsonl"
     jsonl = JsonlSink(events_path)
-    kinds = (
-        None
-        if level == "all"
-        else frozenset({"run_started", "run_finished", "park_day", "billing_period"})
-    )
-    if kinds is not None:
-        assert PARK_STEP not in kinds
+    kinds = None if level == "all" else SUMMARY_EVENT_KINDS
     try:
-        results = simulate(config, sinks=[(jsonl, kinds)], show_progress=show_progress)
+        results = simulate(
+            config,
+            sinks=[(jsonl, kinds)],
+            show_progress=show_progress,
+            check_invariants=check_invariants,
+        )
     finally:
         jsonl.close()
+    if with_exclusion_effect:
+        effect = exclusion_effect(config, results)
+        if effect is not None:
+            results.summary["renewable_exclusion_effect"] = effect
     paths = write_results(results, out_dir)
-    files = (paths["summary"], paths["timeseries"], paths["firms"], events_path)
+    files = (*paths.values(), events_path)
     return RunOutcome(results=results, files=files, table=format_summary_table(results.summary))

@@ -28,6 +28,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="events.jsonl detail: daily summaries (default) or every park step too",
     )
+    parser.add_argument(
+        "--check-invariants",
+        action="store_true",
+        help="check conservation of rights, certificates and money after every market event",
+    )
+    parser.add_argument(
+        "--no-exclusion-effect",
+        action="store_true",
+        help="skip the second run that measures the renewable-exclusion effect",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     parser.set_defaults(func=run)
 
@@ -52,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             events=args.events,
             show_progress=not args.quiet and sys.stderr.isatty(),
+            check_invariants=args.check_invariants,
+            with_exclusion_effect=not args.no_exclusion_effect,
         )
     except (ConfigError, RunError) as exc:
         print(str(exc), file=sys.stderr)

@@ -44,6 +44,7 @@ SectorName = Literal[
 ScheduleName = Literal["continuous", "two_shift", "one_shift"]
 HeatFuel = Literal["coal", "gas", "electric"]
 ALLOWED_STEPS_H = (1.0, 0.25)
+BiddingStrategyName = Literal["truthful", "zi_c", "zip", "roth_erev", "human"]
 OperatorStrategyName = Literal["none", "self_consumption", "tou_arbitrage", "optimal"]
 
 
@@ -213,6 +214,43 @@ class AssetsConfig(StrictModel):
     thermal_storage: ThermalStorageConfig | None = None
 
 
+class FirmGreenPowerConfig(StrictModel):
+    """A firm's green-power need: a target share of its electricity, and what it will pay."""
+
+    target_share: Fraction = Field(
+        default=0.0, description="Share of electricity to cover with green power (1 = 100 %)."
+    )
+    max_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = Field(
+        default=50.0,
+        description="Premium above the energy price the firm pays for its target "
+        "(first trades in 2021: 30-50 CNY/MWh).",
+    )
+    value_exclusion: bool = Field(
+        default=True,
+        description="Also value green power by the rights it saves under renewable exclusion.",
+    )
+
+
+class AbatementConfig(StrictModel):
+    """A firm's abatement options (annual capacities) behind its marginal abatement cost."""
+
+    max_output_cut_frac: Fraction = Field(
+        default=0.2, description="Largest share of annual output the firm would curtail."
+    )
+    retrofit_saving_frac: Fraction = Field(
+        default=0.05, description="Energy saved by an efficiency retrofit, share of use."
+    )
+    retrofit_cost_cny_per_tce: Annotated[float, Field(ge=-5000.0, le=20000.0)] = Field(
+        default=800.0, description="Annualised net cost of the retrofit per tce saved."
+    )
+    heat_pump_option: bool = Field(
+        default=True, description="Can move fossil heat up to 150 degC to a heat pump."
+    )
+    heat_pump_capex_cny_per_kwh_th: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        default=0.05, description="Annualised heat-pump investment per kWh of heat moved."
+    )
+
+
 class FirmConfig(StrictModel):
     """A firm in a park. Missing values come from the sector archetype (reference data)."""
 
@@ -232,6 +270,17 @@ class FirmConfig(StrictModel):
     flexible_load_frac: Fraction = 0.0
     demand_noise_frac: Annotated[float, Field(ge=0.0, le=0.5)] = 0.05
     assets: AssetsConfig = AssetsConfig()
+    green_power: FirmGreenPowerConfig = Field(
+        default_factory=lambda: FirmGreenPowerConfig(),
+        description="The firm's demand for green power (none by default).",
+    )
+    bidding: BiddingStrategyName = Field(
+        default="truthful", description="Strategy in the energy-use-rights auctions."
+    )
+    abatement: AbatementConfig = Field(default_factory=lambda: AbatementConfig())
+    small_firm: bool | None = Field(
+        default=None, description="Flag for burden analyses; default: output below the median."
+    )
 
 
 class OperatorConfig(StrictModel):
@@ -290,6 +339,113 @@ class AccountingConfig(StrictModel):
     base_year_energy_intensity_tce_per_10k_cny: Annotated[float, Field(gt=0.0)] | None = None
 
 
+class InterconnectorConfig(StrictModel):
+    """A transfer limit between two parks for green-power trades (both directions)."""
+
+    from_park: Name
+    to_park: Name
+    capacity_mw: Annotated[float, Field(ge=0.0, le=1e5)]
+    wheeling_fee_cny_per_mwh: Annotated[float, Field(ge=0.0, le=1000.0)] = 30.0
+
+
+class ExternalFarmConfig(StrictModel):
+    """A renewable farm outside the parks that sells green power into one park's zone."""
+
+    name: Name
+    park: Name = Field(description="The zone (park) it delivers to.")
+    kind: Literal["pv", "wind"] = "pv"
+    capacity_kw: Positive
+    ask_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = 10.0
+    wind_mean_speed_m_s: Annotated[float, Field(gt=0.0, le=20.0)] = 6.0
+
+
+class GreenPowerConfig(StrictModel):
+    """The green-power market: MWh bundled with certificates, cleared per hour.
+
+    Prices are green premiums [CNY/MWh] above the energy settlement, which stays at the tariff.
+    """
+
+    enabled: bool = False
+    period: Literal["hourly", "daily", "monthly"] = "hourly"
+    seller_reserve_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = 5.0
+    imbalance_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = 100.0
+    forecast_error_std_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    price_cap_cny_per_mwh: Annotated[float, Field(gt=0.0, le=1e5)] = 1000.0
+    interconnectors: tuple[InterconnectorConfig, ...] = ()
+    external_farms: tuple[ExternalFarmConfig, ...] = ()
+
+
+class AllocationConfig(StrictModel):
+    """How the cap is handed out each year."""
+
+    rule: Literal["grandfathering", "benchmark", "output_based", "auction", "hybrid"] = (
+        "grandfathering"
+    )
+    grandfathering_factor: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
+        default=1.0, description="Free rights = base-year use x factor (scaled to the cap)."
+    )
+    benchmark_level: Literal["benchmark", "baseline"] = "baseline"
+    unlisted_benchmark_factor: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
+        default=0.95,
+        description="For sectors without a published benchmark: base intensity x factor.",
+    )
+    hybrid_free_share_start: Fraction = 0.9
+    hybrid_free_share_decline_per_yr: Fraction = 0.1
+    auction_reserve_price_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] = 0.0
+    revenue_recycling: Literal["none", "lump_sum_equal", "output_based", "to_treasury"] = (
+        "lump_sum_equal"
+    )
+
+
+class PenaltyConfig(StrictModel):
+    """Penalty per tce of shortfall at compliance."""
+
+    kind: Literal["fixed", "price_multiple"] = "fixed"
+    fixed_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] = 3000.0
+    multiple: Annotated[float, Field(ge=0.0, le=100.0)] = 3.0
+    minimum_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] = 0.0
+
+
+class EnergyRightsConfig(StrictModel):
+    """The energy-use-rights market of the whole region (all parks), in tce."""
+
+    enabled: bool = False
+    cap_factor: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
+        default=0.95, description="First-year cap = base-year energy use of all firms x factor."
+    )
+    cap_tce: Annotated[float, Field(gt=0.0)] | None = Field(
+        default=None, description="First-year cap in tce (overrides cap_factor)."
+    )
+    cap_annual_change: Annotated[float, Field(ge=-0.5, le=0.5)] = -0.03
+    allocation: AllocationConfig = AllocationConfig()
+    auctions_per_year: Literal[1, 2, 4, 12] = 12
+    penalty: PenaltyConfig = PenaltyConfig()
+    make_good: bool = True
+    banking: bool = True
+    price_floor_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] | None = None
+    price_ceiling_cny_per_tce: Annotated[float, Field(gt=0.0, le=1e5)] | None = None
+    reserve_tce: Annotated[float, Field(ge=0.0)] = Field(
+        default=0.0, description="Rights in the price-corridor reserve at the start."
+    )
+    price_cap_cny_per_tce: Annotated[float, Field(gt=0.0, le=1e6)] = 20000.0
+
+    @model_validator(mode="after")
+    def _corridor_order(self) -> EnergyRightsConfig:
+        floor, ceiling = self.price_floor_cny_per_tce, self.price_ceiling_cny_per_tce
+        if floor is not None and ceiling is not None and not floor < ceiling:
+            raise ValueError(
+                f"price_floor_cny_per_tce={floor} must be below price_ceiling_cny_per_tce={ceiling}"
+            )
+        return self
+
+
+class MarketsConfig(StrictModel):
+    """The two markets; both are off unless enabled."""
+
+    green_power: GreenPowerConfig = GreenPowerConfig()
+    energy_rights: EnergyRightsConfig = EnergyRightsConfig()
+
+
 class OutputConfig(StrictModel):
     """What the results writer records."""
 
@@ -313,6 +469,7 @@ class ScenarioConfig(StrictModel):
         "'emission_factors.grid_northwest_2023'.",
     )
     output: OutputConfig = OutputConfig()
+    markets: MarketsConfig = MarketsConfig()
     parks: tuple[ParkConfig, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -321,4 +478,19 @@ class ScenarioConfig(StrictModel):
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
             raise ValueError(f"park names must be unique; repeated: {duplicates}")
+        known = set(names)
+        green = self.markets.green_power
+        for k, link in enumerate(green.interconnectors):
+            for end in (link.from_park, link.to_park):
+                if end not in known:
+                    raise ValueError(
+                        f"markets.green_power.interconnectors[{k}]: park {end!r} unknown; "
+                        f"parks are {sorted(known)}"
+                    )
+        for k, farm in enumerate(green.external_farms):
+            if farm.park not in known:
+                raise ValueError(
+                    f"markets.green_power.external_farms[{k}].park: {farm.park!r} unknown; "
+                    f"parks are {sorted(known)}"
+                )
         return self

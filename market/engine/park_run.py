@@ -69,6 +69,7 @@ class ParkRun:
     settled_until: int = 0
     period_peak_kw: dict[int, float] = field(default_factory=dict)
     period_peak_firm_kw: dict[int, FloatArray] = field(default_factory=dict)
+    by_year: dict[int, dict[str, FloatArray]] = field(default_factory=dict)
 
     @classmethod
     def start(cls, inputs: ParkInputs, rng: np.random.Generator) -> ParkRun:
@@ -186,6 +187,14 @@ class ParkRun:
                 or self.import_kw[a + k] >= self.period_peak_kw[key] - 1e-12
             ):
                 self.period_peak_firm_kw[key] = shares.grid_import_kw[k].copy()
+        year = int(inputs.times[a].year)
+        acc = self.by_year.setdefault(
+            year, {k: np.zeros(n_firms) for k in ("grid_kwh", "coal_kg", "gas_m3", "production_t")}
+        )
+        acc["grid_kwh"] += shares.grid_import_kw.sum(axis=0) * dt
+        acc["coal_kg"] += inputs.coal_kg[a:b].sum(axis=0)
+        acc["gas_m3"] += inputs.gas_m3[a:b].sum(axis=0)
+        acc["production_t"] += inputs.production_t[a:b].sum(axis=0)
         self.settled_until = b
         return {
             "load_kwh": float(load.sum() * dt),

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from market.build import ParkInputs, build_park, spawn_park_generators
+from market.build import ParkInputs, build_park, spawn_market_generator, spawn_park_generators
 from market.config.schema import ScenarioConfig
 from market.engine.bus import (
     BILLING_PERIOD,
@@ -25,7 +25,9 @@ from market.engine.bus import (
     EventBus,
 )
 from market.engine.park_run import ParkRun
+from market.markets.session import Markets
 from market.reference import ReferenceData, load_reference
+from market.results import RunResults, collect_results
 
 ProgressCallback = Callable[[float], None]
 
@@ -42,6 +44,9 @@ class Simulation:
         ``reference_overrides`` applied.
     bus
         Event bus to publish on (a new one by default).
+    check_invariants
+        Check the conservation of rights, certificates and money after every market event
+        (raises ``LedgerInvariantError`` on a violation).
     """
 
     def __init__(
@@ -49,6 +54,7 @@ class Simulation:
         config: ScenarioConfig,
         reference: ReferenceData | None = None,
         bus: EventBus | None = None,
+        check_invariants: bool = False,
     ) -> None:
         self.config = config
         base = reference if reference is not None else load_reference()
@@ -68,6 +74,17 @@ class Simulation:
         self._finished_parks = 0
         for run in self.runs:
             self.env.process(self._park_process(run))
+        self.markets = Markets.create(
+            config,
+            self.parks,
+            self.runs,
+            self.reference,
+            spawn_market_generator(config.seed, len(config.parks)),
+            self.bus,
+            check_invariants=check_invariants,
+        )
+        if self.markets is not None:
+            self.markets.start(self.env)
 
     @property
     def finished(self) -> bool:
@@ -113,6 +130,10 @@ class Simulation:
         if self.finished and not getattr(self, "_announced", False):
             self._announced = True
             self.bus.publish(RUN_FINISHED, self.horizon_h, {"scenario": self.config.name})
+
+    def results(self) -> RunResults:
+        """Results of the finished run (summary, time series, per-firm and market tables)."""
+        return collect_results(self.runs, self.reference, self.config, self.markets)
 
     def _park_process(self, run: ParkRun) -> Generator[simpy.Event, Any, None]:
         inputs = run.inputs

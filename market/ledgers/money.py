@@ -32,6 +32,7 @@ CATEGORIES: tuple[str, ...] = (
     "demand_charge",
     "degradation",
     "fuel",
+    "imbalance",
 )
 """Posting categories, in the column order of :meth:`MoneyLedger.category_matrix_cny`."""
 

@@ -1,0 +1,54 @@
+"""The public API of the engine, for adapters (the web app, notebooks, studies).
+
+Adapters import from here only; everything else in ``market`` may change between releases.
+"""
+
+from market.config import ConfigError, ConfigIssue, ScenarioConfig, load_config, parse_config
+from market.engine.bus import (
+    BILLING_PERIOD,
+    PARK_DAY,
+    PARK_STEP,
+    RUN_FINISHED,
+    RUN_STARTED,
+    Event,
+    EventBus,
+    JsonlSink,
+    RecordingSink,
+    Sink,
+    event_to_json,
+)
+from market.engine.simulation import Simulation
+from market.native_output import load_highs_quietly
+from market.results import RunResults, collect_results, write_results
+from market.runner import RunError, RunOutcome, run_scenario, simulate, with_seed
+from market.table import format_summary_table
+
+__all__ = [
+    "BILLING_PERIOD",
+    "PARK_DAY",
+    "PARK_STEP",
+    "RUN_FINISHED",
+    "RUN_STARTED",
+    "ConfigError",
+    "ConfigIssue",
+    "Event",
+    "EventBus",
+    "JsonlSink",
+    "RecordingSink",
+    "RunError",
+    "RunOutcome",
+    "RunResults",
+    "ScenarioConfig",
+    "Simulation",
+    "Sink",
+    "collect_results",
+    "event_to_json",
+    "format_summary_table",
+    "load_config",
+    "load_highs_quietly",
+    "parse_config",
+    "run_scenario",
+    "simulate",
+    "with_seed",
+    "write_results",
+]

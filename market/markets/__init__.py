@@ -1,0 +1,1 @@
+"""The markets: green power with its certificate registry, energy-use rights."""

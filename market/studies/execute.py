@@ -1,0 +1,248 @@
+"""Run a study's tasks serially or on Dask distributed, retrying each failed run once.
+
+Both executors return the same :class:`ExecutionResult`, with records sorted by task index, so
+the files written from a Dask run are identical to those of a serial run. A run that fails is
+reported through a callback and resubmitted once; the other runs carry on regardless. The task
+function is a parameter (default :func:`~market.studies.tasks.run_task`), so a caller can wrap it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
+
+from tqdm import tqdm
+
+from market.studies.plan import RunTask
+from market.studies.tasks import RunRecord, TaskFunction, run_task
+
+MAX_ATTEMPTS = 2
+Reporter = Callable[[str], None]
+
+
+class ExecutionError(ValueError):
+    """Execution options are invalid (e.g. a worker count below 1)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunFailure:
+    """A failed attempt of a run.
+
+    Attributes
+    ----------
+    index, variant, seed
+        Which task failed.
+    attempt
+        0 for the first try, 1 for the retry.
+    error
+        ``ExceptionType: message``.
+    """
+
+    index: int
+    variant: str
+    seed: int
+    attempt: int
+    error: str
+
+    def describe(self) -> str:
+        """One line for the console."""
+        where = f"run {self.variant} / seed {self.seed}"
+        return f"{where} failed (attempt {self.attempt + 1}): {self.error}"
+
+
+@dataclass(frozen=True)
+class ExecutionResult:
+    """What came back from executing a study's tasks.
+
+    Attributes
+    ----------
+    records
+        Successful runs, sorted by task index.
+    failures
+        Runs that failed on every attempt (their last failure).
+    retried
+        First-attempt failures that were retried (whatever the retry's outcome).
+    """
+
+    records: tuple[RunRecord, ...]
+    failures: tuple[RunFailure, ...]
+    retried: tuple[RunFailure, ...]
+
+
+def _error_text(exc: BaseException) -> str:
+    lines = traceback.format_exception_only(type(exc), exc)
+    return "".join(lines).strip().splitlines()[-1] if lines else type(exc).__name__
+
+
+class _Tracker:
+    """Book-keeping shared by both executors: progress bar, reports, retries."""
+
+    def __init__(self, total: int, report: Reporter | None, progress: bool, label: str) -> None:
+        self.bar: Any = tqdm(
+            total=total, desc=label, unit="run", disable=not progress, file=sys.stderr
+        )
+        self.report = report
+        self.records: list[RunRecord] = []
+        self.failures: list[RunFailure] = []
+        self.retried: list[RunFailure] = []
+
+    def say(self, message: str) -> None:
+        if self.report is not None:
+            self.report(message)
+        else:
+            tqdm.write(message, file=sys.stderr)
+
+    def done(self, record: RunRecord) -> None:
+        self.records.append(record)
+        self.bar.update(1)
+
+    def failed(self, task: RunTask, attempt: int, exc: BaseException) -> bool:
+        """Record a failure; return True when the run should be retried."""
+        failure = RunFailure(task.index, task.variant, task.seed, attempt, _error_text(exc))
+        retry = attempt + 1 < MAX_ATTEMPTS
+        if retry:
+            self.retried.append(failure)
+            self.say(failure.describe() + "; retrying")
+        else:
+            self.failures.append(failure)
+            self.say(failure.describe() + "; giving up on this run")
+            self.bar.update(1)
+        return retry
+
+    def result(self) -> ExecutionResult:
+        self.bar.close()
+        key = attrgetter("index")
+        return ExecutionResult(
+            records=tuple(sorted(self.records, key=key)),
+            failures=tuple(sorted(self.failures, key=key)),
+            retried=tuple(sorted(self.retried, key=key)),
+        )
+
+
+def run_serial(
+    tasks: Sequence[RunTask],
+    *,
+    task_function: TaskFunction = run_task,
+    report: Reporter | None = None,
+    progress: bool = False,
+) -> ExecutionResult:
+    """Run the tasks one after the other in this process."""
+    tracker = _Tracker(len(tasks), report, progress, "runs")
+    for task in tasks:
+        attempt = 0
+        while True:
+            try:
+                record = task_function(task, attempt)
+            except Exception as exc:  # a run's failure must not stop the study
+                if tracker.failed(task, attempt, exc):
+                    attempt += 1
+                    continue
+                break
+            tracker.done(record)
+            break
+    return tracker.result()
+
+
+def run_on_client(
+    tasks: Sequence[RunTask],
+    client: Any,
+    *,
+    task_function: TaskFunction = run_task,
+    report: Reporter | None = None,
+    progress: bool = False,
+) -> ExecutionResult:
+    """Run the tasks on a connected ``distributed.Client``, collecting them as they complete."""
+    from distributed import as_completed
+
+    token = uuid.uuid4().hex[:12]
+    tracker = _Tracker(len(tasks), report, progress, "runs")
+    pending: dict[Any, tuple[RunTask, int]] = {}
+
+    def submit(task: RunTask, attempt: int) -> Any:
+        key = f"greenmarket-run-{token}-{task.index}-{attempt}"
+        future = client.submit(task_function, task, attempt, key=key, pure=False)
+        pending[future] = (task, attempt)
+        return future
+
+    queue = as_completed([submit(task, 0) for task in tasks])
+    for future in queue:
+        task, attempt = pending.pop(future)
+        try:
+            record = future.result()
+        except Exception as exc:  # the worker's exception, re-raised here
+            if tracker.failed(task, attempt, exc):
+                queue.add(submit(task, attempt + 1))
+            continue
+        finally:
+            future.release()
+        tracker.done(record)
+    return tracker.result()
+
+
+@contextmanager
+def dask_client(
+    workers: int | None = None, scheduler: str | None = None, *, processes: bool = True
+) -> Iterator[Any]:
+    """A ``distributed.Client``: on an existing scheduler, or on a new ``LocalCluster``.
+
+    Parameters
+    ----------
+    workers
+        Worker count of the local cluster (default: all cores), one thread each.
+    scheduler
+        Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``; its workers need
+        greenmarket installed. When given, ``workers`` and ``processes`` are ignored.
+    processes
+        Workers as separate processes (True, the default) or threads of this process.
+    """
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None:
+        with Client(scheduler) as client:
+            yield client
+        return
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n < 1:
+        raise ExecutionError(f"workers: got {n}; allowed: a whole number >= 1")
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=processes,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        with Client(cluster) as client:
+            yield client
+    finally:
+        cluster.close()
+
+
+def execute(
+    tasks: Sequence[RunTask],
+    *,
+    serial: bool = False,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    processes: bool = True,
+    task_function: TaskFunction = run_task,
+    report: Reporter | None = None,
+    progress: bool = False,
+) -> ExecutionResult:
+    """Run the tasks serially or on Dask distributed (see :func:`dask_client`)."""
+    if workers is not None and workers < 1:
+        raise ExecutionError(f"workers: got {workers}; allowed: a whole number >= 1")
+    if serial:
+        return run_serial(tasks, task_function=task_function, report=report, progress=progress)
+    with dask_client(workers, scheduler, processes=processes) as client:
+        return run_on_client(
+            tasks, client, task_function=task_function, report=report, progress=progress
+        )

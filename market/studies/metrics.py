@@ -1,0 +1,495 @@
+"""Study metrics extracted from one run's summary (``RunResults.summary``).
+
+Every figure is read **when present**: a run whose summary lacks the market sections (or the
+per-year section) still yields the metrics its summary supports, and the missing ones are simply
+absent from the result, never invented. Three views of a run:
+
+* :func:`yearly_metrics` - one mapping per simulated calendar year;
+* :func:`firm_costs` - one record per firm (size and cost), for distributions and fairness;
+* :func:`run_metrics` - the run as a whole (totals, peaks, target checks, fairness).
+
+Summary schema read here (all optional)::
+
+    years[year]: energy_use_tce, counted_energy_use_tce, co2_tco2, value_added_10k_cny,
+                 energy_intensity_tce_per_10k_cny, by_sector[sector]: co2_tco2,
+                 energy_use_tce, output_t
+    markets.energy_rights.years[year]: cap_tce, allocated_free_tce, auctioned_tce,
+                 average_price_cny_per_tce, price_std_cny_per_tce, volume_tce,
+                 auction_revenue_cny, compliance_rate_pct, penalties_cny, shortfall_tce,
+                 abatement_tce, abatement_cost_cny, abatement_by_option_tce[option],
+                 least_cost_abatement_cost_cny, windfall_cny, renewable_exclusion_tce
+    markets.green_power: volume_mwh, average_premium_cny_per_mwh, green_share_pct
+    parks[park].firms_detail[firm]: sector, output_t | production_t, cost_cny.total,
+                 rights.net_cost_cny, small_firm
+
+Without ``years`` the run's totals (``totals`` and the firms' details) form one row for the
+calendar year of ``start``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from market.studies.measures import NAN, gini, peak, smallest_share_burden
+
+Metrics = dict[str, float]
+
+#: Per-year energy and emission fields: summary key → metric name.
+YEAR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("energy_use_tce", "energy_use_tce"),
+    ("counted_energy_use_tce", "counted_energy_use_tce"),
+    ("co2_tco2", "co2_tco2"),
+    ("value_added_10k_cny", "value_added_10k_cny"),
+    ("energy_intensity_tce_per_10k_cny", "energy_intensity_tce_per_10k_cny"),
+)
+SECTOR_FIELDS: tuple[str, ...] = ("co2_tco2", "energy_use_tce", "output_t")
+#: Per-year energy-use-rights market fields: summary key → metric name.
+RIGHTS_FIELDS: tuple[tuple[str, str], ...] = (
+    ("cap_tce", "rights_cap_tce"),
+    ("allocated_free_tce", "rights_allocated_free_tce"),
+    ("auctioned_tce", "rights_auctioned_tce"),
+    ("average_price_cny_per_tce", "rights_price_cny_per_tce"),
+    ("price_std_cny_per_tce", "rights_price_std_cny_per_tce"),
+    ("volume_tce", "rights_volume_tce"),
+    ("auction_revenue_cny", "auction_revenue_cny"),
+    ("compliance_rate_pct", "compliance_rate_pct"),
+    ("penalties_cny", "penalties_cny"),
+    ("shortfall_tce", "shortfall_tce"),
+    ("abatement_tce", "abatement_tce"),
+    ("abatement_cost_cny", "abatement_cost_cny"),
+    ("least_cost_abatement_cost_cny", "least_cost_abatement_cost_cny"),
+    ("windfall_cny", "windfall_cny"),
+    ("renewable_exclusion_tce", "renewable_exclusion_tce"),
+)
+#: Green-power market fields: summary key → metric name.
+GREEN_FIELDS: tuple[tuple[str, str], ...] = (
+    ("volume_mwh", "green_volume_mwh"),
+    ("average_premium_cny_per_mwh", "green_premium_cny_per_mwh"),
+    ("green_share_pct", "green_share_pct"),
+)
+#: Yearly metrics summed over the years of a run.
+SUMMED: tuple[str, ...] = (
+    "energy_use_tce",
+    "counted_energy_use_tce",
+    "co2_tco2",
+    "value_added_10k_cny",
+    "rights_cap_tce",
+    "rights_allocated_free_tce",
+    "rights_auctioned_tce",
+    "rights_volume_tce",
+    "auction_revenue_cny",
+    "penalties_cny",
+    "shortfall_tce",
+    "abatement_tce",
+    "abatement_cost_cny",
+    "least_cost_abatement_cost_cny",
+    "windfall_cny",
+    "renewable_exclusion_tce",
+)
+#: Prefixes of per-sector and per-option yearly metrics, summed over years.
+SUMMED_PREFIXES: tuple[str, ...] = (
+    "co2_tco2[",
+    "energy_use_tce[",
+    "output_t[",
+    "abatement_tce[",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTargets:
+    """Targets a run is checked against.
+
+    Attributes
+    ----------
+    energy_intensity_change_pct
+        Required change of energy use per value added [%] (Shaanxi: -13.5, 2025 vs 2020).
+    co2_peak_before_year
+        Industrial CO2 must peak before this year (Shaanxi: 2030).
+    """
+
+    energy_intensity_change_pct: float
+    co2_peak_before_year: int
+
+
+@lru_cache(maxsize=1)
+def default_targets() -> PlanTargets:
+    """The Shaanxi plan's targets, read from the reference data (``policy_targets``)."""
+    from market.reference import default_reference
+
+    ref = default_reference()
+    return PlanTargets(
+        energy_intensity_change_pct=100.0
+        * ref.number("policy_targets.energy_intensity_change_2025_vs_2020"),
+        co2_peak_before_year=int(ref.number("policy_targets.industrial_co2_peak_before_year")),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FirmCost:
+    """Size and cost of one firm in a run.
+
+    Attributes
+    ----------
+    park, firm, sector
+        Identity.
+    output_t
+        Output over the run [t].
+    cost_total_cny
+        The firm's total cost as reported (``cost_cny.total``) [CNY].
+    rights_net_cost_cny
+        Net payments for energy-use rights (NaN when the run has no rights market) [CNY].
+    small_firm
+        1.0 / 0.0 when the summary flags the firm, NaN otherwise.
+    """
+
+    park: str
+    firm: str
+    sector: str
+    output_t: float
+    cost_total_cny: float
+    rights_net_cost_cny: float
+    small_firm: float
+
+    @property
+    def net_cost_cny(self) -> float:
+        """Total cost plus net rights payments [CNY] (rights count 0 when absent)."""
+        rights = self.rights_net_cost_cny if math.isfinite(self.rights_net_cost_cny) else 0.0
+        return self.cost_total_cny + rights
+
+
+def number(value: Any) -> float:
+    """Return ``value`` as a float; ``None``, text and other non-numbers give NaN."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    return NAN
+
+
+def dig(data: Any, *keys: str) -> Any:
+    """Follow ``keys`` through nested mappings; ``None`` when any level is missing."""
+    for key in keys:
+        if not isinstance(data, Mapping) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def _by_year(section: Any) -> dict[int, Mapping[str, Any]]:
+    """Map a ``{year: {...}}`` section (keys int or text, as after JSON) to int years."""
+    out: dict[int, Mapping[str, Any]] = {}
+    if not isinstance(section, Mapping):
+        return out
+    for key, value in section.items():
+        try:
+            year = int(key)
+        except (TypeError, ValueError):
+            continue
+        if isinstance(value, Mapping):
+            out[year] = value
+    return out
+
+
+def _start_year(summary: Mapping[str, Any]) -> int | None:
+    start = summary.get("start")
+    if isinstance(start, str) and len(start) >= 4 and start[:4].isdigit():
+        return int(start[:4])
+    return None
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    if math.isfinite(numerator) and math.isfinite(denominator) and denominator > 0.0:
+        return numerator / denominator
+    return NAN
+
+
+def _copy_fields(
+    row: Metrics, source: Mapping[str, Any], fields: Iterable[tuple[str, str]]
+) -> None:
+    for key, name in fields:
+        if key in source:
+            row[name] = number(source[key])
+
+
+def _fallback_year(summary: Mapping[str, Any]) -> Metrics:
+    """One year from the run totals, for summaries without a ``years`` section."""
+    totals = summary.get("totals")
+    totals = totals if isinstance(totals, Mapping) else {}
+    row: Metrics = {}
+    _copy_fields(
+        row,
+        totals,
+        (
+            ("energy_use_tce", "energy_use_tce"),
+            ("co2_tco2_location", "co2_tco2"),
+            ("value_added_10k_cny", "value_added_10k_cny"),
+            ("energy_intensity_tce_per_10k_cny", "energy_intensity_tce_per_10k_cny"),
+        ),
+    )
+    by_sector: dict[str, dict[str, float]] = {}
+    for _park, _name, detail in _firm_details(summary):
+        sector = str(detail.get("sector", "unknown"))
+        acc = by_sector.setdefault(
+            sector, {"co2_tco2": 0.0, "energy_use_tce": 0.0, "output_t": 0.0}
+        )
+        acc["co2_tco2"] += _nz(number(dig(detail, "co2_tco2", "total_location")))
+        acc["energy_use_tce"] += _nz(number(detail.get("energy_use_tce")))
+        acc["output_t"] += _nz(_firm_output(detail))
+    for sector in sorted(by_sector):
+        for field in SECTOR_FIELDS:
+            row[f"{field}[{sector}]"] = by_sector[sector][field]
+    return row
+
+
+def _nz(value: float) -> float:
+    return value if math.isfinite(value) else 0.0
+
+
+def _firm_output(detail: Mapping[str, Any]) -> float:
+    if "output_t" in detail:
+        return number(detail["output_t"])
+    return number(detail.get("production_t"))
+
+
+def _firm_details(summary: Mapping[str, Any]) -> list[tuple[str, str, Mapping[str, Any]]]:
+    found: list[tuple[str, str, Mapping[str, Any]]] = []
+    parks = summary.get("parks")
+    if not isinstance(parks, Mapping):
+        return found
+    for park_name, park in parks.items():
+        details = dig(park, "firms_detail")
+        if not isinstance(details, Mapping):
+            continue
+        for firm_name, detail in details.items():
+            if isinstance(detail, Mapping):
+                found.append((str(park_name), str(firm_name), detail))
+    return found
+
+
+def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
+    """One mapping of metrics per calendar year of a run, in increasing year order.
+
+    Each mapping has ``year`` and whichever of the energy, emission, per-sector
+    (``co2_tco2[sector]``, ``energy_use_tce[sector]``, ``output_t[sector]``), rights-market
+    (``rights_*``, ``abatement_tce[option]``, ``cost_effectiveness_ratio``, ...) and
+    green-power metrics the summary provides. Units as in the names.
+    """
+    years = _by_year(summary.get("years"))
+    rights_years = _by_year(dig(summary, "markets", "energy_rights", "years"))
+    green_years = _by_year(dig(summary, "markets", "green_power", "years"))
+    rows_by_year: dict[int, Metrics] = {}
+    if not years:
+        start = _start_year(summary)
+        if start is not None:
+            rows_by_year[start] = _fallback_year(summary)
+    for year, section in years.items():
+        row: Metrics = {}
+        _copy_fields(row, section, YEAR_FIELDS)
+        by_sector = section.get("by_sector")
+        if isinstance(by_sector, Mapping):
+            for sector in sorted(by_sector, key=str):
+                values = by_sector[sector]
+                if isinstance(values, Mapping):
+                    for field in SECTOR_FIELDS:
+                        if field in values:
+                            row[f"{field}[{sector}]"] = number(values[field])
+        rows_by_year[year] = row
+    for year, rights in rights_years.items():
+        row = rows_by_year.setdefault(year, {})
+        _copy_fields(row, rights, RIGHTS_FIELDS)
+        options = rights.get("abatement_by_option_tce")
+        if isinstance(options, Mapping):
+            for option in sorted(options, key=str):
+                row[f"abatement_tce[{option}]"] = number(options[option])
+        if "abatement_cost_cny" in row and "least_cost_abatement_cost_cny" in row:
+            row["cost_effectiveness_ratio"] = _ratio(
+                row["abatement_cost_cny"], row["least_cost_abatement_cost_cny"]
+            )
+    for year, green in green_years.items():
+        _copy_fields(rows_by_year.setdefault(year, {}), green, GREEN_FIELDS)
+    return [{"year": float(year), **rows_by_year[year]} for year in sorted(rows_by_year)]
+
+
+def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
+    """Size and cost of every firm of a run, in summary order (parks, then firms)."""
+    firms = []
+    for park, name, detail in _firm_details(summary):
+        small = detail.get("small_firm")
+        firms.append(
+            FirmCost(
+                park=park,
+                firm=name,
+                sector=str(detail.get("sector", "unknown")),
+                output_t=_firm_output(detail),
+                cost_total_cny=number(dig(detail, "cost_cny", "total")),
+                rights_net_cost_cny=number(dig(detail, "rights", "net_cost_cny")),
+                small_firm=number(small) if isinstance(small, bool) else NAN,
+            )
+        )
+    return firms
+
+
+def _column(rows: list[Metrics], name: str) -> np.ndarray:
+    return np.array([row.get(name, NAN) for row in rows], dtype=np.float64)
+
+
+def _present(rows: list[Metrics], name: str) -> bool:
+    return any(name in row for row in rows)
+
+
+def _sum_present(values: np.ndarray) -> float:
+    ok = np.isfinite(values)
+    return float(values[ok].sum()) if ok.any() else NAN
+
+
+def _mean_present(values: np.ndarray) -> float:
+    ok = np.isfinite(values)
+    return float(values[ok].mean()) if ok.any() else NAN
+
+
+def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) -> Metrics:
+    """Metrics of one run as a whole.
+
+    Parameters
+    ----------
+    summary
+        ``RunResults.summary`` of the run (or the same mapping read back from JSON).
+    targets
+        Targets to check against; default: the Shaanxi plan's, from the reference data.
+
+    Returns
+    -------
+    dict
+        Metric name → value (floats; flags are 1.0 / 0.0, NaN where undefined). Only metrics the
+        summary supports are present. Definitions:
+
+        * ``energy_use_tce``, ``counted_energy_use_tce``, ``co2_tco2``, per-sector and
+          per-option amounts, rights volumes, revenues, penalties, abatement and windfall:
+          sums over the run's years.
+        * ``energy_intensity_change_pct``: last year's intensity against the first year's
+          [%], or the summary's ``target_progress`` for a one-year run with a base year;
+          ``energy_intensity_target_met``: the change reaches the target (-13.5 %).
+        * ``co2_peak_year``, ``co2_peak_tco2``, ``co2_peak_before_target`` (see
+          :func:`~market.studies.measures.peak`).
+        * ``rights_price_cny_per_tce``: volume-weighted mean of the yearly average prices
+          (plain mean if nothing traded); ``rights_price_std_cny_per_tce``: mean of the
+          within-year standard deviations (volatility).
+        * ``compliance_rate_pct``: mean over years.
+        * ``cost_effectiveness_ratio``: realised abatement cost / least-cost abatement cost
+          for the same abatement (1 = least cost).
+        * ``compliance_cost_cny``: net rights payments of all firms + abatement cost +
+          penalties; ``compliance_cost_per_firm_cny`` divides by the number of firms.
+        * ``firm_net_cost_gini``: Gini of the firms' net cost (total cost + net rights
+          payments); ``small_firm_*``: cost and output shares of the smallest third of firms by
+          output and ``small_firm_burden_ratio`` = cost share / output share.
+    """
+    targets = targets if targets is not None else default_targets()
+    rows = yearly_metrics(summary)
+    out: Metrics = {}
+    if rows:
+        years = _column(rows, "year")
+        out["first_year"] = float(years.min())
+        out["last_year"] = float(years.max())
+        out["years_simulated"] = float(years.size)
+    for name in SUMMED:
+        if _present(rows, name):
+            out[name] = _sum_present(_column(rows, name))
+    extra = sorted({k for row in rows for k in row if k.startswith(SUMMED_PREFIXES)})
+    for name in extra:
+        out[name] = _sum_present(_column(rows, name))
+    _intensity_metrics(summary, rows, targets, out)
+    if _present(rows, "co2_tco2"):
+        p = peak(_column(rows, "year"), _column(rows, "co2_tco2"), targets.co2_peak_before_year)
+        out["co2_peak_year"] = p.year
+        out["co2_peak_tco2"] = p.level
+        out["co2_peak_before_target"] = p.before_deadline
+    _rights_metrics(rows, out)
+    green = dig(summary, "markets", "green_power")
+    if isinstance(green, Mapping):
+        _copy_fields(out, green, GREEN_FIELDS)
+    total_cost = dig(summary, "totals", "cost_cny")
+    if total_cost is not None:
+        out["total_cost_cny"] = number(total_cost)
+    _firm_metrics(firm_costs(summary), out)
+    return out
+
+
+def _intensity_metrics(
+    summary: Mapping[str, Any], rows: list[Metrics], targets: PlanTargets, out: Metrics
+) -> None:
+    name = "energy_intensity_tce_per_10k_cny"
+    if not _present(rows, name):
+        return
+    values = _column(rows, name)
+    ok = np.flatnonzero(np.isfinite(values))
+    if ok.size == 0:
+        return
+    first, last = float(values[ok[0]]), float(values[ok[-1]])
+    out["energy_intensity_first_tce_per_10k_cny"] = first
+    out["energy_intensity_last_tce_per_10k_cny"] = last
+    change = NAN
+    if ok.size >= 2 and first > 0.0:
+        change = 100.0 * (last / first - 1.0)
+    else:
+        achieved = number(dig(summary, "target_progress", "change_achieved"))
+        if math.isfinite(achieved):
+            change = 100.0 * achieved
+    out["energy_intensity_change_pct"] = change
+    out["energy_intensity_target_met"] = (
+        float(change <= targets.energy_intensity_change_pct) if math.isfinite(change) else NAN
+    )
+
+
+def _rights_metrics(rows: list[Metrics], out: Metrics) -> None:
+    if _present(rows, "rights_price_cny_per_tce"):
+        price = _column(rows, "rights_price_cny_per_tce")
+        volume = _column(rows, "rights_volume_tce")
+        ok = np.isfinite(price) & np.isfinite(volume) & (volume > 0.0)
+        if ok.any():
+            out["rights_price_cny_per_tce"] = float(
+                np.dot(price[ok], volume[ok]) / volume[ok].sum()
+            )
+        else:
+            out["rights_price_cny_per_tce"] = _mean_present(price)
+    if _present(rows, "rights_price_std_cny_per_tce"):
+        out["rights_price_std_cny_per_tce"] = _mean_present(
+            _column(rows, "rights_price_std_cny_per_tce")
+        )
+    if _present(rows, "compliance_rate_pct"):
+        out["compliance_rate_pct"] = _mean_present(_column(rows, "compliance_rate_pct"))
+    if "abatement_cost_cny" in out and "least_cost_abatement_cost_cny" in out:
+        out["cost_effectiveness_ratio"] = _ratio(
+            out["abatement_cost_cny"], out["least_cost_abatement_cost_cny"]
+        )
+
+
+def _firm_metrics(firms: list[FirmCost], out: Metrics) -> None:
+    if not firms:
+        return
+    out["firms"] = float(len(firms))
+    rights = np.array([f.rights_net_cost_cny for f in firms], dtype=np.float64)
+    has_rights = bool(np.isfinite(rights).any())
+    if has_rights or "penalties_cny" in out or "abatement_cost_cny" in out:
+        rights_total = _sum_present(rights) if has_rights else 0.0
+        if has_rights:
+            out["rights_net_cost_cny"] = rights_total
+        compliance = (
+            rights_total
+            + _nz(out.get("abatement_cost_cny", NAN))
+            + _nz(out.get("penalties_cny", NAN))
+        )
+        out["compliance_cost_cny"] = compliance
+        out["compliance_cost_per_firm_cny"] = compliance / len(firms)
+    net = np.array([f.net_cost_cny for f in firms], dtype=np.float64)
+    output = np.array([f.output_t for f in firms], dtype=np.float64)
+    out["firm_net_cost_gini"] = gini(net)
+    burden = smallest_share_burden(output, net)
+    out["small_firm_cost_share_pct"] = burden.cost_share_pct
+    out["small_firm_output_share_pct"] = burden.output_share_pct
+    out["small_firm_burden_ratio"] = burden.ratio

@@ -1,0 +1,336 @@
+"""The study report: one self-contained HTML page with plotly charts and a side-by-side table.
+
+Charts (each in a ``<section id="chart-...">``): emission paths with the peak target, energy
+intensity against the intensity target, price paths, cost distributions across firms, and
+abatement by option; then the summary table (``<section id="table-summary">``). A chart whose
+data the runs do not provide yet says so instead of drawing an empty plot. The plotly library is
+embedded once, with the first chart drawn, so the page opens offline.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from market.studies.execute import RunFailure
+from market.studies.measures import interval
+from market.studies.metrics import PlanTargets
+from market.studies.tables import format_interval
+
+CHART_IDS: tuple[str, ...] = (
+    "chart-emissions",
+    "chart-intensity",
+    "chart-prices",
+    "chart-costs",
+    "chart-abatement",
+)
+TABLE_ID = "table-summary"
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; }
+h1 { margin-bottom: 0.2rem; } .meta { color: #555; } .note { color: #8a5a00; }
+.failure { color: #a00; } .empty { color: #777; font-style: italic; padding: 1rem 0; }
+table { border-collapse: collapse; font-size: 0.85rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInputs:
+    """Everything the report shows.
+
+    Attributes
+    ----------
+    name, description
+        The study's name and description.
+    variants, seeds
+        In study order.
+    runs, summary, firms
+        Frames from :mod:`market.studies.tables`.
+    targets
+        Plan targets drawn on the charts.
+    notes
+        Remarks shown at the top.
+    failures
+        Runs that failed on every attempt.
+    """
+
+    name: str
+    description: str
+    variants: tuple[str, ...]
+    seeds: tuple[int, ...]
+    runs: pd.DataFrame
+    summary: pd.DataFrame
+    firms: pd.DataFrame
+    targets: PlanTargets
+    notes: tuple[str, ...] = ()
+    failures: tuple[RunFailure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """A chart section: a figure, or the reason there is none yet."""
+
+    chart_id: str
+    title: str
+    figure: go.Figure | None
+    empty_message: str = ""
+
+
+def _yearly_band(runs: pd.DataFrame, variant: str, column: str) -> pd.DataFrame:
+    """Mean and 90 % interval over seeds of one yearly column, per year."""
+    mine = runs[runs["variant"] == variant]
+    rows = []
+    for year, group in mine.groupby("year", sort=True):
+        stats = interval(group[column].to_numpy(dtype=np.float64))
+        if math.isfinite(stats.mean):
+            rows.append(
+                {"year": int(year), "mean": stats.mean, "low": stats.low, "high": stats.high}
+            )
+    return pd.DataFrame(rows, columns=["year", "mean", "low", "high"])
+
+
+def _has(frame: pd.DataFrame, column: str) -> bool:
+    return column in frame.columns and bool(np.isfinite(frame[column].to_numpy(np.float64)).any())
+
+
+def _line_trace(band: pd.DataFrame, name: str, **kwargs: object) -> go.Scatter:
+    return go.Scatter(
+        x=band["year"].tolist(),
+        y=band["mean"].tolist(),
+        mode="lines+markers",
+        name=name,
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": (band["high"] - band["mean"]).tolist(),
+            "arrayminus": (band["mean"] - band["low"]).tolist(),
+        },
+        **kwargs,
+    )
+
+
+def emissions_chart(data: ReportInputs) -> Chart:
+    """CO2 per year per variant (mean and 90 % interval over seeds) with the peak deadline."""
+    title = "CO2 emission paths [tCO2/yr]"
+    if not _has(data.runs, "co2_tco2"):
+        return Chart("chart-emissions", title, None, "No emission data in the runs yet.")
+    fig = go.Figure()
+    for variant in data.variants:
+        fig.add_trace(_line_trace(_yearly_band(data.runs, variant, "co2_tco2"), variant))
+    deadline = data.targets.co2_peak_before_year
+    fig.add_vline(
+        x=deadline,
+        line_dash="dash",
+        line_color="firebrick",
+        annotation_text=f"target: peak before {deadline}",
+    )
+    fig.update_layout(title=title, xaxis_title="year", yaxis_title="tCO2 per year")
+    return Chart("chart-emissions", title, fig)
+
+
+def intensity_chart(data: ReportInputs) -> Chart:
+    """Energy intensity as an index of the first year (=100) against the intensity target."""
+    title = "Energy use per value added, index (first year = 100)"
+    column = "energy_intensity_tce_per_10k_cny"
+    runs = data.runs
+    if not _has(runs, column) or runs["year"].nunique() < 2:
+        return Chart(
+            "chart-intensity",
+            title,
+            None,
+            "No intensity path yet: it needs runs over two or more years.",
+        )
+    indexed = runs[["variant", "seed", "year", column]].copy()
+    first = indexed.sort_values("year").groupby(["variant", "seed"])[column].transform("first")
+    indexed["index"] = 100.0 * indexed[column] / first
+    fig = go.Figure()
+    for variant in data.variants:
+        fig.add_trace(_line_trace(_yearly_band(indexed, variant, "index"), variant))
+    target = 100.0 + data.targets.energy_intensity_change_pct
+    fig.add_hline(
+        y=target,
+        line_dash="dash",
+        line_color="firebrick",
+        annotation_text=f"target: {data.targets.energy_intensity_change_pct:+.1f} %",
+    )
+    fig.update_layout(title=title, xaxis_title="year", yaxis_title="index")
+    return Chart("chart-intensity", title, fig)
+
+
+def prices_chart(data: ReportInputs) -> Chart:
+    """Energy-use-rights price and green-power premium per year (mean and 90 % interval)."""
+    title = "Price paths"
+    series = [
+        (col, label)
+        for col, label in (
+            ("rights_price_cny_per_tce", "energy-use rights [CNY/tce]"),
+            ("green_premium_cny_per_mwh", "green-power premium [CNY/MWh]"),
+        )
+        if _has(data.runs, col)
+    ]
+    if not series:
+        return Chart(
+            "chart-prices", title, None, "No market prices in the runs yet (no market results)."
+        )
+    fig = make_subplots(rows=1, cols=len(series), subplot_titles=[label for _, label in series])
+    for k, (col, _) in enumerate(series, start=1):
+        for v_index, variant in enumerate(data.variants):
+            trace = _line_trace(
+                _yearly_band(data.runs, variant, col),
+                variant,
+                legendgroup=variant,
+                showlegend=k == 1,
+                marker={"color": _colour(v_index)},
+            )
+            fig.add_trace(trace, row=1, col=k)
+    fig.update_layout(title=title)
+    return Chart("chart-prices", title, fig)
+
+
+def _colour(index: int) -> str:
+    palette = (
+        "#1f77b4",
+        "#ff7f0e",
+        "#2ca02c",
+        "#d62728",
+        "#9467bd",
+        "#8c564b",
+        "#e377c2",
+        "#7f7f7f",
+        "#bcbd22",
+        "#17becf",
+    )
+    return palette[index % len(palette)]
+
+
+def costs_chart(data: ReportInputs) -> Chart:
+    """Distribution of net cost across firms (all seeds pooled) per variant [10^4 CNY]."""
+    title = "Net cost per firm [10^4 CNY] (firms x seeds)"
+    firms = data.firms
+    if firms.empty or not _has(firms, "net_cost_cny"):
+        return Chart("chart-costs", title, None, "No firm costs in the runs yet.")
+    fig = go.Figure()
+    for variant in data.variants:
+        mine = firms[firms["variant"] == variant]
+        fig.add_trace(
+            go.Box(
+                y=(mine["net_cost_cny"] / 1e4).tolist(),
+                name=variant,
+                boxpoints="outliers",
+                text=(mine["firm"].astype(str) + " / seed " + mine["seed"].astype(str)).tolist(),
+            )
+        )
+    fig.update_layout(title=title, yaxis_title="10^4 CNY", showlegend=False)
+    return Chart("chart-costs", title, fig)
+
+
+def abatement_chart(data: ReportInputs) -> Chart:
+    """Abatement by option over the run (mean over seeds), stacked per variant [tce]."""
+    title = "Abatement by option [tce over the run, mean over seeds]"
+    prefix = "abatement_tce["
+    columns = [c for c in data.summary.columns if c.startswith(prefix) and c.endswith("]_mean")]
+    if not columns or not any(_has(data.summary, c) for c in columns):
+        return Chart("chart-abatement", title, None, "No abatement by option in the runs yet.")
+    fig = go.Figure()
+    for column in columns:
+        option = column[len(prefix) : -len("]_mean")]
+        values = [
+            float(data.summary.loc[data.summary["variant"] == v, column].iloc[0])
+            if (data.summary["variant"] == v).any()
+            else math.nan
+            for v in data.variants
+        ]
+        fig.add_trace(go.Bar(x=list(data.variants), y=values, name=option))
+    fig.update_layout(title=title, barmode="stack", yaxis_title="tce")
+    return Chart("chart-abatement", title, fig)
+
+
+def summary_table_html(summary: pd.DataFrame, variants: Sequence[str]) -> str:
+    """Metrics as rows, variants as columns; cells ``mean [p05, p95]`` over seeds."""
+    metrics = [c[: -len("_mean")] for c in summary.columns if c.endswith("_mean")]
+    by_variant = {str(row["variant"]): row for _, row in summary.iterrows()}
+    head = "".join(f"<th>{html.escape(v)}</th>" for v in variants)
+    lines = [f"<table><thead><tr><th>metric (mean [5 %, 95 %] over seeds)</th>{head}</tr></thead>"]
+    lines.append("<tbody>")
+    runs_cells = "".join(
+        f"<td>{int(by_variant[v]['runs']) if v in by_variant else 0}</td>" for v in variants
+    )
+    lines.append(f"<tr><td>runs</td>{runs_cells}</tr>")
+    for metric in metrics:
+        cells = []
+        for v in variants:
+            row = by_variant.get(v)
+            text = (
+                "-"
+                if row is None
+                else format_interval(
+                    float(row[f"{metric}_mean"]),
+                    float(row[f"{metric}_p05"]),
+                    float(row[f"{metric}_p95"]),
+                )
+            )
+            cells.append(f"<td>{html.escape(text)}</td>")
+        lines.append(f"<tr><td>{html.escape(metric)}</td>{''.join(cells)}</tr>")
+    lines.append("</tbody></table>")
+    return "\n".join(lines)
+
+
+def build_charts(data: ReportInputs) -> list[Chart]:
+    """Every chart of the report, in page order."""
+    return [
+        emissions_chart(data),
+        intensity_chart(data),
+        prices_chart(data),
+        costs_chart(data),
+        abatement_chart(data),
+    ]
+
+
+def render_report(data: ReportInputs) -> str:
+    """The report as one self-contained HTML document (deterministic for the same inputs)."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(data.name)}: policy study</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>{html.escape(data.name)}</h1>",
+    ]
+    if data.description:
+        parts.append(f"<p>{html.escape(data.description)}</p>")
+    seeds = ", ".join(str(s) for s in data.seeds)
+    parts.append(
+        f'<p class="meta">{len(data.variants)} variant(s) x {len(data.seeds)} seed(s) '
+        f"[{html.escape(seeds)}], the same seeds for every variant. Intervals are the 5th to 95th "
+        "percentiles over seeds.</p>"
+    )
+    parts.extend(f'<p class="note">Note: {html.escape(note)}</p>' for note in data.notes)
+    parts.extend(f'<p class="failure">{html.escape(f.describe())}</p>' for f in data.failures)
+    plotly_included = False
+    for chart in build_charts(data):
+        parts.append(f'<section id="{chart.chart_id}"><h2>{html.escape(chart.title)}</h2>')
+        if chart.figure is None:
+            parts.append(f'<p class="empty">{html.escape(chart.empty_message)}</p>')
+        else:
+            parts.append(
+                chart.figure.to_html(
+                    full_html=False,
+                    include_plotlyjs=not plotly_included,
+                    div_id=f"{chart.chart_id}-plot",
+                    config=PLOT_CONFIG,
+                )
+            )
+            plotly_included = True
+        parts.append("</section>")
+    parts.append(f'<section id="{TABLE_ID}"><h2>Side by side</h2>')
+    parts.append(summary_table_html(data.summary, data.variants))
+    parts.append("</section></body></html>")
+    return "\n".join(parts) + "\n"

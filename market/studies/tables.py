@@ -1,0 +1,211 @@
+"""Study tables: runs (variant × seed × year), per-variant summary, firms; their files.
+
+Pure assembly from :class:`~market.studies.tasks.RunRecord` lists (sorted by task index) into
+pandas frames, then deterministic writers: the same records give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from market.studies.measures import interval
+from market.studies.tasks import RunRecord
+from market.table import render_table
+
+ID_COLUMNS = ("variant", "seed", "year")
+RUN_PREFIX = "run."
+#: Headline metrics of the console table, in display order: metric → column title.
+CONSOLE_METRICS: tuple[tuple[str, str], ...] = (
+    ("co2_tco2", "CO2 t"),
+    ("energy_use_tce", "energy tce"),
+    ("energy_intensity_change_pct", "intensity chg %"),
+    ("co2_peak_year", "CO2 peak yr"),
+    ("rights_price_cny_per_tce", "rights CNY/tce"),
+    ("compliance_rate_pct", "compliance %"),
+    ("compliance_cost_cny", "compliance CNY"),
+    ("green_premium_cny_per_mwh", "green CNY/MWh"),
+    ("total_cost_cny", "total cost CNY"),
+    ("firm_net_cost_gini", "cost Gini"),
+    ("small_firm_burden_ratio", "small-firm burden"),
+)
+
+
+def _ordered_keys(dicts: Sequence[dict[str, float]], skip: Sequence[str] = ()) -> list[str]:
+    seen: dict[str, None] = {}
+    for d in dicts:
+        for key in d:
+            if key not in skip:
+                seen.setdefault(key, None)
+    return list(seen)
+
+
+def metric_names(records: Sequence[RunRecord]) -> list[str]:
+    """Whole-run metric names across records, in first-seen order."""
+    return _ordered_keys([r.metrics for r in records])
+
+
+def runs_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
+    """One row per variant × seed × year: yearly metrics, then whole-run metrics (``run.*``).
+
+    Records must be sorted by task index; rows follow that order, then years.
+    """
+    yearly_names = _ordered_keys([y for r in records for y in r.years], skip=("year",))
+    run_names = metric_names(records)
+    rows: list[dict[str, object]] = []
+    for record in records:
+        whole = {f"{RUN_PREFIX}{k}": record.metrics.get(k, math.nan) for k in run_names}
+        for year in record.years:
+            row: dict[str, object] = {
+                "variant": record.variant,
+                "seed": record.seed,
+                "year": int(year["year"]),
+            }
+            row.update({k: year.get(k, math.nan) for k in yearly_names})
+            row.update(whole)
+            rows.append(row)
+    columns = [*ID_COLUMNS, *yearly_names, *(f"{RUN_PREFIX}{k}" for k in run_names)]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["variant"] = frame["variant"].astype("string")
+    frame["seed"] = frame["seed"].astype("int64")
+    frame["year"] = frame["year"].astype("int64")
+    for name in columns[len(ID_COLUMNS) :]:
+        frame[name] = frame[name].astype("float64")
+    return frame
+
+
+def summary_frame(records: Sequence[RunRecord], variants: Sequence[str]) -> pd.DataFrame:
+    """One row per variant: run count, then each metric's mean and 90 % interval over seeds.
+
+    Columns are ``variant``, ``runs``, and ``<metric>_mean``, ``<metric>_p05``, ``<metric>_p95``
+    for every whole-run metric. Non-finite values are left out of a metric's statistics.
+    """
+    names = metric_names(records)
+    rows: list[dict[str, object]] = []
+    for variant in variants:
+        mine = [r for r in records if r.variant == variant]
+        row: dict[str, object] = {"variant": variant, "runs": len(mine)}
+        for name in names:
+            stats = interval([r.metrics.get(name, math.nan) for r in mine], coverage=0.90)
+            row[f"{name}_mean"] = stats.mean
+            row[f"{name}_p05"] = stats.low
+            row[f"{name}_p95"] = stats.high
+        rows.append(row)
+    columns = ["variant", "runs", *(f"{n}_{s}" for n in names for s in ("mean", "p05", "p95"))]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
+    """One row per variant × seed × firm: sector, output [t], costs [CNY]."""
+    rows = [
+        {
+            "variant": r.variant,
+            "seed": r.seed,
+            "park": f.park,
+            "firm": f.firm,
+            "sector": f.sector,
+            "output_t": f.output_t,
+            "cost_total_cny": f.cost_total_cny,
+            "rights_net_cost_cny": f.rights_net_cost_cny,
+            "net_cost_cny": f.net_cost_cny,
+            "small_firm": f.small_firm,
+        }
+        for r in records
+        for f in r.firms
+    ]
+    columns = [
+        "variant",
+        "seed",
+        "park",
+        "firm",
+        "sector",
+        "output_t",
+        "cost_total_cny",
+        "rights_net_cost_cny",
+        "net_cost_cny",
+        "small_firm",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("variant", "park", "firm", "sector"):
+        frame[name] = frame[name].astype("string")
+    frame["seed"] = frame["seed"].astype("int64")
+    return frame
+
+
+def format_number(value: float) -> str:
+    """Compact text for a metric value: thousands separators, about 4 significant digits."""
+    if not math.isfinite(value):
+        return "-"
+    magnitude = abs(value)
+    if magnitude >= 1e4:
+        return f"{value:,.0f}"
+    if value == int(value):
+        return f"{value:.0f}"
+    if magnitude >= 100:
+        return f"{value:,.1f}"
+    if magnitude >= 1:
+        return f"{value:.2f}"
+    return f"{value:.3g}"
+
+
+def format_interval(mean: float, low: float, high: float) -> str:
+    """``mean [low, high]``, or just the mean when the interval is a point."""
+    if not math.isfinite(mean):
+        return "-"
+    if low == high:
+        return format_number(mean)
+    return f"{format_number(mean)} [{format_number(low)}, {format_number(high)}]"
+
+
+def console_table(summary: pd.DataFrame) -> str:
+    """Short text table: one row per variant, headline metrics as mean [90 % interval]."""
+    shown = [(m, title) for m, title in CONSOLE_METRICS if f"{m}_mean" in summary.columns]
+    headers = ["variant", "runs", *(title for _, title in shown)]
+    rows = []
+    for _, row in summary.iterrows():
+        cells: list[object] = [str(row["variant"]), int(row["runs"])]
+        for metric, _ in shown:
+            cells.append(
+                format_interval(
+                    float(row[f"{metric}_mean"]),
+                    float(row[f"{metric}_p05"]),
+                    float(row[f"{metric}_p95"]),
+                )
+            )
+        rows.append(cells)
+    return render_table(headers, rows)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd")
+
+
+def write_tables(
+    runs: pd.DataFrame, summary: pd.DataFrame, firms: pd.DataFrame, out_dir: Path
+) -> dict[str, Path]:
+    """Write ``summary.csv``, ``runs.parquet`` and ``firms.parquet`` into ``out_dir``.
+
+    Returns
+    -------
+    dict
+        File role → path.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "summary": out_dir / "summary.csv",
+        "runs": out_dir / "runs.parquet",
+        "firms": out_dir / "firms.parquet",
+    }
+    summary.replace([np.inf, -np.inf], np.nan).to_csv(
+        paths["summary"], index=False, lineterminator="\n", float_format="%.10g"
+    )
+    _write_parquet(runs, paths["runs"])
+    _write_parquet(firms, paths["firms"])
+    return paths

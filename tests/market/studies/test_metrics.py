@@ -1,0 +1,170 @@
+"""Study metrics on synthetic summaries with hand-computed answers, and on a real run."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import pytest
+
+from market.api import parse_config, simulate
+from market.studies.metrics import (
+    PlanTargets,
+    default_targets,
+    firm_costs,
+    run_metrics,
+    yearly_metrics,
+)
+from tests.market.studies.factories import market_summary, tiny_scenario
+
+SHAANXI = PlanTargets(energy_intensity_change_pct=-13.5, co2_peak_before_year=2030)
+
+
+def test_default_targets_come_from_the_reference_data() -> None:
+    assert default_targets() == SHAANXI
+
+
+def test_run_metrics_of_a_full_summary_by_hand() -> None:
+    m = run_metrics(market_summary(), SHAANXI)
+    expected = {
+        "first_year": 2025.0,
+        "last_year": 2027.0,
+        "years_simulated": 3.0,
+        "energy_use_tce": 3150.0,
+        "counted_energy_use_tce": 2850.0,
+        "co2_tco2": 330.0,
+        "value_added_10k_cny": 1756.25,
+        "co2_tco2[cement]": 225.0,
+        "co2_tco2[food]": 105.0,
+        "energy_use_tce[cement]": 1950.0,
+        "output_t[food]": 165.0,
+        "energy_intensity_first_tce_per_10k_cny": 2.0,
+        "energy_intensity_last_tce_per_10k_cny": 1.6,
+        "energy_intensity_change_pct": -20.0,  # 1.6 / 2.0 - 1
+        "energy_intensity_target_met": 1.0,  # -20 % beats -13.5 %
+        "co2_peak_year": 2026.0,
+        "co2_peak_tco2": 120.0,
+        "co2_peak_before_target": 1.0,  # 2026 < 2030 and falling in 2027
+        "rights_price_cny_per_tce": 175.0,  # (100 x 10 + 200 x 30) / 40; 2027 had no trades
+        "rights_price_std_cny_per_tce": 10.0,  # mean of 5, 15, 10
+        "rights_volume_tce": 40.0,
+        "rights_cap_tce": 2850.0,
+        "rights_allocated_free_tce": 2400.0,
+        "rights_auctioned_tce": 450.0,
+        "auction_revenue_cny": 3000.0,
+        "compliance_rate_pct": 90.0,
+        "penalties_cny": 150.0,
+        "shortfall_tce": 3.0,
+        "abatement_tce": 60.0,
+        "abatement_tce[efficiency]": 45.0,
+        "abatement_tce[heat_pump]": 15.0,
+        "abatement_cost_cny": 900.0,
+        "least_cost_abatement_cost_cny": 600.0,
+        "cost_effectiveness_ratio": 1.5,
+        "windfall_cny": 1200.0,
+        "renewable_exclusion_tce": 30.0,
+        "green_volume_mwh": 250.0,
+        "green_premium_cny_per_mwh": 40.0,
+        "green_share_pct": 12.5,
+        "total_cost_cny": 9999.0,
+        "firms": 3.0,
+        "rights_net_cost_cny": 150.0,
+        "compliance_cost_cny": 1200.0,  # rights 150 + abatement 900 + penalties 150
+        "compliance_cost_per_firm_cny": 400.0,
+        "firm_net_cost_gini": 0.4,  # net costs 700, 200, 100
+        "small_firm_cost_share_pct": 10.0,  # the 50 t firm pays 100 of 1000
+        "small_firm_output_share_pct": 100.0 * 50.0 / 3350.0,
+        "small_firm_burden_ratio": 10.0 / (100.0 * 50.0 / 3350.0),
+    }
+    for name, value in expected.items():
+        assert m[name] == pytest.approx(value, rel=1e-12), name
+
+
+def test_yearly_rows_carry_market_fields_and_ratios() -> None:
+    rows = yearly_metrics(market_summary())
+    assert [r["year"] for r in rows] == [2025.0, 2026.0, 2027.0]
+    second = rows[1]
+    assert second["co2_tco2"] == 120.0
+    assert second["co2_tco2[food]"] == 40.0
+    assert second["rights_price_cny_per_tce"] == 200.0
+    assert second["abatement_tce[heat_pump]"] == 5.0
+    assert second["cost_effectiveness_ratio"] == pytest.approx(1.5)
+
+
+def test_metrics_survive_a_json_round_trip_with_integer_or_text_years() -> None:
+    summary = market_summary()
+    summary["years"] = {int(k): v for k, v in summary["years"].items()}
+    assert run_metrics(summary, SHAANXI) == run_metrics(
+        json.loads(json.dumps(market_summary())), SHAANXI
+    )
+
+
+def test_missing_market_sections_give_no_market_metrics() -> None:
+    summary = market_summary()
+    del summary["markets"]
+    for detail in summary["parks"]["p1"]["firms_detail"].values():
+        detail["rights"] = None
+    m = run_metrics(summary, SHAANXI)
+    for absent in (
+        "rights_price_cny_per_tce",
+        "compliance_rate_pct",
+        "compliance_cost_cny",
+        "green_premium_cny_per_mwh",
+        "cost_effectiveness_ratio",
+    ):
+        assert absent not in m
+    assert m["co2_tco2"] == 330.0
+    assert m["firm_net_cost_gini"] == pytest.approx(gini_of(600.0, 150.0, 100.0))
+
+
+def gini_of(*values: float) -> float:
+    n, mean = len(values), sum(values) / len(values)
+    return sum(abs(a - b) for a in values for b in values) / (2 * n * n * mean)
+
+
+def test_co2_peak_in_the_last_year_before_the_deadline_is_unknown() -> None:
+    summary = market_summary()
+    summary["years"]["2027"]["co2_tco2"] = 500.0
+    m = run_metrics(summary, SHAANXI)
+    assert m["co2_peak_year"] == 2027.0 and math.isnan(m["co2_peak_before_target"])
+
+
+def test_intensity_target_missed() -> None:
+    summary = market_summary()
+    summary["years"]["2027"]["energy_intensity_tce_per_10k_cny"] = 1.9  # -5 %
+    m = run_metrics(summary, SHAANXI)
+    assert m["energy_intensity_change_pct"] == pytest.approx(-5.0)
+    assert m["energy_intensity_target_met"] == 0.0
+
+
+def test_one_year_run_uses_target_progress_when_a_base_year_is_set() -> None:
+    summary = copy.deepcopy(market_summary())
+    summary["years"] = {"2025": summary["years"]["2025"]}
+    summary["markets"]["energy_rights"]["years"] = {}
+    summary["target_progress"] = {"change_achieved": -0.15}
+    m = run_metrics(summary, SHAANXI)
+    assert m["energy_intensity_change_pct"] == pytest.approx(-15.0)
+    assert m["energy_intensity_target_met"] == 1.0
+
+
+def test_firm_costs_read_output_or_production_and_flags() -> None:
+    summary = market_summary()
+    detail = summary["parks"]["p1"]["firms_detail"]["mid"]
+    detail["production_t"] = detail.pop("output_t")
+    firms = {f.firm: f for f in firm_costs(summary)}
+    assert firms["mid"].output_t == 300.0
+    assert firms["small"].small_firm == 1.0 and firms["big"].small_firm == 0.0
+    assert firms["big"].net_cost_cny == 700.0
+
+
+def test_metrics_of_a_real_run_without_market_results() -> None:
+    results = simulate(parse_config(tiny_scenario()))
+    m = run_metrics(results.summary)
+    totals = results.summary["totals"]
+    assert m["first_year"] == m["last_year"] == 2025.0
+    assert m["energy_use_tce"] == pytest.approx(totals["energy_use_tce"])
+    assert m["co2_tco2"] == pytest.approx(totals["co2_tco2_location"])
+    assert m["co2_tco2[electronics]"] + m["co2_tco2[food]"] == pytest.approx(m["co2_tco2"], 1e-5)
+    assert m["firms"] == 2.0
+    assert 0.0 <= m["firm_net_cost_gini"] <= 0.5

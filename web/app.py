@@ -1,0 +1,141 @@
+"""The app factory: ``create_app(settings)`` builds the FastAPI app with its services."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from market.api import ConfigError, RunError, load_highs_quietly
+from web.errors import WebInputError
+from web.hub import StreamHub
+from web.routers import configs, results, runs, stream, studies
+from web.runs import RunManager, SimulationFactory
+from web.settings import WebSettings
+from web.store import RunStore
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def plotly_js_path() -> Path:
+    """Return the path of ``plotly.min.js`` inside the installed ``plotly`` package."""
+    return Path(str(files("plotly") / "package_data" / "plotly.min.js"))
+
+
+def _error(status: int, detail: str, errors: list[dict[str, str]]) -> JSONResponse:
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=status)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    parts = [p for p in loc if p not in ("body", "query", "path")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "<body>"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def on_web_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, WebInputError)
+        return _error(exc.status_code, str(exc), [exc.as_dict()])
+
+    async def on_config_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ConfigError)
+        head = str(exc).splitlines()[0]
+        return _error(422, head, [issue.as_dict() for issue in exc.issues])
+
+    async def on_run_error(request: Request, exc: Exception) -> JSONResponse:
+        return _error(422, str(exc), [])
+
+    async def on_request_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        issues = [
+            {
+                "path": _location(tuple(e.get("loc", ()))),
+                "value": "<missing>" if e.get("type") == "missing" else repr(e.get("input"))[:80],
+                "allowed": str(e.get("msg", "invalid value")).removeprefix("Value error, "),
+            }
+            for e in exc.errors()
+        ]
+        return _error(422, f"request: {len(issues)} error(s)", issues)
+
+    app.add_exception_handler(WebInputError, on_web_error)
+    app.add_exception_handler(ConfigError, on_config_error)
+    app.add_exception_handler(RunError, on_run_error)
+    app.add_exception_handler(RequestValidationError, on_request_error)
+
+
+def create_app(
+    settings: WebSettings | None = None, simulation_factory: SimulationFactory | None = None
+) -> FastAPI:
+    """Build the web app.
+
+    Parameters
+    ----------
+    settings
+        Where to listen and keep data, and how to pace runs (defaults when ``None``).
+    simulation_factory
+        Builds a simulation from a scenario (the engine's ``Simulation`` by default).
+
+    Returns
+    -------
+    FastAPI
+        The app; its run manager, store and stream hub exist while it runs (lifespan).
+    """
+    cfg = settings if settings is not None else WebSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        load_highs_quietly()
+        store = RunStore(cfg.db_path)
+        store.mark_interrupted()
+        hub = StreamHub(cfg.replay_buffer_events)
+        manager = RunManager(
+            store,
+            hub,
+            asyncio.get_running_loop(),
+            cfg.results_dir,
+            cfg.max_active_runs,
+            simulation_factory,
+        )
+        app.state.store, app.state.hub, app.state.manager = store, hub, manager
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(manager.shutdown)
+            hub.close_all()
+
+    app = FastAPI(
+        title="greenmarket",
+        version="0.1.0",
+        summary="Simulate green-power and energy-use-rights markets in industrial parks.",
+        lifespan=lifespan,
+    )
+    app.state.settings = cfg
+    _install_error_handlers(app)
+    for router in (configs.router, runs.router, results.router, studies.router, stream.router):
+        app.include_router(router)
+
+    @app.get("/api/health", tags=["meta"], summary="Health check")
+    def health() -> dict[str, str]:
+        """Answer ``{"status": "ok"}`` while the server runs."""
+        return {"status": "ok"}
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(plotly_js_path(), media_type="text/javascript")
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

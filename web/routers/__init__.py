@@ -1,0 +1,1 @@
+"""HTTP and websocket routes of the web app, one module per resource."""

@@ -1,0 +1,40 @@
+"""Routes for scenarios: list the examples, validate a scenario."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends
+
+from market.api import parse_config
+from web.deps import get_settings
+from web.examples import describe_examples
+from web.schemas import ErrorBody, ExampleConfig, ValidConfig
+from web.settings import WebSettings
+
+router = APIRouter(prefix="/api/configs", tags=["configs"])
+
+
+@router.get("", response_model=list[ExampleConfig], summary="List the example scenarios")
+def list_examples(settings: Annotated[WebSettings, Depends(get_settings)]) -> list[ExampleConfig]:
+    """Every ``*.yaml`` file of the configs folder, with its validation result."""
+    return describe_examples(settings.configs_dir)
+
+
+@router.post(
+    "/validate",
+    response_model=ValidConfig,
+    responses={422: {"model": ErrorBody, "description": "The scenario is invalid."}},
+    summary="Validate a scenario",
+)
+def validate_config(
+    config: Annotated[Any, Body(description="A scenario, in the same form as the YAML files.")],
+) -> ValidConfig:
+    """Validate a scenario given as JSON; 422 lists every error with its field path, the value
+    given and what is allowed (the same errors as ``greenmarket validate``)."""
+    scenario = parse_config(config)
+    return ValidConfig(
+        scenario=scenario.name,
+        horizon_h=scenario.time.horizon_h,
+        parks=[p.name for p in scenario.parks],
+    )
