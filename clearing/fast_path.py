@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from clearing.book import OrderBook
+from clearing.book import BoolArray, FloatArray, IntArray, OrderBook
 from clearing.lp_path import Allocation
-from clearing.merit_order import clear_uniform_arrays
+from clearing.merit_order import clear_sorted
 from clearing.pricing import rule_price
 from clearing.types import MarketSpec
 
@@ -16,22 +16,33 @@ def fast_path_applies(book: OrderBook) -> bool:
     return len(book.cells) <= 1 and not book.needs_integer
 
 
+def merit_order_positions(is_buy: BoolArray, price: FloatArray) -> tuple[IntArray, IntArray]:
+    """Book positions of the bids by descending price and of the offers by ascending price.
+
+    One stable sort on the signed price keeps book (tie-break) order between equal prices;
+    splitting the sorted positions by side keeps that order on each side.
+    """
+    order = np.argsort(np.where(is_buy, -price, price), kind="stable")
+    side = is_buy[order]
+    return order[side], order[~side]
+
+
 def clear_fast(book: OrderBook, spec: MarketSpec) -> Allocation:
     """Clear a validated one-cell divisible book by merit order (see ``clearing.merit_order``)."""
-    buys = book.is_buy
-    outcome = clear_uniform_arrays(
-        book.quantity[buys], book.price[buys], book.quantity[~buys], book.price[~buys],
-        price_floor=spec.price_floor, price_cap=spec.price_cap, check=False,
+    quantity, price = book.quantity, book.price
+    buys, sells = merit_order_positions(book.is_buy, price)
+    outcome = clear_sorted(
+        quantity[buys], price[buys], quantity[sells], price[sells],
+        spec.price_floor, spec.price_cap,
     )
     accepted = np.empty(book.size)
     accepted[buys] = outcome.buy_accepted
-    accepted[~buys] = outcome.sell_accepted
+    accepted[sells] = outcome.sell_accepted
     n_cells = len(book.cells)
-    low = np.full(n_cells, outcome.price_low)
-    high = np.full(n_cells, outcome.price_high)
-    price = np.full(n_cells, rule_price(outcome.price_low, outcome.price_high, spec.tick))
+    low, high = outcome.price_low, outcome.price_high
     return Allocation(
-        accepted=accepted, cells=book.cells, low=low, high=high, price=price,
+        accepted=accepted, cells=book.cells, low=np.full(n_cells, low),
+        high=np.full(n_cells, high), price=np.full(n_cells, rule_price(low, high, spec.tick)),
         cell_active=np.full(n_cells, outcome.volume > 0.0), flows=np.zeros(0), arcs=None,
         order_cell=book.cell.copy(), fixed=np.zeros(book.size, dtype=bool),
         dual=np.full(n_cells, np.nan),

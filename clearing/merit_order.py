@@ -97,31 +97,38 @@ def _check_side(qty: FloatArray, price: FloatArray, side: str, floor: float, cap
         )
 
 
+class SortedClearing(NamedTuple):
+    """Outcome of :func:`clear_sorted`: acceptance in merit order and the clearing interval."""
+
+    volume: float
+    buy_accepted: FloatArray
+    sell_accepted: FloatArray
+    price_low: float
+    price_high: float
+
+
 def _max_volume(
-    buy_cum: FloatArray, neg_buy_price: FloatArray, sell_cum: FloatArray, sell_price: FloatArray
+    buy_cum: FloatArray, buy_price: FloatArray, sell_cum: FloatArray, sell_price: FloatArray
 ) -> tuple[float, int, int]:
     """Largest tradable volume and the orders that may trade to reach it.
 
-    ``buy_cum`` and ``sell_cum`` are cumulative quantities in merit order with a leading 0;
-    ``neg_buy_price`` is minus the sorted bid prices (ascending), ``sell_price`` the sorted offer
-    prices. The volume is ``max_p min(D(p), S(p))``; it suffices to try each bid price with the
-    bids up to and including that bid, and each offer price with the offers up to that offer.
-    Returns ``(volume, n_buys, n_sells)``: the first ``n_buys`` bids and ``n_sells`` offers
-    hold the volume on each side, every one of those bids is priced at or above every one of
-    those offers, and no other order needs to trade.
+    ``buy_cum`` and ``sell_cum`` are cumulative quantities in merit order (no leading 0),
+    ``buy_price`` descending and ``sell_price`` ascending. The volume is ``max_p min(D(p),
+    S(p))``, and some bid price attains the maximum (raising ``p`` from a maximiser to the next
+    bid price keeps ``D`` and does not lower ``S``); at the ``i``-th bid price the bids up to
+    and including bid ``i`` and the offers priced at most that bid trade at most
+    ``min(buy_cum[i], S(bid_i))``, and the last bid of each tie gives ``D`` exactly. Returns
+    ``(volume, n_buys, n_sells)``: the first ``n_buys`` bids and ``n_sells`` offers hold the
+    volume on each side and every one of those bids is priced at or above every one of those
+    offers.
     """
-    n_buys, n_sells = buy_cum.size - 1, sell_cum.size - 1
-    if not (n_buys and n_sells):
+    if not (buy_cum.size and sell_cum.size):
         return 0.0, 0, 0
-    supply_at_bid = np.searchsorted(sell_price, -neg_buy_price, side="right")
-    demand_at_offer = np.searchsorted(neg_buy_price, -sell_price, side="right")
-    by_bid = np.minimum(buy_cum[1:], sell_cum[supply_at_bid])
-    by_offer = np.minimum(buy_cum[demand_at_offer], sell_cum[1:])
-    i = int(np.argmax(by_bid))
-    j = int(np.argmax(by_offer))
-    if by_bid[i] >= by_offer[j]:
-        return float(by_bid[i]), i + 1, int(supply_at_bid[i])
-    return float(by_offer[j]), int(demand_at_offer[j]), j + 1
+    offers_at_bid = np.searchsorted(sell_price, buy_price, side="right")
+    supply_at_bid = np.concatenate(([0.0], sell_cum))[offers_at_bid]
+    tradable = np.minimum(buy_cum, supply_at_bid)
+    best = int(tradable.argmax())
+    return float(tradable[best]), best + 1, int(offers_at_bid[best])
 
 
 def _fill_in_merit_order(
@@ -129,24 +136,58 @@ def _fill_in_merit_order(
 ) -> tuple[FloatArray, int, int]:
     """Fill ``volume`` over the first ``eligible`` orders, already in merit order.
 
-    ``cum_qty`` is the cumulative quantity with a leading 0. Returns the accepted quantities and
+    ``cum_qty`` is the cumulative quantity (no leading 0). Returns the accepted quantities and
     the number of leading orders accepted in full and accepted at all (both sets are prefixes
     and at most one order is accepted in part). A cumulative quantity within ``tol`` of
     ``volume`` counts as reaching it, so rounding in the sums never leaves a sliver of an order
-    accepted. Orders past ``eligible`` (limit price on the wrong side of every clearing price)
-    get nothing, and nothing trades when ``volume`` is 0.
+    accepted. Orders past ``eligible`` get nothing, and nothing trades when ``volume`` is 0.
     """
     accepted = np.zeros(sorted_qty.size)
     if volume <= 0.0 or eligible == 0:
         return accepted, 0, 0
-    n_full = int(np.searchsorted(cum_qty[1 : eligible + 1], volume + tol, side="right"))
+    n_full = int(cum_qty[:eligible].searchsorted(volume + tol, side="right"))
     accepted[:n_full] = sorted_qty[:n_full]
     if n_full < eligible:
-        before = float(cum_qty[n_full])
+        before = float(cum_qty[n_full - 1]) if n_full else 0.0
         if before < volume - tol:
             accepted[n_full] = volume - before
             return accepted, n_full, n_full + 1
     return accepted, n_full, n_full
+
+
+def clear_sorted(
+    buy_qty: FloatArray,
+    buy_price: FloatArray,
+    sell_qty: FloatArray,
+    sell_price: FloatArray,
+    price_floor: float,
+    price_cap: float,
+) -> SortedClearing:
+    """Clear a divisible double auction whose orders are already in merit order.
+
+    Bids by descending price and offers by ascending price, ties in precedence order; the
+    arrays are trusted (finite, quantities > 0, prices within floor and cap). Accepted
+    quantities come back in the same order.
+    """
+    buy_cum = np.cumsum(buy_qty)
+    sell_cum = np.cumsum(sell_qty)
+    volume, buy_eligible, sell_eligible = _max_volume(buy_cum, buy_price, sell_cum, sell_price)
+    tol = QUANTITY_RTOL * volume
+    b_acc, b_full, b_some = _fill_in_merit_order(buy_qty, buy_cum, buy_eligible, volume, tol)
+    s_acc, s_full, s_some = _fill_in_merit_order(sell_qty, sell_cum, sell_eligible, volume, tol)
+    # Bids descend and offers ascend in price, and the accepted and fully accepted orders are
+    # prefixes, so each bound of the interval is one element.
+    low = max(
+        price_floor,
+        float(buy_price[b_full]) if b_full < buy_price.size else -math.inf,
+        float(sell_price[s_some - 1]) if s_some else -math.inf,
+    )
+    high = min(
+        price_cap,
+        float(buy_price[b_some - 1]) if b_some else math.inf,
+        float(sell_price[s_full]) if s_full < sell_price.size else math.inf,
+    )
+    return SortedClearing(volume, b_acc, s_acc, low, high)
 
 
 def clear_uniform_arrays(
@@ -204,36 +245,16 @@ def clear_uniform_arrays(
         _check_side(bq, bp, "buy", price_floor, price_cap)
         _check_side(sq, sp, "sell", price_floor, price_cap)
 
-    neg_bp = -bp
-    buy_order = np.argsort(neg_bp, kind="stable")
+    buy_order = np.argsort(-bp, kind="stable")
     sell_order = np.argsort(sp, kind="stable")
-    bq_s, bp_s, neg_bp_s = bq[buy_order], bp[buy_order], neg_bp[buy_order]
-    sq_s, sp_s = sq[sell_order], sp[sell_order]
-    buy_cum = np.concatenate(([0.0], np.cumsum(bq_s)))
-    sell_cum = np.concatenate(([0.0], np.cumsum(sq_s)))
-
-    volume, buy_eligible, sell_eligible = _max_volume(buy_cum, neg_bp_s, sell_cum, sp_s)
-    tol = QUANTITY_RTOL * volume
-    b_acc_s, b_full, b_some = _fill_in_merit_order(bq_s, buy_cum, buy_eligible, volume, tol)
-    s_acc_s, s_full, s_some = _fill_in_merit_order(sq_s, sell_cum, sell_eligible, volume, tol)
-
-    # Buys are sorted by descending price and sells by ascending price, and the accepted and
-    # fully accepted orders are prefixes, so each bound is one element.
-    low = max(
-        price_floor,
-        float(bp_s[b_full]) if b_full < bp_s.size else -math.inf,
-        float(sp_s[s_some - 1]) if s_some else -math.inf,
-    )
-    high = min(
-        price_cap,
-        float(bp_s[b_some - 1]) if b_some else math.inf,
-        float(sp_s[s_full]) if s_full < sp_s.size else math.inf,
-    )
-    price = 0.5 * (low + high) if volume > 0.0 else math.nan
-
+    bp_s, sp_s = bp[buy_order], sp[sell_order]
+    out = clear_sorted(bq[buy_order], bp_s, sq[sell_order], sp_s, price_floor, price_cap)
+    price = 0.5 * (out.price_low + out.price_high) if out.volume > 0.0 else math.nan
     buy_accepted = np.empty_like(bq)
-    buy_accepted[buy_order] = b_acc_s
+    buy_accepted[buy_order] = out.buy_accepted
     sell_accepted = np.empty_like(sq)
-    sell_accepted[sell_order] = s_acc_s
-    welfare = float(b_acc_s @ bp_s) - float(s_acc_s @ sp_s)
-    return UniformClearing(price, volume, buy_accepted, sell_accepted, low, high, welfare)
+    sell_accepted[sell_order] = out.sell_accepted
+    welfare = float(out.buy_accepted @ bp_s) - float(out.sell_accepted @ sp_s)
+    return UniformClearing(
+        price, out.volume, buy_accepted, sell_accepted, out.price_low, out.price_high, welfare
+    )

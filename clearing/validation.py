@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from numbers import Integral, Real
+from operator import countOf
 from typing import Any
 
 import numpy as np
@@ -181,9 +182,12 @@ def _all_equal(values: list[Any]) -> bool:
     return values.count(values[0]) == len(values)
 
 
-def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
-    """True when the exact type of every element is in ``allowed`` (so no bool passes)."""
-    return set(map(type, values)) <= allowed
+def _types_within(values: list[Any], usual: type, allowed: frozenset[type]) -> bool:
+    """True when the exact type of every element is in ``allowed`` (so no bool passes).
+
+    Counting the elements of the ``usual`` type settles the common case in one pass.
+    """
+    return countOf(map(type, values), usual) == len(values) or set(map(type, values)) <= allowed
 
 
 def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | None:
@@ -196,48 +200,56 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
     """
     n = columns.size
     ids, sides, zones, products = columns.ids, columns.sides, columns.zones, columns.products
-    id_set = set(ids)
+    periods, ratios = columns.periods, columns.ratios
     n_buy = sides.count(Side.BUY)
     if (
         columns.blocks.count(None) != n
-        or not _all_strings(ids)
-        or len(id_set) != n
-        or "" in id_set
-        or not _all_strings(columns.agents)
         or n_buy + sides.count(Side.SELL) != n
+        or not _all_strings(ids)
+        or not _all_strings(columns.agents)
         or not _all_strings(zones)
-        or not (zones[0] in spec.zones if _all_equal(zones) else set(zones) <= set(spec.zones))
         or not _all_strings(products)
-        or "" in products
-        or not _types_within(columns.periods, INT_TYPES)
-        or not _types_within(columns.sequences, INT_TYPES)
-        or not _types_within(columns.quantities, NUMBER_TYPES)
-        or not _types_within(columns.prices, NUMBER_TYPES)
-        or not _types_within(columns.ratios, NUMBER_TYPES)
+        or not _types_within(periods, int, INT_TYPES)
+        or not _types_within(columns.sequences, int, INT_TYPES)
+        or not _types_within(columns.quantities, float, NUMBER_TYPES)
+        or not _types_within(columns.prices, float, NUMBER_TYPES)
+        or not _types_within(ratios, float, NUMBER_TYPES)
     ):
         return None
-    periods = columns.periods
-    if not (periods[0] >= 0 if _all_equal(periods) else min(periods) >= 0):
+    id_set = set(ids)
+    if len(id_set) != n or "" in id_set:
+        return None
+    if _all_equal(zones):
+        if zones[0] not in spec.zones:
+            return None
+    elif not set(zones) <= set(spec.zones):
+        return None
+    if (products[0] == "") if _all_equal(products) else ("" in products):
+        return None
+    if (periods[0] if _all_equal(periods) else min(periods)) < 0:
         return None
     qty = np.fromiter(columns.quantities, np.float64, n)
     price = np.fromiter(columns.prices, np.float64, n)
-    ratios = columns.ratios
-    ratio = np.zeros(n) if ratios.count(0.0) == n else np.fromiter(ratios, np.float64, n)
+    # NaN fails every comparison, so it never passes these bounds.
     if not (
-        bool(np.all((qty > 0.0) & (qty < np.inf)))
-        and bool(np.all((price >= spec.price_floor) & (price <= spec.price_cap)))
-        and bool(np.all((ratio >= 0.0) & (ratio <= 1.0)))
+        qty.min() > 0.0
+        and qty.max() < math.inf
+        and price.min() >= spec.price_floor
+        and price.max() <= spec.price_cap
     ):
         return None
+    if _all_equal(ratios) and ratios[0] == 0.0:
+        ratio = np.zeros(n)
+    else:
+        ratio = np.fromiter(ratios, np.float64, n)
+        if not (ratio.min() >= 0.0 and ratio.max() <= 1.0):
+            return None
     if spec.tick > 0:
         steps = price / spec.tick
         off_grid = np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
         if off_grid.any():
             return None
-    if n_buy in (0, n):
-        is_buy = np.full(n, n_buy == n)
-    else:
-        is_buy = buy_mask(sides)
+    is_buy = np.full(n, n_buy == n) if n_buy in (0, n) else buy_mask(sides)
     return NumericColumns(quantity=qty, price=price, ratio=ratio, is_buy=is_buy)
 
 
@@ -264,7 +276,7 @@ def validate_orders(
     if not orders:
         columns = extract_columns(orders)
         return columns, numeric_columns(columns)
-    if set(map(type, orders)) <= {Order}:
+    if countOf(map(type, orders), Order) == len(orders):
         columns = extract_columns(orders)
         try:
             numeric = _columns_valid(columns, spec)

@@ -174,9 +174,17 @@ class RunManager:
         self._lock = threading.Lock()
 
     def start(
-        self, config: ScenarioConfig, source: str, pace_h_per_s: float, speed: float = 1.0
+        self,
+        config: ScenarioConfig,
+        source: str,
+        pace_h_per_s: float,
+        speed: float = 1.0,
+        *,
+        paused: bool = False,
     ) -> RunView:
         """Build a simulation of ``config`` and start it on a worker thread.
+
+        With ``paused`` the run waits for :meth:`resume` before its first step.
 
         Raises
         ------
@@ -187,6 +195,8 @@ class RunManager:
         """
         control = RunControl(pace_h_per_s, 1.0)
         control.set_speed(speed)
+        if paused:
+            control.pause()
         with self._lock:
             if len(self._live) >= self.max_active_runs:
                 raise TooManyRunsError(self.max_active_runs)
@@ -330,4 +340,3 @@ class RunManager:
         for live in lives:
             if live.thread is not None:
                 live.thread.join(max(0.0, deadline - time.monotonic()))
-

@@ -65,6 +65,9 @@ class StartRun(BaseModel):
         description="Simulated hours per wall second (0 = as fast as possible; default: server's).",
     )
     speed: float = Field(default=1.0, ge=MIN_SPEED, le=MAX_SPEED, description="Pace multiplier.")
+    paused: bool = Field(
+        default=False, description="Start paused (resume with POST /api/runs/{id}/resume)."
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> StartRun:

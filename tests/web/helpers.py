@@ -21,7 +21,9 @@ def drain_stream(client: TestClient, run_id: str, after: int = 0) -> list[dict[s
                 return messages
 
 
-def start_and_finish(client: TestClient, **body: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def start_and_finish(
+    client: TestClient, **body: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Start a run, read its whole stream, and return its final status and its events."""
     response = client.post("/api/runs", json=body)
     assert response.status_code == 201, response.text

@@ -106,7 +106,7 @@ def test_results_summary_and_files(client: TestClient) -> None:
     assert json.loads(raw.content) == summary
     csv = client.get(f"/api/runs/{run_id}/results/firms.csv")
     assert csv.headers["content-type"].startswith("text/csv")
-    assert f'{run_id}-firms.csv' in csv.headers["content-disposition"]
+    assert f"{run_id}-firms.csv" in csv.headers["content-disposition"]
     firms = pd.read_csv(io.StringIO(csv.text))
     assert list(firms["firm"]) == ["electronics_a", "equipment_b", "textiles_c", "food_d"]
     parquet = client.get(f"/api/runs/{run_id}/results/timeseries.parquet")
@@ -207,10 +207,18 @@ def test_studies_answer_501(client: TestClient) -> None:
 
 def test_openapi_and_docs(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
-    for path in ("/api/configs", "/api/configs/validate", "/api/runs", "/api/runs/{run_id}",
-                 "/api/runs/{run_id}/pause", "/api/runs/{run_id}/resume",
-                 "/api/runs/{run_id}/speed", "/api/runs/{run_id}/results",
-                 "/api/runs/{run_id}/results/{file_name}", "/api/studies"):
+    for path in (
+        "/api/configs",
+        "/api/configs/validate",
+        "/api/runs",
+        "/api/runs/{run_id}",
+        "/api/runs/{run_id}/pause",
+        "/api/runs/{run_id}/resume",
+        "/api/runs/{run_id}/speed",
+        "/api/runs/{run_id}/results",
+        "/api/runs/{run_id}/results/{file_name}",
+        "/api/studies",
+    ):
         assert path in spec["paths"], path
     assert client.get("/docs").status_code == 200
 

@@ -81,10 +81,13 @@ def test_dashboard_shows_live_prices_and_charts(market_server: LiveServer, brows
     external: list[str] = []
     page.on(
         "request",
-        lambda r: external.append(r.url)
-        if not r.url.startswith(market_server.http) and not r.url.startswith(market_server.ws)
-        and not r.url.startswith("data:")
-        else None,
+        lambda r: (
+            external.append(r.url)
+            if not r.url.startswith(market_server.http)
+            and not r.url.startswith(market_server.ws)
+            and not r.url.startswith("data:")
+            else None
+        ),
     )
     page.goto(market_server.http + "/")
     page.wait_for_selector("body[data-ready='true']", timeout=20_000)

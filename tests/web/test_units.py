@@ -114,8 +114,13 @@ def test_bridge_batches_events_onto_the_loop() -> None:
     assert [[i.seq for i in batch] for batch in received] == [[1, 2]]
     assert stored == received
     first = json.loads(received[0][0].text)
-    assert first == {"seq": 1, "kind": "park_step", "time_h": 0.0, "pv_kw": 1.5,
-                     "published_unix_s": 5.0}
+    assert first == {
+        "seq": 1,
+        "kind": "park_step",
+        "time_h": 0.0,
+        "pv_kw": 1.5,
+        "published_unix_s": 5.0,
+    }
 
 
 def _items(first: int, last: int) -> list[StreamItem]:
@@ -152,8 +157,15 @@ def test_slow_reader_is_skipped_ahead_and_told() -> None:
             if len(sent) == 1:
                 await gate.wait()  # the client stalls after its first message
 
-        reader = StreamReader(slow_send, store=None, run_id="r", after=0, kinds=None,  # type: ignore[arg-type]
-                              queue_events=10, batch=1)
+        reader = StreamReader(
+            slow_send,
+            store=None,
+            run_id="r",
+            after=0,
+            kinds=None,  # type: ignore[arg-type]
+            queue_events=10,
+            batch=1,
+        )
         task = asyncio.create_task(reader.live(channel))
         channel.extend(_items(1, 1))
         await asyncio.sleep(0)

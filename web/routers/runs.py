@@ -46,7 +46,7 @@ def start_run(
         source = "json"
     config = with_seed(config, body.seed)
     pace = settings.pace_h_per_s if body.pace_h_per_s is None else body.pace_h_per_s
-    return RunStatus.of(manager.start(config, source, pace, body.speed))
+    return RunStatus.of(manager.start(config, source, pace, body.speed, paused=body.paused))
 
 
 @router.get("", response_model=list[RunStatus], summary="List runs")

@@ -1,9 +1,11 @@
 """Websocket ``/ws/runs/{run_id}``: a run's events as JSON text messages.
 
 Query parameters: ``after`` (the last sequence number the client has; it receives the events after
-it) and ``kinds`` (comma-separated event kinds to receive; all when absent). Every event carries
-``seq`` (strictly increasing), ``kind``, ``time_h``, its payload and ``published_unix_s``. A
-client that falls behind gets ``{"kind": "lagged", "dropped": n, "resume_seq": s, "reason": r}``.
+it), ``kinds`` (comma-separated event kinds to receive; all when absent) and ``batch`` (when true,
+each message is a JSON array of the events that became available together, typically one engine
+chunk; otherwise each message is one event object). Every event carries ``seq`` (strictly
+increasing), ``kind``, ``time_h``, its payload and ``published_unix_s``. A client that falls
+behind gets ``{"kind": "lagged", "dropped": n, "resume_seq": s, "reason": r}`` (always an object).
 The server closes with code 1000 once the run has ended and everything was sent, and with 4404
 for an unknown run.
 """
@@ -47,6 +49,8 @@ class StreamReader:
         Largest live backlog before the oldest events are dropped.
     batch
         Events taken at a time.
+    batched
+        Send the events taken at a time as one JSON array message.
     """
 
     def __init__(
@@ -58,6 +62,7 @@ class StreamReader:
         kinds: frozenset[str] | None,
         queue_events: int,
         batch: int,
+        batched: bool = False,
     ) -> None:
         self.send = send
         self.store = store
@@ -66,9 +71,19 @@ class StreamReader:
         self.kinds = kinds
         self.queue_events = queue_events
         self.batch = max(1, min(batch, queue_events))
+        self.batched = batched
         self.sent = 0
 
     async def _send_items(self, items: list[StreamItem]) -> None:
+        if not items:
+            return
+        wanted = [i for i in items if self.kinds is None or i.kind in self.kinds]
+        if self.batched:
+            self.cursor = items[-1].seq
+            if wanted:
+                await self.send("[" + ",".join(i.text for i in wanted) + "]")
+                self.sent += len(wanted)
+            return
         for item in items:
             if self.kinds is None or item.kind in self.kinds:
                 await self.send(item.text)
@@ -126,6 +141,7 @@ async def stream_run(
     kinds: Annotated[
         str | None, Query(max_length=2000, description="Event kinds, comma-separated.")
     ] = None,
+    batch: Annotated[bool, Query(description="Send JSON arrays of events.")] = False,
 ) -> None:
     """Stream a run's events; see the module documentation for the protocol."""
     manager: RunManager = websocket.app.state.manager
@@ -145,6 +161,7 @@ async def stream_run(
         wanted,
         settings.client_queue_events,
         settings.send_batch_events,
+        batch,
     )
     pump = asyncio.ensure_future(reader.live(channel) if channel else reader.from_log(None))
     watch = asyncio.ensure_future(_wait_disconnect(websocket))

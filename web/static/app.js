@@ -212,10 +212,13 @@ function connect() {
   const run = state.run;
   if (!run) return;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/runs/${run.id}?after=${state.lastSeq}`);
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/runs/${run.id}?batch=true&after=${state.lastSeq}`);
   state.ws = ws;
   ws.onopen = () => { state.retry = 0; };
-  ws.onmessage = (e) => onEvent(JSON.parse(e.data));
+  ws.onmessage = (e) => {
+    const data = JSON.parse(e.data);
+    if (Array.isArray(data)) data.forEach(onEvent); else onEvent(data);
+  };
   ws.onclose = (e) => {
     if (state.ws !== ws) return;           // replaced by another run
     state.ws = null;
