@@ -1,14 +1,16 @@
 """Study benchmark: a 40-run study on a local Dask cluster with 1 worker, then 2 workers.
 
-Run ``python -m bench.bench_studies [--runs 40] [--hours 4368]``. The study is the quickstart
-park (optimal storage dispatch) under four variants on ``runs / 4`` seeds, each run about half
-a year of hourly steps (1-2 s). For each worker count a fresh ``LocalCluster`` (processes, one
-thread each) is started and warmed up (every worker imports the engine), then the runs are
-timed from submission to the last result; the best of ``--repeats`` alternating trials counts
-(the machine is shared, so the least disturbed trial is the fairest). Prints and writes ``bench/out/studies.json`` with both
-wall times, the speed-up (target >= 1.7x on a 2-core machine) and whether both gave identical
-summaries. ``--study FILE`` also times a whole study file end to end on all cores (e.g. the
-multi-year ``configs/studies/allocation_rules.yaml``).
+Run ``python -m bench.bench_studies [--runs 40] [--hours 4368] [--repeats 2]``. The study is
+the quickstart park (optimal storage dispatch) under four variants on ``runs / 4`` seeds, each
+run about half a year of hourly steps (1-2 s). For each worker count a fresh ``LocalCluster``
+(processes, one thread each) is started and warmed up (every worker imports the engine), then
+the runs are timed from submission to the last result; the best of ``--repeats`` alternating
+trials counts (the machine is shared, so the least disturbed trial is the fairest). The workers'
+CPU seconds are recorded too: ``cores_used`` = CPU / wall shows how much of the machine the
+workers actually got. Prints and writes ``bench/out/studies.json`` with the wall times, the
+speed-up (target >= 1.7x on a 2-core machine) and whether all trials gave identical summaries.
+``--study FILE`` also times a whole study file end to end on all cores (e.g. the multi-year
+``configs/studies/allocation_rules.yaml``).
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ def main() -> None:
         "load_average_before": [
             t["load_average_1min_before"] for ts in trials.values() for t in ts
         ],
+        "cores_used_1_worker": one["workers_cpu_s"] / one["runs_wall_s"],
+        "cores_used_2_workers": two["workers_cpu_s"] / two["runs_wall_s"],
         "startup_s_1_worker": one["startup_s"],
         "startup_s_2_workers": two["startup_s"],
         "speedup": one["runs_wall_s"] / two["runs_wall_s"],

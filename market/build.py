@@ -99,6 +99,7 @@ class ParkInputs:
     altitude_m: float
     times: pd.DatetimeIndex
     dt_h: float
+    step_weight: FloatArray
     firms: FirmTable
     ambient_temperature_c: FloatArray
     pv_kw_per_kwp: FloatArray
@@ -166,12 +167,28 @@ class ParkInputs:
         )
 
 
-def simulation_times(config: ScenarioConfig, tz: str) -> pd.DatetimeIndex:
-    """Local step start times of the run."""
+def simulation_times(config: ScenarioConfig, tz: str) -> tuple[pd.DatetimeIndex, FloatArray]:
+    """Local step start times of the run and each step's weight [days represented per day].
+
+    Every step has weight 1 unless ``time.representative_days_per_month`` is set: then only
+    ``k`` evenly spaced days of each month are simulated (day ``floor((j + 0.5) × days / k)``
+    for ``j < k``), and each of their steps has weight ``days_in_month / k``, so weighted sums
+    estimate monthly and annual totals.
+    """
     start = pd.Timestamp(config.time.start)
     start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
     freq = "h" if config.time.step_h == 1.0 else "15min"
-    return pd.date_range(start, periods=config.time.n_steps, freq=freq)
+    times = pd.date_range(start, periods=config.time.n_steps, freq=freq)
+    k = config.time.representative_days_per_month
+    if k is None:
+        return times, np.ones(times.size)
+    days_in_month = times.days_in_month.to_numpy()
+    day_index = times.day.to_numpy() - 1
+    chosen = np.zeros(times.size, dtype=bool)
+    for j in range(k):
+        chosen |= day_index == np.floor((j + 0.5) * days_in_month / k).astype(int)
+    weight = days_in_month[chosen] / k
+    return times[chosen], weight.astype(float)
 
 
 def spawn_park_generators(seed: int, n_parks: int) -> list[dict[str, np.random.Generator]]:
@@ -379,7 +396,7 @@ def build_park(
 ) -> ParkInputs:
     """Precompute a park's exogenous arrays for the whole run."""
     tz = park.timezone or config.time.timezone
-    times = simulation_times(config, tz)
+    times, step_weight = simulation_times(config, tz)
     dt_h = config.time.step_h
     n = times.size
     firms_cfg = _expand_firms(park)
@@ -532,6 +549,7 @@ def build_park(
         altitude_m=loc.altitude_m,
         times=times,
         dt_h=dt_h,
+        step_weight=step_weight,
         firms=firms,
         ambient_temperature_c=temp_c,
         pv_kw_per_kwp=pv_per_kwp,

@@ -226,20 +226,20 @@ def _firm_demand_charge(run: ParkRun) -> FloatArray:
 
 def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
     inputs = run.inputs
-    dt = inputs.dt_h
-    load = float(inputs.firm_load_kw.sum() * dt)
-    ren = float(inputs.renewable_kw.sum() * dt)
-    imp = float(run.import_kw.sum() * dt)
-    exp = float(run.export_kw.sum() * dt)
-    curt = float(run.curtailment_kw.sum() * dt)
-    unserved = float(run.unserved_kw.sum() * dt)
+    wdt = inputs.step_weight * inputs.dt_h
+    load = float(wdt @ inputs.firm_load_kw.sum(axis=1))
+    ren = float(wdt @ inputs.renewable_kw)
+    imp = float(wdt @ run.import_kw)
+    exp = float(wdt @ run.export_kw)
+    curt = float(wdt @ run.curtailment_kw)
+    unserved = float(wdt @ run.unserved_kw)
     pv_kwp = float(inputs.firms.pv_kwp.sum() + inputs.shared_pv_kwp)
-    pv_kwh = float((inputs.firm_pv_kw.sum(axis=1) + inputs.shared_pv_kw).sum() * dt)
-    energy_cny = float((run.import_kw * inputs.import_price_cny_per_kwh).sum() * dt)
-    export_cny = float((run.export_kw * inputs.export_price_cny_per_kwh).sum() * dt)
+    pv_kwh = float(wdt @ (inputs.firm_pv_kw.sum(axis=1) + inputs.shared_pv_kw))
+    energy_cny = float(wdt @ (run.import_kw * inputs.import_price_cny_per_kwh))
+    export_cny = float(wdt @ (run.export_kw * inputs.export_price_cny_per_kwh))
     rate = inputs.tariff.demand_charge_cny_per_kw_month
     demand_cny = float(sum(run.period_peak_kw.values()) * rate)
-    degradation_cny = float(run.degradation_cny.sum())
+    degradation_cny = float(inputs.step_weight @ run.degradation_cny)
     fuel_cny = sum(float(f["cost_cny"]["fuel"] or 0.0) for f in firms)
 
     def total(key: str, sub: str | None = None) -> float | None:
@@ -290,6 +290,7 @@ def park_timeseries(run: ParkRun) -> pd.DataFrame:
             "park": pd.Categorical([inputs.name] * inputs.n_steps),
             "time": inputs.times,
             "hour": np.arange(inputs.n_steps) * inputs.dt_h,
+            "weight": inputs.step_weight,
             "load_kw": inputs.firm_load_kw.sum(axis=1),
             "pv_kw": pv,
             "wind_kw": wind,

@@ -2,7 +2,7 @@
 
 The sink is called on the worker thread while the engine runs. It serialises each event once,
 stamps it with its publish time, and keeps it until :meth:`LoopBridgeSink.flush` (after each
-chunk) stores the batch and passes it to the loop with one ``call_soon_threadsafe``.
+chunk) passes the batch to the loop with one ``call_soon_threadsafe`` and stores it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class LoopBridgeSink:
     deliver
         Called on the loop with each batch.
     persist
-        Called on the worker thread with each batch before it is delivered (event log).
+        Called on the worker thread with each batch after it is handed over (event log).
     clock
         Wall clock [s since the epoch].
     """
@@ -62,7 +62,7 @@ class LoopBridgeSink:
         self.last_seq = event.seq
 
     def flush(self) -> int:
-        """Store and hand over the events gathered since the last flush.
+        """Hand over and store the events gathered since the last flush.
 
         Returns
         -------
@@ -72,9 +72,11 @@ class LoopBridgeSink:
         batch, self._pending = self._pending, []
         if not batch:
             return 0
-        if self._persist is not None:
-            self._persist(batch)
-        # A closed loop means the server is shutting down: the events are in the log.
+        # Deliver first (lowest latency), then log: clients read the log only for events older
+        # than the replay buffer, which were logged long before. A closed loop means the server
+        # is shutting down; the events still go to the log.
         with contextlib.suppress(RuntimeError):
             self._loop.call_soon_threadsafe(self._deliver, batch)
+        if self._persist is not None:
+            self._persist(batch)
         return len(batch)

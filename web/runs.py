@@ -103,8 +103,8 @@ class LiveRun:
     def view(self) -> RunView:
         """Return the run's current state."""
         state = self.state
-        if state in ("queued", "running") and self.control.paused:
-            state = "paused"
+        if state in ("queued", "running", "paused"):  # the control is ahead of the worker
+            state = "paused" if self.control.paused else ("running" if state == "paused" else state)
         return RunView(
             id=self.id,
             scenario=self.scenario,

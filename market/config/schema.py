@@ -69,6 +69,11 @@ class TimeConfig(StrictModel):
         default=24.0 * 7, description="Length of the run in hours (at most 40 years)."
     )
     timezone: str = Field(default="Asia/Shanghai", description="IANA time zone of the clock.")
+    representative_days_per_month: Annotated[int, Field(ge=1, le=10)] | None = Field(
+        default=None,
+        description="Simulate only this many evenly spaced days of each month, each standing "
+        "for its share of the month (for multi-year runs); default: every day.",
+    )
 
     @field_validator("timezone")
     @classmethod

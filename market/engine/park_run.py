@@ -151,28 +151,43 @@ class ParkRun:
         )
         price = inputs.import_price_cny_per_kwh[a:b, None]
         export_price = inputs.export_price_cny_per_kwh[a:b, None]
+        # Energy weight of each step [h]: dt, times the number of days a representative day
+        # stands for when the run uses representative days.
+        w = inputs.step_weight[a:b]
+        wdt = w * dt
+
+        def kwh(power_kw: FloatArray) -> FloatArray:
+            out: FloatArray = wdt @ power_kw
+            return out
+
+        def per_step(amount: FloatArray) -> FloatArray:
+            out: FloatArray = w @ amount
+            return out
+
         tot = self.firm
-        tot.load_kwh += load.sum(axis=0) * dt
-        tot.renewable_kwh += firm_ren.sum(axis=0) * dt
-        tot.pv_kwh += inputs.firm_pv_kw[a:b].sum(axis=0) * dt
-        tot.grid_kwh += shares.grid_import_kw.sum(axis=0) * dt
-        tot.energy_cost_cny += (shares.grid_import_kw * price).sum(axis=0) * dt
-        tot.exported_kwh += shares.exported_kw.sum(axis=0) * dt
-        tot.export_revenue_cny += (shares.exported_kw * export_price).sum(axis=0) * dt
-        tot.curtailed_kwh += shares.curtailed_kw.sum(axis=0) * dt
-        tot.unserved_kwh += shares.unserved_kw.sum(axis=0) * dt
-        tot.self_consumed_renewable_kwh += (firm_ren - np.minimum(shares.feed_kw, firm_ren)).sum(
-            axis=0
-        ) * dt
+        tot.load_kwh += kwh(load)
+        tot.renewable_kwh += kwh(firm_ren)
+        tot.pv_kwh += kwh(inputs.firm_pv_kw[a:b])
+        grid_kwh = kwh(shares.grid_import_kw)
+        tot.grid_kwh += grid_kwh
+        tot.energy_cost_cny += kwh(shares.grid_import_kw * price)
+        tot.exported_kwh += kwh(shares.exported_kw)
+        tot.export_revenue_cny += kwh(shares.exported_kw * export_price)
+        tot.curtailed_kwh += kwh(shares.curtailed_kw)
+        tot.unserved_kwh += kwh(shares.unserved_kw)
+        tot.self_consumed_renewable_kwh += kwh(firm_ren - np.minimum(shares.feed_kw, firm_ren))
         tot.peak_grid_import_kw = np.maximum(
             tot.peak_grid_import_kw, shares.grid_import_kw.max(axis=0, initial=0.0)
         )
-        tot.heat_pump_kwh += inputs.heat_pump_kw[a:b].sum(axis=0) * dt
-        tot.heat_pump_heat_kwh_th += inputs.heat_pump_heat_kw_th[a:b].sum(axis=0) * dt
-        tot.heat_demand_kwh_th += inputs.heat_demand_kw_th[a:b].sum(axis=0) * dt
-        tot.coal_kg += inputs.coal_kg[a:b].sum(axis=0)
-        tot.gas_m3 += inputs.gas_m3[a:b].sum(axis=0)
-        tot.production_t += inputs.production_t[a:b].sum(axis=0)
+        tot.heat_pump_kwh += kwh(inputs.heat_pump_kw[a:b])
+        tot.heat_pump_heat_kwh_th += kwh(inputs.heat_pump_heat_kw_th[a:b])
+        tot.heat_demand_kwh_th += kwh(inputs.heat_demand_kw_th[a:b])
+        coal = per_step(inputs.coal_kg[a:b])
+        gas = per_step(inputs.gas_m3[a:b])
+        production = per_step(inputs.production_t[a:b])
+        tot.coal_kg += coal
+        tot.gas_m3 += gas
+        tot.production_t += production
         if firm_units.size:
             unit_deg = self._unit_degradation_cny(a, b)
             np.add.at(tot.degradation_cny, owner[firm_units], unit_deg[firm_units])
@@ -191,26 +206,25 @@ class ParkRun:
         acc = self.by_year.setdefault(
             year, {k: np.zeros(n_firms) for k in ("grid_kwh", "coal_kg", "gas_m3", "production_t")}
         )
-        acc["grid_kwh"] += shares.grid_import_kw.sum(axis=0) * dt
-        acc["coal_kg"] += inputs.coal_kg[a:b].sum(axis=0)
-        acc["gas_m3"] += inputs.gas_m3[a:b].sum(axis=0)
-        acc["production_t"] += inputs.production_t[a:b].sum(axis=0)
+        acc["grid_kwh"] += grid_kwh
+        acc["coal_kg"] += coal
+        acc["gas_m3"] += gas
+        acc["production_t"] += production
         self.settled_until = b
         return {
-            "load_kwh": float(load.sum() * dt),
-            "renewable_kwh": float((firm_ren.sum(axis=1) + shared_ren).sum() * dt),
-            "import_kwh": float(self.import_kw[a:b].sum() * dt),
-            "export_kwh": float(self.export_kw[a:b].sum() * dt),
-            "curtailment_kwh": float(self.curtailment_kw[a:b].sum() * dt),
-            "energy_cost_cny": float((self.import_kw[a:b] * price[:, 0]).sum() * dt),
+            "load_kwh": float(kwh(load).sum()),
+            "renewable_kwh": float(wdt @ (firm_ren.sum(axis=1) + shared_ren)),
+            "import_kwh": float(wdt @ self.import_kw[a:b]),
+            "export_kwh": float(wdt @ self.export_kw[a:b]),
+            "curtailment_kwh": float(wdt @ self.curtailment_kw[a:b]),
+            "energy_cost_cny": float(wdt @ (self.import_kw[a:b] * price[:, 0])),
             "peak_import_kw": float(self.import_kw[a:b].max(initial=0.0)),
         }
 
     def _unit_degradation_cny(self, a: int, b: int) -> FloatArray:
         """Degradation cost per storage unit over steps a..b-1 [CNY]."""
         fleet = self.inputs.fleet
-        throughput_kwh = (self.charge_kw[a:b] + self.discharge_kw[a:b]).sum(
-            axis=0
-        ) * self.inputs.dt_h
+        wdt = self.inputs.step_weight[a:b] * self.inputs.dt_h
+        throughput_kwh = wdt @ (self.charge_kw[a:b] + self.discharge_kw[a:b])
         out: FloatArray = throughput_kwh * fleet.degradation_cny_per_kwh
         return out

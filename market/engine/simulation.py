@@ -69,7 +69,7 @@ class Simulation:
         self.runs: list[ParkRun] = [
             ParkRun.start(inputs, generators[k]["forecast"]) for k, inputs in enumerate(self.parks)
         ]
-        self.horizon_h = config.time.n_steps * config.time.step_h
+        self.horizon_h = self.parks[0].n_steps * config.time.step_h
         self._started = False
         self._finished_parks = 0
         for run in self.runs:

@@ -15,8 +15,9 @@ Mechanism (one compliance year = one calendar year, or the part of it the run co
 * **Call auctions** (``auctions_per_year``, at the start of each period): each firm bids from its
   position (rights held plus expected free allocation minus expected counted use) and its marginal
   abatement cost curve for the rest of the year, with its bidding strategy. Primary sales (auction
-  and hybrid rules) are offered by the auctioneer at the reserve price, spread evenly over the
-  year's auctions. A price corridor, when set, adds the reserve's orders at the floor and ceiling.
+  and hybrid rules) are offered by the auctioneer at the reserve price in the year's first
+  auction; unsold volume rolls over to the next. A price corridor, when set, adds the reserve's
+  orders at the floor and ceiling.
   The book clears through :func:`clearing.clear` at a uniform price.
 * **Abatement.** After each auction a firm commits the abatement its position requires, cheapest
   options first and only options cheaper than the penalty. Abatement acts on the accounts: it
@@ -250,16 +251,16 @@ class EnergyRightsMarket:
         convention = self.accounting.electricity_accounting
         out = []
         for park in self.parks:
-            dt = park.dt_h
+            w = park.step_weight[a:b]
             net = np.maximum(
                 park.firm_load_kw[a:b] - park.firm_pv_kw[a:b] - park.firm_wind_kw[a:b], 0.0
             )
             out.append(
                 np.asarray(
                     energy_use_tce(
-                        net.sum(axis=0) * dt,
-                        park.coal_kg[a:b].sum(axis=0),
-                        park.gas_m3[a:b].sum(axis=0),
+                        (w * park.dt_h) @ net,
+                        w @ park.coal_kg[a:b],
+                        w @ park.gas_m3[a:b],
                         convention=convention,
                         factors=factors,
                     ),
@@ -270,7 +271,7 @@ class EnergyRightsMarket:
 
     def expected_output_t(self, a: int, b: int) -> FloatArray:
         """Planned output of every firm over steps a..b-1 [t]."""
-        return np.concatenate([p.production_t[a:b].sum(axis=0) for p in self.parks])
+        return np.concatenate([p.step_weight[a:b] @ p.production_t[a:b] for p in self.parks])
 
     def _allocation_intensity(self) -> FloatArray:
         """Benchmark (or baseline) intensity per firm [tce/t]; base intensity × factor if none."""
@@ -371,9 +372,9 @@ class EnergyRightsMarket:
                 & (firms.heat_sink_temperature_c <= HEAT_PUMP_MAX_SINK_C)
                 & ~firms.heat_electric
             )
-            fossil = (park.heat_demand_kw_th[a:b] - park.heat_pump_heat_kw_th[a:b]).sum(
-                axis=0
-            ) * park.dt_h
+            fossil = (park.step_weight[a:b] * park.dt_h) @ (
+                park.heat_demand_kw_th[a:b] - park.heat_pump_heat_kw_th[a:b]
+            )
             heat_kwh.append(np.where(movable, fossil, 0.0))
             fuel_price.append(
                 firms.heat_gas_share * gas_cny_per_kwh
@@ -540,11 +541,9 @@ class EnergyRightsMarket:
             names = [f"firm{i}" for i in idx]
             group_orders[name] = (arrays, prefix)
             orders.extend(to_orders(arrays, 0, "default", "rights", prefix, agent_names=names))
-        primary = book.primary_tce / max(n_auctions - auction_index, 1) if book.primary_tce else 0.0
-        primary_left = book.primary_tce - book.primary_sold_tce
-        primary = (
-            min(primary * 1.0, primary_left) if auction_index < n_auctions - 1 else (primary_left)
-        )
+        # The primary volume is offered at the year's first auction; what does not sell at the
+        # reserve price is offered again at the next one.
+        primary = max(book.primary_tce - book.primary_sold_tce, 0.0)
         if primary > 1e-9:
             orders.append(
                 Order(

@@ -245,13 +245,15 @@ class GreenPowerMarket:
         load, ren, _ = self._firm_rows(a, b)
         shared = self._shared_kw(a, b)
         farms = self.farm_kw[a:b]
+        # MWh per kW in each step: its length times the days it stands for.
+        mwh = (self.parks[0].step_weight[a:b] * dt * KW_TO_MW)[:, None]
         # Forecast offers per step (MWh) → per product.
-        firm_surplus = self._noisy(np.maximum(ren - load, 0.0)) * dt * KW_TO_MW
-        op_offer = self._noisy(shared) * dt * KW_TO_MW
-        farm_offer = self._noisy(farms) * dt * KW_TO_MW
+        firm_surplus = self._noisy(np.maximum(ren - load, 0.0)) * mwh
+        op_offer = self._noisy(shared) * mwh
+        farm_offer = self._noisy(farms) * mwh
         offers_steps = np.hstack((firm_surplus, op_offer, farm_offer))
         firm_need = np.maximum(self.firm_target()[None, :] * load - np.minimum(ren, load), 0.0)
-        bids_steps = self._noisy(firm_need) * dt * KW_TO_MW
+        bids_steps = self._noisy(firm_need) * mwh
         offers = np.zeros((n_prod, offers_steps.shape[1]))
         bids = np.zeros((n_prod, bids_steps.shape[1]))
         np.add.at(offers, products, offers_steps)
@@ -431,7 +433,8 @@ class GreenPowerMarket:
         load, ren, feed = self._firm_rows(a, b)
         shared = self._shared_kw(a, b)
         farms = self.farm_kw[a:b]
-        actual_steps = np.hstack((feed, shared, farms)) * dt * KW_TO_MW
+        mwh = (self.parks[0].step_weight[a:b] * dt * KW_TO_MW)[:, None]
+        actual_steps = np.hstack((feed, shared, farms)) * mwh
         actual = np.zeros((n_prod, actual_steps.shape[1]))
         np.add.at(actual, products, actual_steps)
         sp, se, sold = pend["sp"], pend["se"], pend["sold"]
@@ -535,7 +538,8 @@ class GreenPowerMarket:
         load, ren, _ = self._firm_rows(a, b)
         dt = self.parks[0].dt_h
         shared = self._shared_kw(a, b)
-        generation = np.hstack((ren, shared, self.farm_kw[a:b])) * dt * KW_TO_MW
+        mwh = (self.parks[0].step_weight[a:b] * dt * KW_TO_MW)[:, None]
+        generation = np.hstack((ren, shared, self.farm_kw[a:b])) * mwh
         zone = self._seller_zone()
         gens = np.arange(generation.shape[1])
         for k in range(b - a):
@@ -586,9 +590,8 @@ class GreenPowerMarket:
         certified = self.certified_by_year.get(year, np.zeros(self.n_firms))
         load, ren, _ = self._firm_rows(t, stop)
         dt = self.parks[0].dt_h
-        need_mwh = (
-            (self.firm_target()[None, :] * np.maximum(load - ren, 0.0)).sum(axis=0) * dt * KW_TO_MW
-        )
+        mwh = self.parks[0].step_weight[t:stop] * dt * KW_TO_MW
+        need_mwh = mwh @ (self.firm_target()[None, :] * np.maximum(load - ren, 0.0))
         bid = self._settled_bid_mwh
         fill = np.divide(
             self.totals.received_mwh,

@@ -217,7 +217,7 @@ def dask_client(
         threads_per_worker=1,
         processes=processes,
         dashboard_address=None,
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # failed runs are reported by the tracker
     )
     try:
         with Client(cluster) as client:

@@ -140,10 +140,13 @@ class FirmCost:
         Identity.
     output_t
         Output over the run [t].
-    cost_total_cny
-        The firm's total cost as reported (``cost_cny.total``) [CNY].
-    rights_net_cost_cny
-        Net payments for energy-use rights (NaN when the run has no rights market) [CNY].
+    net_cost_cny
+        The firm's total cost as reported (``cost_cny.total``: energy, demand charge, fuel and
+        degradation, net of export revenue, plus rights trading, penalties and abatement when
+        the rights market runs) [CNY].
+    compliance_cost_cny
+        Net cost of complying with the rights market (``rights.net_cost_cny``: rights bought
+        minus sold, penalties, abatement, minus recycled revenue); NaN without that market [CNY].
     small_firm
         1.0 / 0.0 when the summary flags the firm, NaN otherwise.
     """
@@ -152,15 +155,9 @@ class FirmCost:
     firm: str
     sector: str
     output_t: float
-    cost_total_cny: float
-    rights_net_cost_cny: float
+    net_cost_cny: float
+    compliance_cost_cny: float
     small_firm: float
-
-    @property
-    def net_cost_cny(self) -> float:
-        """Total cost plus net rights payments [CNY] (rights count 0 when absent)."""
-        rights = self.rights_net_cost_cny if math.isfinite(self.rights_net_cost_cny) else 0.0
-        return self.cost_total_cny + rights
 
 
 def number(value: Any) -> float:
@@ -327,8 +324,8 @@ def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
                 firm=name,
                 sector=str(detail.get("sector", "unknown")),
                 output_t=_firm_output(detail),
-                cost_total_cny=number(dig(detail, "cost_cny", "total")),
-                rights_net_cost_cny=number(dig(detail, "rights", "net_cost_cny")),
+                net_cost_cny=number(dig(detail, "cost_cny", "total")),
+                compliance_cost_cny=number(dig(detail, "rights", "net_cost_cny")),
                 small_firm=number(small) if isinstance(small, bool) else NAN,
             )
         )
@@ -383,11 +380,13 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
         * ``compliance_rate_pct``: mean over years.
         * ``cost_effectiveness_ratio``: realised abatement cost / least-cost abatement cost
           for the same abatement (1 = least cost).
-        * ``compliance_cost_cny``: net rights payments of all firms + abatement cost +
-          penalties; ``compliance_cost_per_firm_cny`` divides by the number of firms.
-        * ``firm_net_cost_gini``: Gini of the firms' net cost (total cost + net rights
-          payments); ``small_firm_*``: cost and output shares of the smallest third of firms by
-          output and ``small_firm_burden_ratio`` = cost share / output share.
+        * ``compliance_cost_cny``: the firms' net cost of the rights market (rights bought
+          minus sold, penalties, abatement, minus recycled revenue), summed;
+          ``compliance_cost_per_firm_cny`` divides by the number of firms.
+        * ``firm_net_cost_gini``: Gini of the firms' net cost (``cost_cny.total``, which
+          includes the rights market); ``small_firm_*``: cost and output shares of the
+          smallest third of firms by output, ``small_firm_burden_ratio`` = cost share / output
+          share, and the same for compliance cost (``small_firm_compliance_*``).
     """
     targets = targets if targets is not None else default_targets()
     rows = yearly_metrics(summary)
@@ -473,21 +472,16 @@ def _firm_metrics(firms: list[FirmCost], out: Metrics) -> None:
     if not firms:
         return
     out["firms"] = float(len(firms))
-    rights = np.array([f.rights_net_cost_cny for f in firms], dtype=np.float64)
-    has_rights = bool(np.isfinite(rights).any())
-    if has_rights or "penalties_cny" in out or "abatement_cost_cny" in out:
-        rights_total = _sum_present(rights) if has_rights else 0.0
-        if has_rights:
-            out["rights_net_cost_cny"] = rights_total
-        compliance = (
-            rights_total
-            + _nz(out.get("abatement_cost_cny", NAN))
-            + _nz(out.get("penalties_cny", NAN))
-        )
-        out["compliance_cost_cny"] = compliance
-        out["compliance_cost_per_firm_cny"] = compliance / len(firms)
-    net = np.array([f.net_cost_cny for f in firms], dtype=np.float64)
     output = np.array([f.output_t for f in firms], dtype=np.float64)
+    compliance = np.array([f.compliance_cost_cny for f in firms], dtype=np.float64)
+    if np.isfinite(compliance).any():
+        total = _sum_present(compliance)
+        out["compliance_cost_cny"] = total
+        out["compliance_cost_per_firm_cny"] = total / len(firms)
+        burden = smallest_share_burden(output, np.where(np.isfinite(compliance), compliance, 0.0))
+        out["small_firm_compliance_cost_share_pct"] = burden.cost_share_pct
+        out["small_firm_compliance_burden_ratio"] = burden.ratio
+    net = np.array([f.net_cost_cny for f in firms], dtype=np.float64)
     out["firm_net_cost_gini"] = gini(net)
     burden = smallest_share_burden(output, net)
     out["small_firm_cost_share_pct"] = burden.cost_share_pct

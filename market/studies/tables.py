@@ -24,14 +24,12 @@ RUN_PREFIX = "run."
 #: Headline metrics of the console table, in display order: metric → column title.
 CONSOLE_METRICS: tuple[tuple[str, str], ...] = (
     ("co2_tco2", "CO2 t"),
-    ("energy_use_tce", "energy tce"),
     ("energy_intensity_change_pct", "intensity chg %"),
     ("co2_peak_year", "CO2 peak yr"),
     ("rights_price_cny_per_tce", "rights CNY/tce"),
     ("compliance_rate_pct", "compliance %"),
     ("compliance_cost_cny", "compliance CNY"),
     ("green_premium_cny_per_mwh", "green CNY/MWh"),
-    ("total_cost_cny", "total cost CNY"),
     ("firm_net_cost_gini", "cost Gini"),
     ("small_firm_burden_ratio", "small-firm burden"),
 )
@@ -102,7 +100,7 @@ def summary_frame(records: Sequence[RunRecord], variants: Sequence[str]) -> pd.D
 
 
 def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
-    """One row per variant × seed × firm: sector, output [t], costs [CNY]."""
+    """One row per variant × seed × firm: sector, output [t], net and compliance cost [CNY]."""
     rows = [
         {
             "variant": r.variant,
@@ -111,9 +109,8 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
             "firm": f.firm,
             "sector": f.sector,
             "output_t": f.output_t,
-            "cost_total_cny": f.cost_total_cny,
-            "rights_net_cost_cny": f.rights_net_cost_cny,
             "net_cost_cny": f.net_cost_cny,
+            "compliance_cost_cny": f.compliance_cost_cny,
             "small_firm": f.small_firm,
         }
         for r in records
@@ -126,9 +123,8 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
         "firm",
         "sector",
         "output_t",
-        "cost_total_cny",
-        "rights_net_cost_cny",
         "net_cost_cny",
+        "compliance_cost_cny",
         "small_firm",
     ]
     frame = pd.DataFrame(rows, columns=columns)
@@ -139,7 +135,7 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
 
 
 def format_number(value: float) -> str:
-    """Compact text for a metric value: thousands separators, about 4 significant digits."""
+    """Text for a metric value: thousands separators from 10,000, about 4 significant digits."""
     if not math.isfinite(value):
         return "-"
     magnitude = abs(value)
@@ -148,10 +144,20 @@ def format_number(value: float) -> str:
     if value == int(value):
         return f"{value:.0f}"
     if magnitude >= 100:
-        return f"{value:,.1f}"
+        return f"{value:.1f}"
     if magnitude >= 1:
         return f"{value:.2f}"
     return f"{value:.3g}"
+
+
+def format_compact(value: float) -> str:
+    """Short text for the console: 3-4 significant digits with k, M, G for large values."""
+    if not math.isfinite(value):
+        return "-"
+    for scale, suffix in ((1e9, " G"), (1e6, " M"), (1e4, " k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{suffix}"
+    return f"{value:.4g}"
 
 
 def format_interval(mean: float, low: float, high: float) -> str:
@@ -164,22 +170,18 @@ def format_interval(mean: float, low: float, high: float) -> str:
 
 
 def console_table(summary: pd.DataFrame) -> str:
-    """Short text table: one row per variant, headline metrics as mean [90 % interval]."""
+    """Short text table: one row per variant, the means over seeds of the headline metrics.
+
+    The 90 % intervals are in ``summary.csv`` and the report.
+    """
     shown = [(m, title) for m, title in CONSOLE_METRICS if f"{m}_mean" in summary.columns]
     headers = ["variant", "runs", *(title for _, title in shown)]
-    rows = []
+    rows: list[list[object]] = []
     for _, row in summary.iterrows():
         cells: list[object] = [str(row["variant"]), int(row["runs"])]
-        for metric, _ in shown:
-            cells.append(
-                format_interval(
-                    float(row[f"{metric}_mean"]),
-                    float(row[f"{metric}_p05"]),
-                    float(row[f"{metric}_p95"]),
-                )
-            )
+        cells.extend(format_compact(float(row[f"{metric}_mean"])) for metric, _ in shown)
         rows.append(cells)
-    return render_table(headers, rows)
+    return render_table(headers, rows) + "\n(means over seeds; 90 % intervals in summary.csv)"
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -245,3 +245,30 @@ def test_market_runs_are_byte_identical(tmp_path: Path) -> None:
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in outcome.files})
     assert digests[0] == digests[1]
     assert {"green_power.csv", "rights_auctions.csv"} <= set(digests[0])
+
+
+@pytest.mark.parametrize(("period", "books_per_zone"), [("daily", 45), ("monthly", 2)])
+def test_daily_and_monthly_green_power_products(period: str, books_per_zone: int) -> None:
+    sim = run(scenario(markets__green_power__period=period))
+    frame = sim.markets.green.price_frame()
+    assert len(frame) == 2 * books_per_zone
+    assert sim.markets.green.totals.received_mwh.sum() > 0.0
+
+
+def test_cli_check_invariants_flag(tmp_path: Path) -> None:
+    import yaml
+
+    from market.cli import main
+
+    path = tmp_path / "s.yaml"
+    data = copy.deepcopy(BASE)
+    data["time"]["horizon_h"] = 24 * 5
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(path), "--out", str(out), "--quiet", "--check-invariants"]) == 0
+    import json
+
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["markets"]["money_conservation_cny"] == 0.0
+    effect = summary["renewable_exclusion_effect"]["years"]["2025"]
+    assert effect["excluded_tce"] >= 0.0

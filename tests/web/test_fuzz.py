@@ -44,7 +44,7 @@ START_BODY = st.fixed_dictionaries(
     },
 )
 PATH_TEXT = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20
+    alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=20
 ).map(lambda text: quote(text, safe=""))
 
 

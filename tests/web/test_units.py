@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -18,6 +20,7 @@ from web.control import RunControl
 from web.hub import EventChannel, StreamHub, StreamItem, lagged_notice
 from web.pacing import MAX_CHUNK_H, chunk_hours, due_wall_s, next_chunk_end_h
 from web.settings import WebSettings
+from web.store import RunStore
 
 
 def test_chunk_hours_known_values() -> None:
@@ -143,7 +146,7 @@ def test_lagged_notice_fields() -> None:
     assert notice == {"kind": "lagged", "dropped": 3, "resume_seq": 10, "reason": "slow_client"}
 
 
-def test_slow_reader_is_skipped_ahead_and_told() -> None:
+def test_slow_reader_is_skipped_ahead_and_told(tmp_path: Path) -> None:
     from web.routers.stream import StreamReader
 
     sent: list[str] = []
@@ -159,10 +162,10 @@ def test_slow_reader_is_skipped_ahead_and_told() -> None:
 
         reader = StreamReader(
             slow_send,
-            store=None,
+            store=RunStore(tmp_path / "unused.sqlite3"),
             run_id="r",
             after=0,
-            kinds=None,  # type: ignore[arg-type]
+            kinds=None,
             queue_events=10,
             batch=1,
         )
@@ -201,3 +204,21 @@ def test_settings_reject_bad_values() -> None:
         WebSettings(port=70000)
     with pytest.raises(ValueError, match="pace_h_per_s"):
         WebSettings(pace_h_per_s=-1)
+
+
+def test_store_uses_wal_and_round_trips_events(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.sqlite3")
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.insert_run("r1", "tiny", "json", {"name": "tiny"}, 72.0, [{"name": "p"}], 1.0)
+    store.append_events("r1", [(1, "a", "{}"), (2, "b", "{}"), (3, "a", "{}")])
+    assert [seq for seq, _, _ in store.read_events("r1", 0, 10)] == [1, 2, 3]
+    assert [seq for seq, _, _ in store.read_events("r1", 1, 10, before_seq=3)] == [2]
+    store.finish_run("r1", "finished", None, {"total": 1}, {"firms.csv": b"a,b\n"})
+    reopened = RunStore(tmp_path / "runs.sqlite3")
+    record = reopened.get_run("r1")
+    assert record is not None and record.state == "finished" and record.has_summary
+    assert reopened.get_summary("r1") == {"total": 1}
+    assert reopened.get_file("r1", "firms.csv") == b"a,b\n"
+    assert reopened.get_file("r1", "nope.csv") is None
+    assert reopened.get_run("other") is None

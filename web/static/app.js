@@ -121,6 +121,7 @@ function onParkDay(msg) {
 function onGreenPower(msg) {
   const zone = msg.zone || msg.park || "all";
   const price = msg.price_cny_per_mwh;
+  if (price === null || price === undefined) return;  // nothing traded in this period
   $("green-price").textContent = fmt(price, 1);
   push("chart-green", zone, eventDate(msg), price, `${fmt(msg.volume_mwh, 2)} MWh`,
        { mode: "lines+markers", line: { shape: "hv" } });
@@ -128,6 +129,7 @@ function onGreenPower(msg) {
 
 function onRights(msg) {
   const price = msg.price_cny_per_tce;
+  if (price === null || price === undefined) return;
   $("rights-price").textContent = fmt(price, 1);
   const label = msg.year !== undefined && msg.month !== undefined ? `${msg.year}-${msg.month}` : "";
   push("chart-rights", "auction", eventDate(msg), price,
@@ -159,7 +161,10 @@ function onEvent(msg) {
     case "park_day": onParkDay(msg); break;
     case "green_power_cleared": onGreenPower(msg); break;
     case "rights_auction_cleared": onRights(msg); break;
-    case "compliance_settled": logLine(`compliance settled: ${JSON.stringify(msg)}`); break;
+    case "compliance_settled":
+      logLine(`compliance ${msg.year ?? ""}: ${fmt(msg.compliance_rate_pct, 1)} % of firms compliant, `
+              + `shortfall ${fmt(msg.shortfall_tce, 2)} tce, penalties ${fmt(msg.penalties_cny, 0)} CNY`);
+      break;
     case "run_finished": state.ended = true; break;
     default: break;
   }

@@ -69,16 +69,20 @@ def test_run_metrics_of_a_full_summary_by_hand() -> None:
         "green_share_pct": 12.5,
         "total_cost_cny": 9999.0,
         "firms": 3.0,
-        "rights_net_cost_cny": 150.0,
-        "compliance_cost_cny": 1200.0,  # rights 150 + abatement 900 + penalties 150
-        "compliance_cost_per_firm_cny": 400.0,
-        "firm_net_cost_gini": 0.4,  # net costs 700, 200, 100
-        "small_firm_cost_share_pct": 10.0,  # the 50 t firm pays 100 of 1000
+        # Net costs 600, 150, 100 (cost_cny.total); compliance costs 100, 50, 0.
+        "compliance_cost_cny": 150.0,
+        "compliance_cost_per_firm_cny": 50.0,
+        "firm_net_cost_gini": gini_of(600.0, 150.0, 100.0),
+        "small_firm_cost_share_pct": 100.0 * 100.0 / 850.0,  # the 50 t firm pays 100 of 850
         "small_firm_output_share_pct": 100.0 * 50.0 / 3350.0,
-        "small_firm_burden_ratio": 10.0 / (100.0 * 50.0 / 3350.0),
+        "small_firm_burden_ratio": (100.0 / 850.0) / (50.0 / 3350.0),
+        "small_firm_compliance_cost_share_pct": 0.0,
+        "small_firm_compliance_burden_ratio": 0.0,
     }
     for name, value in expected.items():
-        assert m[name] == pytest.approx(value, rel=1e-12), name
+        assert m[name] == pytest.approx(value, rel=1e-12, abs=1e-12), name
+    # Ordered pairs differ by 50, 500, 450 (twice each): 2000 / (2 x 3^2 x 283.33) = 2000 / 5100.
+    assert gini_of(600.0, 150.0, 100.0) == pytest.approx(2000.0 / 5100.0)
 
 
 def test_yearly_rows_carry_market_fields_and_ratios() -> None:
@@ -110,6 +114,7 @@ def test_missing_market_sections_give_no_market_metrics() -> None:
         "rights_price_cny_per_tce",
         "compliance_rate_pct",
         "compliance_cost_cny",
+        "small_firm_compliance_burden_ratio",
         "green_premium_cny_per_mwh",
         "cost_effectiveness_ratio",
     ):
@@ -155,7 +160,8 @@ def test_firm_costs_read_output_or_production_and_flags() -> None:
     firms = {f.firm: f for f in firm_costs(summary)}
     assert firms["mid"].output_t == 300.0
     assert firms["small"].small_firm == 1.0 and firms["big"].small_firm == 0.0
-    assert firms["big"].net_cost_cny == 700.0
+    assert firms["big"].net_cost_cny == 600.0
+    assert firms["big"].compliance_cost_cny == 100.0
 
 
 def test_metrics_of_a_real_run_without_market_results() -> None:
