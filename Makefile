@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test quicktest lint bench clean
+.PHONY: run serve test quicktest browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,19 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/greenmarket run configs/quickstart.yaml --out results/quickstart
 
-## Full test suite: lint, types, import contracts, every test
-test: $(STAMP)
+## Debian's chromium for the browser tests (never a downloaded browser build)
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+## Watch runs live in the browser: http://127.0.0.1:8000
+serve: $(STAMP)
+	$(BIN)/greenmarket serve
+
+## Full test suite: lint, types, import contracts, every test (browser tests included)
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports

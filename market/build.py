@@ -19,13 +19,13 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from agents.devices.battery import BatteryFleet, battery_degradation_cost_cny_per_kwh
-from agents.devices.boilers import coal_kg_for_heat, electric_boiler_kwh_for_heat, gas_m3_for_heat
 from agents.devices.flexible_load import shift_flexible_load_kw
 from agents.devices.heat_pump import heat_pump_cop
 from agents.devices.pv import pv_profile_kw_per_kwp
 from agents.devices.weather import ambient_temperature_c
 from agents.devices.wind import weibull_wind_speed_m_s, wind_power_kw
 from agents.dispatch import ParkDispatchProblem
+from agents.heat_supply import heat_supply
 from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
 from market.config.schema import (
     AssetsConfig,
@@ -104,6 +104,9 @@ class ParkInputs:
     ambient_temperature_c: FloatArray
     pv_kw_per_kwp: FloatArray
     firm_load_kw: FloatArray
+    process_kw: FloatArray
+    heat_pump_cop: FloatArray
+    heat_pump_capable: NDArray[np.bool_]
     firm_pv_kw: FloatArray
     firm_wind_kw: FloatArray
     heat_demand_kw_th: FloatArray
@@ -515,19 +518,18 @@ def build_park(
         dtype=float,
     )
     hp_capable = firms.heat_sink_temperature_c <= hp_max_sink
-    hp_heat = np.minimum(heat_kw_th, (firms.heat_pump_kw_th * hp_capable)[None, :])
-    hp_kw = np.where(hp_heat > 0.0, hp_heat / cop, 0.0)
-    rest_kwh_th = (heat_kw_th - hp_heat) * dt_h
-    eff = firms.boiler_efficiency[None, :]
-    gas_share = firms.heat_gas_share[None, :]
-    fired_kwh_th = np.where(firms.heat_electric[None, :], 0.0, rest_kwh_th)
-    coal_kg = np.asarray(coal_kg_for_heat(fired_kwh_th * (1.0 - gas_share), eff), dtype=float)
-    gas_m3 = np.asarray(gas_m3_for_heat(fired_kwh_th * gas_share, eff), dtype=float)
-    eboiler_kw = np.where(
-        firms.heat_electric[None, :],
-        np.asarray(electric_boiler_kwh_for_heat(rest_kwh_th, eff), dtype=float) / dt_h,
-        0.0,
+    supply = heat_supply(
+        heat_kw_th,
+        firms.heat_pump_kw_th,
+        hp_capable,
+        cop,
+        firms.boiler_efficiency,
+        firms.heat_gas_share,
+        firms.heat_electric,
+        dt_h,
     )
+    hp_heat, hp_kw = supply.heat_pump_heat_kw_th, supply.heat_pump_kw
+    coal_kg, gas_m3, eboiler_kw = supply.coal_kg, supply.gas_m3, supply.electric_boiler_kw
     firm_load = process_kw + hp_kw + eboiler_kw
 
     batteries: list[tuple[int, BatteryConfig]] = [
@@ -554,6 +556,9 @@ def build_park(
         ambient_temperature_c=temp_c,
         pv_kw_per_kwp=pv_per_kwp,
         firm_load_kw=firm_load,
+        process_kw=process_kw,
+        heat_pump_cop=cop,
+        heat_pump_capable=hp_capable,
         firm_pv_kw=firm_pv,
         firm_wind_kw=firm_wind,
         heat_demand_kw_th=heat_kw_th,

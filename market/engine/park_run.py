@@ -219,6 +219,8 @@ class ParkRun:
             "curtailment_kwh": float(wdt @ self.curtailment_kw[a:b]),
             "energy_cost_cny": float(wdt @ (self.import_kw[a:b] * price[:, 0])),
             "peak_import_kw": float(self.import_kw[a:b].max(initial=0.0)),
+            "coal_kg": float(coal.sum()),
+            "gas_m3": float(gas.sum()),
         }
 
     def _unit_degradation_cny(self, a: int, b: int) -> FloatArray:

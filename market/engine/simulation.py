@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from agents.accounting import scope1_tco2
 from market.build import ParkInputs, build_park, spawn_market_generator, spawn_park_generators
 from market.config.schema import ScenarioConfig
 from market.engine.bus import (
@@ -157,6 +158,11 @@ class Simulation:
         inputs = run.inputs
         day_start = run.settled_until
         totals = run.settle_block(t + 1)
+        emis = self.reference.emission_factors()
+        totals["co2_tco2"] = (
+            float(scope1_tco2(totals["coal_kg"], totals["gas_m3"], emis))
+            + totals["import_kwh"] / 1000.0 * inputs.grid_co2_tco2_per_mwh
+        )
         self.bus.publish(
             PARK_DAY,
             (t + 1) * inputs.dt_h,

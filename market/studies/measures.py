@@ -50,8 +50,9 @@ def gini(values: ArrayLike) -> float:
     total = float(x.sum())
     if n == 0 or total <= 0.0:
         return NAN
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    return float(2.0 * float(np.dot(ranks, x)) / (n * total) - (n + 1.0) / n)
+    weights = 2.0 * np.arange(1, n + 1, dtype=np.float64) - n - 1.0
+    value = float(np.dot(weights, x)) / (n * total)
+    return max(value, 0.0)  # equal values can round to -1e-16
 
 
 @dataclass(frozen=True, slots=True)
