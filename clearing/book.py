@@ -46,6 +46,10 @@ class OrderBook:
         The distinct block ids, sorted.
     ids
         Order ids, in book order.
+    is_divisible
+        Orders with neither a block nor a minimum acceptance ratio.
+    needs_integer
+        True when some order is in a block or has a minimum acceptance ratio.
     """
 
     source: Sequence[Order]
@@ -59,6 +63,8 @@ class OrderBook:
     block: IntArray
     blocks: tuple[str, ...]
     ids: list[str]
+    is_divisible: BoolArray
+    needs_integer: bool
 
     @property
     def size(self) -> int:
@@ -68,16 +74,6 @@ class OrderBook:
     def order(self, position: int) -> Order:
         """The order at ``position`` in book (tie-break) order."""
         return self.source[int(self.perm[position])]
-
-    @property
-    def is_divisible(self) -> BoolArray:
-        """Orders with neither a block nor a minimum acceptance ratio."""
-        return (self.block < 0) & (self.min_ratio <= 0.0)
-
-    @property
-    def needs_integer(self) -> bool:
-        """True when some order is in a block or has a minimum acceptance ratio."""
-        return not bool(self.is_divisible.all())
 
 
 def _sequence_array(sequences: list[int]) -> IntArray | None:
@@ -95,11 +91,11 @@ def tie_break_permutation(ids: list[str], sequences: list[int]) -> IntArray:
     if seq is None:
         keyed = sorted(zip(sequences, ids, range(n), strict=True))
         return np.fromiter((k for _, _, k in keyed), np.int64, n)
-    if n < 2 or bool(np.all(seq[1:] > seq[:-1])):
+    if n < 2 or (seq[1:] > seq[:-1]).all():  # already in order, no ties
         return np.arange(n, dtype=np.int64)
     order = np.argsort(seq, kind="stable")
     in_order = seq[order]
-    if not bool(np.any(in_order[1:] == in_order[:-1])):
+    if not (in_order[1:] == in_order[:-1]).any():
         return order.astype(np.int64, copy=False)
     return np.lexsort((np.asarray(ids, dtype=str), seq)).astype(np.int64)
 
@@ -108,35 +104,46 @@ def _all_equal(values: list[Any]) -> bool:
     return values.count(values[0]) == len(values)
 
 
+def _cells(columns: OrderColumns, perm: IntArray) -> tuple[tuple[Cell, ...], IntArray]:
+    """The distinct cells, sorted, and each order's cell index in book order."""
+    n = columns.size
+    products, zones, periods = columns.products, columns.zones, columns.periods
+    if n and _all_equal(products) and _all_equal(zones) and _all_equal(periods):
+        return ((products[0], zones[0], periods[0]),), np.zeros(n, dtype=np.int64)
+    cells = tuple(sorted(set(zip(products, zones, periods, strict=True))))
+    if len(cells) <= 1:
+        return cells, np.zeros(n, dtype=np.int64)
+    cell_index = {c: k for k, c in enumerate(cells)}
+    keys = zip(products, zones, periods, strict=True)
+    return cells, np.fromiter(map(cell_index.__getitem__, keys), np.int64, n)[perm]
+
+
 def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
     """Lay a validated book out as arrays in tie-break order."""
     n = columns.size
     perm = tie_break_permutation(columns.ids, columns.sequences)
-    in_order = n < 2 or bool(np.all(perm[1:] > perm[:-1]))
-    products, zones, periods = columns.products, columns.zones, columns.periods
-    cell = np.zeros(n, dtype=np.int64)
-    if n and _all_equal(products) and _all_equal(zones) and _all_equal(periods):
-        cells: tuple[Cell, ...] = ((products[0], zones[0], periods[0]),)
+    in_order = n < 2 or bool((perm[1:] > perm[:-1]).all())
+    cells, cell = _cells(columns, perm)
+    if columns.blocks.count(None) == n:
+        blocks: tuple[str, ...] = ()
+        block = np.full(n, -1, dtype=np.int64)
     else:
-        cells = tuple(sorted(set(zip(products, zones, periods, strict=True))))
-        if len(cells) > 1:
-            cell_index = {c: k for k, c in enumerate(cells)}
-            keys = zip(products, zones, periods, strict=True)
-            cell = np.fromiter(map(cell_index.__getitem__, keys), np.int64, n)[perm]
-    block = np.full(n, -1, dtype=np.int64)
-    blocks: tuple[str, ...] = ()
-    if columns.blocks.count(None) != n:
         blocks = tuple(sorted({b for b in columns.blocks if b is not None}))
         block_index = {b: k for k, b in enumerate(blocks)}
         block = np.fromiter(
             (block_index[b] if b is not None else -1 for b in columns.blocks), np.int64, n
         )[perm]
-    if in_order:
-        ratio, is_buy = numeric.ratio, numeric.is_buy
-        quantity, price, ids = numeric.quantity, numeric.price, columns.ids
+    ratio = numeric.ratio if in_order else numeric.ratio[perm]
+    if blocks:
+        min_ratio = np.where(block >= 0, 1.0, ratio)
+        divisible = (block < 0) & (min_ratio <= 0.0)
     else:
-        ratio, is_buy = numeric.ratio[perm], numeric.is_buy[perm]
-        quantity, price = numeric.quantity[perm], numeric.price[perm]
+        min_ratio = ratio
+        divisible = min_ratio <= 0.0
+    if in_order:
+        quantity, price, is_buy, ids = numeric.quantity, numeric.price, numeric.is_buy, columns.ids
+    else:
+        quantity, price, is_buy = numeric.quantity[perm], numeric.price[perm], numeric.is_buy[perm]
         ids = np.asarray(columns.ids, dtype=object)[perm].tolist()
     return OrderBook(
         source=columns.orders,
@@ -144,10 +151,12 @@ def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
         is_buy=is_buy,
         quantity=quantity,
         price=price,
-        min_ratio=np.where(block >= 0, 1.0, ratio),
+        min_ratio=min_ratio,
         cell=cell,
         cells=cells,
         block=block,
         blocks=blocks,
         ids=ids,
+        is_divisible=divisible,
+        needs_integer=not bool(divisible.all()),
     )

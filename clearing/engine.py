@@ -99,7 +99,7 @@ def clear(
     ids = book.ids
     accepted = dict(zip(ids, allocation.accepted.tolist(), strict=True))
     payments = dict(zip(ids, settlement.payments.tolist(), strict=True))
-    traded = bool(np.any(allocation.accepted > 0.0))
+    traded = book.size > 0 and bool(allocation.accepted.max() > 0.0)
     return ClearingResult(
         status="optimal" if traded else "no_trade",
         prices=MappingProxyType(prices),

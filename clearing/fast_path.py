@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from clearing.book import BoolArray, FloatArray, IntArray, OrderBook
@@ -41,9 +43,10 @@ def clear_fast(book: OrderBook, spec: MarketSpec) -> Allocation:
     n_cells = len(book.cells)
     low, high = outcome.price_low, outcome.price_high
     return Allocation(
-        accepted=accepted, cells=book.cells, low=np.full(n_cells, low),
-        high=np.full(n_cells, high), price=np.full(n_cells, rule_price(low, high, spec.tick)),
-        cell_active=np.full(n_cells, outcome.volume > 0.0), flows=np.zeros(0), arcs=None,
-        order_cell=book.cell.copy(), fixed=np.zeros(book.size, dtype=bool),
-        dual=np.full(n_cells, np.nan),
+        accepted=accepted, cells=book.cells, low=np.array([low] * n_cells),
+        high=np.array([high] * n_cells),
+        price=np.array([rule_price(low, high, spec.tick)] * n_cells),
+        cell_active=np.array([outcome.volume > 0.0] * n_cells, dtype=bool),
+        flows=np.zeros(0), arcs=None, order_cell=book.cell, fixed=np.zeros(book.size, dtype=bool),
+        dual=np.array([math.nan] * n_cells),
     )

@@ -47,9 +47,9 @@ def _paradoxical(
     book: OrderBook, allocation: Allocation, order_price: FloatArray
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Blocks accepted at a loss and blocks rejected though profitable at the final prices."""
-    indivisible = ~book.is_divisible
-    if not indivisible.any():
+    if not book.needs_integer:
         return (), ()
+    indivisible = ~book.is_divisible
     sign = np.where(book.is_buy, 1.0, -1.0)
     unit_surplus = sign * (book.price - order_price)  # buyer: bid - price; seller: price - offer
     scale = SURPLUS_RTOL * np.maximum(1.0, np.abs(book.price)) * book.quantity
@@ -81,24 +81,26 @@ def _paradoxical(
 def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settlement:
     """Compute payments, published prices, volume, welfare and paradoxical blocks."""
     published = np.where(allocation.cell_active, allocation.price, np.nan)
-    if published.size == 1:  # one cell: every order settles at the same price
-        price = float(published[0])
-        order_price: FloatArray = np.full(book.size, price)
-        unit_price: float | FloatArray = 0.0 if math.isnan(price) else price
-    else:
-        order_price = published[allocation.order_cell] if book.size else np.zeros(0)
-        unit_price = np.where(np.isnan(order_price), 0.0, order_price)
-    is_buy = book.is_buy
-    sign = np.where(is_buy, 1.0, -1.0)
-    signed_accepted = sign * allocation.accepted
+    accepted = allocation.accepted
+    signed_accepted = np.where(book.is_buy, accepted, -accepted)
     if PricingRule(rule) == PricingRule.PAY_AS_BID:
         payments = book.price * signed_accepted
+    elif published.size == 1:  # one cell: every accepted order settles at the same price
+        price = float(published[0])
+        unit_price = 0.0 if math.isnan(price) else price
+        payments = np.where(accepted > 0.0, unit_price * signed_accepted, 0.0)
     else:
-        payments = np.where(allocation.accepted > 0.0, unit_price * signed_accepted, 0.0)
-    volume = float(allocation.accepted[is_buy].sum())
+        order_price = published[allocation.order_cell] if book.size else np.zeros(0)
+        unit_prices = np.where(np.isnan(order_price), 0.0, order_price)
+        payments = np.where(accepted > 0.0, unit_prices * signed_accepted, 0.0)
+    volume = float(accepted[book.is_buy].sum())
     fees = 0.0
     if allocation.arcs is not None and allocation.flows.size:
         fees = float(allocation.arcs.fee @ allocation.flows)
     welfare = float(book.price @ signed_accepted) - fees
-    pab, prb = _paradoxical(book, allocation, order_price)
+    pab: tuple[str, ...] = ()
+    prb: tuple[str, ...] = ()
+    if book.needs_integer:
+        order_price = published[allocation.order_cell] if book.size else np.zeros(0)
+        pab, prb = _paradoxical(book, allocation, order_price)
     return Settlement(payments + 0.0, published, volume, welfare, pab, prb)

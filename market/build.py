@@ -62,6 +62,7 @@ class FirmTable:
     heat_electric: NDArray[np.bool_]
     boiler_efficiency: FloatArray
     pv_kwp: FloatArray
+    pv_potential_kwp: FloatArray
     wind_kw: FloatArray
     heat_pump_kw_th: FloatArray
     margin_cny_per_t: FloatArray
@@ -282,7 +283,8 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
                 for f, eff in zip(firms, default_eff, strict=True)
             ]
         ),
-        pv_kwp=np.array([f.assets.pv_kwp for f in firms]),
+        pv_kwp=np.array([f.assets.pv_kwp for f in firms], dtype=float),
+        pv_potential_kwp=np.array([f.assets.pv_potential_kwp for f in firms], dtype=float),
         wind_kw=np.array([f.assets.wind_kw for f in firms]),
         heat_pump_kw_th=np.array(
             [f.assets.heat_pump.capacity_kw_th if f.assets.heat_pump else 0.0 for f in firms]

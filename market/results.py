@@ -83,6 +83,12 @@ def _firm_records(
     n = inputs.firms.size
     green = markets.green if markets is not None else None
     rights = markets.rights if markets is not None else None
+    investor = markets.investor if markets is not None else None
+    invest_cost = (
+        investor.booked_cost_cny[markets.parks.index(inputs)]
+        if investor is not None and markets is not None
+        else np.zeros(n)
+    )
     certified_mwh = (
         green.totals.certified_mwh[offset : offset + n] if green is not None else np.zeros(n)
     )
@@ -139,6 +145,8 @@ def _firm_records(
                 - (gfields["premium_received_cny"] or 0.0)
                 + (gfields["imbalance_paid_cny"] or 0.0)
             )
+        if investor is not None:
+            cost["investment"] = _r(invest_cost[i])
         abatement = 0.0
         if rfields is not None:
             cost["rights_trading"] = _r(
@@ -372,6 +380,11 @@ def collect_results(
         "target_progress": target,
         "years": year_summary(runs, ref, config.accounting, markets),
         "markets": markets_summary(markets),
+        "investments": (
+            list(markets.investor.records)
+            if markets is not None and markets.investor is not None
+            else None
+        ),
         "parks": parks,
     }
     _mark_small_firms(parks, all_firms)

@@ -28,6 +28,7 @@ SUMMARY_EVENT_KINDS = frozenset(
         "billing_period",
         "rights_auction_cleared",
         "compliance_settled",
+        "investment_made",
     }
 )
 

@@ -211,6 +211,9 @@ class AssetsConfig(StrictModel):
     pv_kwp: NonNegative = 0.0
     pv_tilt_deg: Annotated[float, Field(ge=0.0, le=90.0)] = 25.0
     pv_azimuth_deg: Annotated[float, Field(ge=0.0, lt=360.0)] = 180.0
+    pv_potential_kwp: NonNegative = Field(
+        default=0.0, description="Roof or land PV potential the owner may invest up to [kWp]."
+    )
     wind_kw: NonNegative = 0.0
     wind_mean_speed_m_s: Annotated[float, Field(gt=0.0, le=20.0)] = 4.5
     wind_weibull_k: Annotated[float, Field(ge=1.0, le=4.0)] = 2.0
@@ -451,6 +454,26 @@ class MarketsConfig(StrictModel):
     energy_rights: EnergyRightsConfig = EnergyRightsConfig()
 
 
+class InvestmentConfig(StrictModel):
+    """Annual investment decisions of firms (taken at the start of each year after the first).
+
+    A firm invests when the net present value under expected prices is positive: PV up to its
+    ``pv_potential_kwp``; an efficiency retrofit or a heat pump when its cost per tce is below the
+    expected rights price (or negative). Storage is not an investment option.
+    """
+
+    enabled: bool = False
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.06
+    pv: bool = True
+    pv_capex_cny_per_kwp: Annotated[float, Field(ge=0.0, le=50000.0)] = Field(
+        default=3500.0, description="Installed cost of distributed PV (assumed, about 2024)."
+    )
+    pv_om_cny_per_kwp_yr: Annotated[float, Field(ge=0.0, le=1000.0)] = 50.0
+    pv_life_yr: Annotated[float, Field(gt=0.0, le=50.0)] = 25.0
+    retrofit: bool = True
+    heat_pump: bool = True
+
+
 class OutputConfig(StrictModel):
     """What the results writer records."""
 
@@ -475,6 +498,7 @@ class ScenarioConfig(StrictModel):
     )
     output: OutputConfig = OutputConfig()
     markets: MarketsConfig = MarketsConfig()
+    investments: InvestmentConfig = InvestmentConfig()
     parks: tuple[ParkConfig, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -69,6 +69,8 @@ class ParkRun:
     settled_until: int = 0
     period_peak_kw: dict[int, float] = field(default_factory=dict)
     period_peak_firm_kw: dict[int, FloatArray] = field(default_factory=dict)
+    problem: ParkDispatchProblem | None = None
+    rng: np.random.Generator | None = None
     by_year: dict[int, dict[str, FloatArray]] = field(default_factory=dict)
 
     @classmethod
@@ -77,9 +79,12 @@ class ParkRun:
         name = "idle" if inputs.operator_strategy == "none" else inputs.operator_strategy
         params = dict(inputs.operator_params) if name == "optimal" else {}
         strategy = make_strategy(name, **params)
-        strategy.reset(inputs.dispatch_problem(), rng)
+        problem = inputs.dispatch_problem()
+        strategy.reset(problem, rng)
         n, units = inputs.n_steps, inputs.unit_owner.size
         return cls(
+            problem=problem,
+            rng=rng,
             inputs=inputs,
             strategy=strategy,
             soc_kwh=inputs.initial_soc_kwh.copy(),
@@ -94,8 +99,16 @@ class ParkRun:
             firm=FirmTotals.zeros(inputs.firms.size),
         )
 
-    def step(self, t: int, problem: ParkDispatchProblem) -> None:
+    def refresh_problem(self) -> None:
+        """Rebuild the dispatch problem after the park's arrays changed (an investment)."""
+        self.problem = self.inputs.dispatch_problem()
+        assert self.rng is not None
+        self.strategy.reset(self.problem, self.rng)
+
+    def step(self, t: int) -> None:
         """Dispatch storage and settle the grid exchange for step ``t``."""
+        problem = self.problem
+        assert problem is not None
         inputs = self.inputs
         period = int(inputs.billing_period[t])
         peak_so_far = self.period_peak_kw.get(period, 0.0)

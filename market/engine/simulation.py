@@ -140,10 +140,9 @@ class Simulation:
         inputs = run.inputs
         dt = inputs.dt_h
         steps_per_day = int(round(24.0 / dt))
-        problem = inputs.dispatch_problem()
         n = inputs.n_steps
         for t in range(n):
-            run.step(t, problem)
+            run.step(t)
             if self.bus.wants(PARK_STEP):
                 self.bus.publish(PARK_STEP, t * dt, self._step_payload(run, t))
             yield self.env.timeout(dt)

@@ -1,7 +1,8 @@
 """The markets of a simulation and the SimPy processes that open their gates.
 
-Ordering within a simulated instant: park processes step and settle at normal priority; the
-green-power gate runs after them (priority :data:`GREEN_PRIORITY`) and the rights gate last
+Ordering within a simulated instant: investment decisions come first (so they apply to the
+step that starts then), park processes step and settle at normal priority, the green-power gate
+runs after them (priority :data:`GREEN_PRIORITY`) and the rights gate last
 (:data:`RIGHTS_PRIORITY`), so a gate always sees every park's flows up to that instant and the
 rights market sees the certificates retired in the same instant.
 """
@@ -28,10 +29,14 @@ from market.markets.energy_rights import (
     EnergyRightsMarket,
 )
 from market.markets.green_power import GREEN_POWER_CLEARED, GreenPowerMarket
+from market.markets.investment import Investor, heat_pump_option_cost
 from market.reference import ReferenceData
 
 GREEN_PRIORITY = 2
-RIGHTS_PRIORITY = 3
+#: Investments take effect before the parks step the year's first hour (urgent priority).
+INVESTMENT_PRIORITY = 0
+RIGHTS_PRIORITY = 4
+INVESTMENT_MADE = "investment_made"
 
 
 class Gate(simpy.Event):
@@ -62,6 +67,7 @@ class Markets:
     rights: EnergyRightsMarket | None
     bus: EventBus
     check_invariants: bool = False
+    investor: Investor | None = None
 
     @classmethod
     def create(
@@ -77,7 +83,7 @@ class Markets:
         """Build the enabled markets, or return ``None`` when both are off."""
         gp_cfg = config.markets.green_power
         er_cfg = config.markets.energy_rights
-        if not (gp_cfg.enabled or er_cfg.enabled):
+        if not (gp_cfg.enabled or er_cfg.enabled or config.investments.enabled):
             return None
         n_firms = sum(p.firms.size for p in parks)
         n_farms = len(gp_cfg.external_farms) if gp_cfg.enabled else 0
@@ -111,7 +117,17 @@ class Markets:
                 zeros = np.zeros(n_firms)
                 rights.certified_source = lambda year: green.certified_by_year.get(year, zeros)
                 rights.green_forecast = green.expected_certified_mwh
-        return cls(config, parks, runs, money, green, rights, bus, check_invariants)
+        investor = None
+        if config.investments.enabled:
+            factors = reference.conversion_factors()
+            investor = Investor.create(
+                config.investments,
+                parks,
+                runs,
+                reference,
+                float(factors.electricity_kgce_per_kwh(config.accounting.electricity_accounting)),
+            )
+        return cls(config, parks, runs, money, green, rights, bus, check_invariants, investor)
 
     # ------------------------------------------------------------------ processes
     def start(self, env: simpy.Environment) -> None:
@@ -120,6 +136,8 @@ class Markets:
             env.process(self._green_process(env))
         if self.rights is not None:
             env.process(self._rights_process(env))
+        if self.investor is not None:
+            env.process(self._investment_process(env))
 
     def _check(self) -> None:
         if not self.check_invariants:
@@ -222,6 +240,27 @@ class Markets:
                 b * dt,
                 {"market": "energy_rights", **{k: _finite(v) for k, v in outcome.items()}},
             )
+
+    def _investment_process(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
+        investor = self.investor
+        assert investor is not None
+        park = self.parks[0]
+        dt = park.dt_h
+        years = park.times.year.to_numpy()
+        starts = _boundaries(years)
+        stops = [*starts[1:], park.n_steps]
+        for a, b in list(zip(starts, stops, strict=True))[1:]:
+            yield self._wait_until(env, a * dt, INVESTMENT_PRIORITY)
+            year = int(years[a])
+            rights = self.rights
+            price = rights.last_price if rights is not None else math.nan
+            hp_cost = None
+            if rights is not None and rights.years:
+                last = rights.years[max(rights.years)]
+                hp_cost = heat_pump_option_cost(last.options)
+            done = investor.decide(year, a, b, price, hp_cost)
+            for record in done:
+                self.bus.publish(INVESTMENT_MADE, a * dt, dict(record))
 
     def _certified(self, year: int) -> np.ndarray:
         n = sum(p.firms.size for p in self.parks)

@@ -154,8 +154,8 @@ def format_compact(value: float) -> str:
     """Short text for the console: 3-4 significant digits with k, M, G for large values."""
     if not math.isfinite(value):
         return "-"
-    for scale, suffix in ((1e9, " G"), (1e6, " M"), (1e4, " k")):
-        if abs(value) >= scale:
+    for threshold, scale, suffix in ((1e9, 1e9, " G"), (1e6, 1e6, " M"), (1e4, 1e3, " k")):
+        if abs(value) >= threshold:
             return f"{value / scale:.3g}{suffix}"
     return f"{value:.4g}"
 
