@@ -67,15 +67,36 @@ def heat_supply(
     capacity = (heat_pump_capacity_kw_th * heat_pump_can_serve)[None, :]
     hp_heat = np.minimum(heat_kw_th, capacity)
     hp_kw = np.divide(hp_heat, cop, out=np.zeros_like(hp_heat), where=hp_heat > 0.0)
-    rest_kwh_th = (heat_kw_th - hp_heat) * dt_h
+    coal, gas, electric = boiler_inputs(
+        heat_kw_th - hp_heat, boiler_efficiency, gas_share, electric_boiler, dt_h
+    )
+    return HeatSupply(hp_heat, hp_kw, coal, gas, electric)
+
+
+def boiler_inputs(
+    boiler_heat_kw_th: FloatArray,
+    boiler_efficiency: FloatArray,
+    gas_share: FloatArray,
+    electric_boiler: BoolArray,
+    dt_h: float,
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Fuel and power boilers need for the heat they deliver, per step.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Coal [kg] and gas [m³] burnt in each step, and electric-boiler power [kW], all
+        (n_steps, n_firms).
+    """
+    heat_kwh_th = boiler_heat_kw_th * dt_h
     eff = boiler_efficiency[None, :]
     share = gas_share[None, :]
-    fired = np.where(electric_boiler[None, :], 0.0, rest_kwh_th)
+    fired = np.where(electric_boiler[None, :], 0.0, heat_kwh_th)
     coal = np.asarray(coal_kg_for_heat(fired * (1.0 - share), eff), dtype=float)
     gas = np.asarray(gas_m3_for_heat(fired * share, eff), dtype=float)
     electric = np.where(
         electric_boiler[None, :],
-        np.asarray(electric_boiler_kwh_for_heat(rest_kwh_th, eff), dtype=float) / dt_h,
+        np.asarray(electric_boiler_kwh_for_heat(heat_kwh_th, eff), dtype=float) / dt_h,
         0.0,
     )
-    return HeatSupply(hp_heat, hp_kw, coal, gas, electric)
+    return coal, gas, electric

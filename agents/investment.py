@@ -61,9 +61,9 @@ def pv_npv_cny_per_kwp(
     return out
 
 
-def adopt_when_cheaper(cost_cny_per_tce: npt.ArrayLike, price_cny_per_tce: float) -> NDArray[
-    np.bool_
-]:
+def adopt_when_cheaper(
+    cost_cny_per_tce: npt.ArrayLike, price_cny_per_tce: float
+) -> NDArray[np.bool_]:
     """Adopt an abatement investment whose annualised net cost per tce is below the price.
 
     For an option whose cost is already annualised net of its energy savings, a positive NPV

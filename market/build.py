@@ -25,8 +25,9 @@ from agents.devices.pv import pv_profile_kw_per_kwp
 from agents.devices.weather import ambient_temperature_c
 from agents.devices.wind import weibull_wind_speed_m_s, wind_power_kw
 from agents.dispatch import ParkDispatchProblem
-from agents.heat_supply import heat_supply
+from agents.heat_supply import boiler_inputs, heat_supply
 from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
+from agents.thermal_dispatch import dispatch_heat_stores
 from market.config.schema import (
     AssetsConfig,
     BatteryConfig,
@@ -532,6 +533,41 @@ def build_park(
     )
     hp_heat, hp_kw = supply.heat_pump_heat_kw_th, supply.heat_pump_kw
     coal_kg, gas_m3, eboiler_kw = supply.coal_kg, supply.gas_m3, supply.electric_boiler_kw
+    store_kwh = np.array(
+        [
+            f.assets.thermal_storage.capacity_kwh_th if f.assets.thermal_storage else 0.0
+            for f in firms_cfg
+        ]
+    )
+    stores = np.flatnonzero((store_kwh > 0.0) & (firms.heat_pump_kw_th > 0.0) & hp_capable)
+    if stores.size:
+        # Heat stores charge from the heat pump in the cheapest tariff band and deliver in place
+        # of boiler heat; the heat pump's output and the boilers' fuel change accordingly.
+        loss = np.array(
+            [firms_cfg[i].assets.thermal_storage.loss_per_h for i in stores]  # type: ignore[union-attr]
+        )
+        cheap = import_price <= import_price.min() + 1e-9
+        ops = dispatch_heat_stores(
+            heat_kw_th[:, stores],
+            hp_heat[:, stores],
+            firms.heat_pump_kw_th[stores],
+            cheap,
+            store_kwh[stores],
+            loss,
+            dt_h,
+        )
+        made = hp_heat[:, stores] + ops.charge_kw_th
+        hp_kw[:, stores] = made / cop[:, stores]
+        boiler_heat = heat_kw_th[:, stores] - hp_heat[:, stores] - ops.discharge_kw_th
+        c, g, e = boiler_inputs(
+            np.maximum(boiler_heat, 0.0),
+            firms.boiler_efficiency[stores],
+            firms.heat_gas_share[stores],
+            firms.heat_electric[stores],
+            dt_h,
+        )
+        coal_kg[:, stores], gas_m3[:, stores], eboiler_kw[:, stores] = c, g, e
+        hp_heat[:, stores] = made
     firm_load = process_kw + hp_kw + eboiler_kw
 
     batteries: list[tuple[int, BatteryConfig]] = [

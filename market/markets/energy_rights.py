@@ -8,8 +8,9 @@ Mechanism (one compliance year = one calendar year, or the part of it the run co
 * **Allocation** at the start of the year (see :mod:`market.rights.allocation`):
   ``grandfathering`` (base-year use × factor), ``benchmark`` (expected output × the sector's
   benchmark or baseline intensity; sectors without one use their base intensity ×
-  ``unlisted_benchmark_factor``), ``output_based`` (actual output × the same intensities, handed
-  out ex post at the year's end), ``auction`` (nothing free, the cap is sold), ``hybrid`` (a free
+  ``unlisted_benchmark_factor``), ``output_based`` (actual output × the same intensities scaled
+  each year so that the expected allocation equals the cap, handed out ex post at the year's
+  end), ``auction`` (nothing free, the cap is sold), ``hybrid`` (a free
   share declining each year, the rest sold). Free allocations are scaled down to the cap when they
   exceed it. Make-good debts from last year are deducted first.
 * **Call auctions** (``auctions_per_year``, at the start of each period): each firm bids from its
@@ -345,7 +346,7 @@ class EnergyRightsMarket:
         margin = self._concat("margin_cny_per_t")
         if self.config.allocation.rule == "output_based":
             # Curtailing also forfeits the allocation of the lost output.
-            saved_per_t = np.maximum(intensity - self.intensity_tce_per_t, 1e-9)
+            saved_per_t = np.maximum(intensity - self.oba_intensity_tce_per_t, 1e-9)
         else:
             saved_per_t = np.maximum(intensity, 1e-9)
         # Deeper cuts idle more profitable lines: the cut is offered in equal tranches whose lost
@@ -416,6 +417,12 @@ class EnergyRightsMarket:
             * year_fraction
         )
         basis = self.base_use_tce / max(float(self.base_use_tce.sum()), 1e-12) * cap
+        # Output-based allocation updates its benchmark each year so that the expected
+        # allocation equals the cap (the usual cap-consistent design of output-based schemes).
+        expected_oba = float(expected_output @ self.intensity_tce_per_t)
+        self.oba_intensity_tce_per_t = self.intensity_tce_per_t * (
+            cap / expected_oba if expected_oba > 0.0 else 0.0
+        )
         if alloc.rule == "grandfathering":
             free = (
                 self.base_use_tce
@@ -493,12 +500,13 @@ class EnergyRightsMarket:
         future = np.zeros(self.n_firms)
         if self.config.allocation.rule == "output_based":
             output = delta["production_t"] + self.expected_output_t(t, b)
-            future = output * self.intensity_tce_per_t
+            future = output * self.oba_intensity_tce_per_t
         held = self.ledger.held_tce
         counted = use - book.abatement_tce - expected_excl
         return held + future - counted, 1.0 - elapsed, certified
 
     certified_source: Any = None
+    oba_intensity_tce_per_t: FloatArray = field(default_factory=lambda: np.zeros(0))
     green_forecast: Any = None
 
     def _certified(self, year: int) -> FloatArray:
@@ -537,6 +545,7 @@ class EnergyRightsMarket:
             )
             with np.errstate(invalid="ignore", divide="ignore"):
                 arrays = strategy.orders(state, view, self.rng)
+            arrays = _sells_within_holdings(arrays, self.ledger.held_tce[idx])
             prefix = f"{name}-"
             names = [f"firm{i}" for i in idx]
             group_orders[name] = (arrays, prefix)
@@ -643,6 +652,8 @@ class EnergyRightsMarket:
             self.ledger.reserve_buy(s[m], amount[m])
             self.money.post(treasury, s[m], amount[m] * price, "auction_revenue", "rights_sale")
         book.primary_sold_tce += primary_sold
+        if not math.isfinite(price):
+            return  # nothing traded
         book.revenue_cny += (primary_sold + reserve.sold_tce - reserve.bought_tce) * price
         book.bought_tce += np.maximum(net, 0.0)
         book.sold_tce += np.maximum(-net, 0.0)
@@ -668,7 +679,7 @@ class EnergyRightsMarket:
         book = self.years[year]
         delta = self._year_delta()
         if cfg.allocation.rule == "output_based":
-            free = delta["production_t"] * self.intensity_tce_per_t
+            free = delta["production_t"] * self.oba_intensity_tce_per_t
             owed = np.minimum(self.make_good_owed, free)
             free = free - owed
             self.make_good_owed = self.make_good_owed - owed
@@ -740,3 +751,31 @@ class EnergyRightsMarket:
             "average_price_cny_per_tce": avg_price,
             "renewable_exclusion_tce": float(exclusion.sum()),
         }
+
+
+def _sells_within_holdings(arrays: Any, held_tce: FloatArray) -> Any:
+    """Trim each firm's sell orders, in their order, to the rights it holds now.
+
+    A firm may expect rights later (output-based allocation comes ex post) but can only deliver
+    what it holds when the auction settles.
+    """
+    if not len(arrays):
+        return arrays
+    sell = ~arrays.is_buy
+    qty = arrays.quantity.copy()
+    firm = arrays.firm
+    remaining = held_tce.astype(float).copy()
+    for k in np.flatnonzero(sell):
+        give = min(float(qty[k]), max(float(remaining[firm[k]]), 0.0))
+        remaining[firm[k]] -= give
+        qty[k] = give
+    keep = ~sell | (qty > 1e-12)
+    trimmed = type(arrays)(
+        firm=firm,
+        side=arrays.side,
+        step=arrays.step,
+        quantity=np.where(keep, qty, 1.0),
+        price=arrays.price,
+        limit_price=arrays.limit_price,
+    )
+    return trimmed.select(keep)

@@ -107,7 +107,11 @@ def test_allocation_rules(rule: str) -> None:
         assert free <= book.cap_tce * (1 + 1e-9)
     elif rule == "output_based":
         actual = book.result["output_t"]
-        np.testing.assert_allclose(book.free_tce, actual * rights.intensity_tce_per_t, rtol=1e-9)
+        np.testing.assert_allclose(
+            book.free_tce, actual * rights.oba_intensity_tce_per_t, rtol=1e-9
+        )
+        expected = rights.expected_output_t(book.first_step, book.stop_step)
+        assert float(expected @ rights.oba_intensity_tce_per_t) == pytest.approx(book.cap_tce)
     elif rule == "auction":
         assert free == 0.0
         assert book.primary_sold_tce > 0.0
