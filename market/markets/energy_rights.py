@@ -432,6 +432,9 @@ class EnergyRightsMarket:
             )
         elif alloc.rule == "benchmark":
             free = expected_output * self.intensity_tce_per_t
+        elif alloc.rule == "output_based":
+            # Provisional allocation on expected output, trued up on actual output at year end.
+            free = expected_output * self.oba_intensity_tce_per_t
         elif alloc.rule == "hybrid":
             share = max(
                 0.0,
@@ -439,11 +442,12 @@ class EnergyRightsMarket:
                 - alloc.hybrid_free_share_decline_per_yr * (year - self._first_year),
             )
             free = basis * share
-        else:  # auction, and output_based (handed out ex post)
+        else:  # auction
             free = np.zeros(self.n_firms)
         total_free = float(free.sum())
         if total_free > cap > 0.0:
             free = free * (cap / total_free)
+        self._gross_free = free.copy()
         owed = np.minimum(self.make_good_owed, free)
         free = free - owed
         self.make_good_owed = self.make_good_owed - owed
@@ -474,6 +478,7 @@ class EnergyRightsMarket:
         return {"year": year, "cap_tce": cap, "free_tce": float(free.sum()), "primary_tce": primary}
 
     _base_cap_per_year: float = 0.0
+    _gross_free: FloatArray = field(default_factory=lambda: np.zeros(0))
     _first_year: int = 0
     _base_fraction: float = 1.0
 
@@ -500,7 +505,7 @@ class EnergyRightsMarket:
         future = np.zeros(self.n_firms)
         if self.config.allocation.rule == "output_based":
             output = delta["production_t"] + self.expected_output_t(t, b)
-            future = output * self.oba_intensity_tce_per_t
+            future = output * self.oba_intensity_tce_per_t - self._gross_free
         held = self.ledger.held_tce
         counted = use - book.abatement_tce - expected_excl
         return held + future - counted, 1.0 - elapsed, certified
@@ -679,14 +684,21 @@ class EnergyRightsMarket:
         book = self.years[year]
         delta = self._year_delta()
         if cfg.allocation.rule == "output_based":
-            free = delta["production_t"] * self.oba_intensity_tce_per_t
-            owed = np.minimum(self.make_good_owed, free)
-            free = free - owed
-            self.make_good_owed = self.make_good_owed - owed
-            nz = np.flatnonzero(free > 0)
+            # True-up: actual output × benchmark minus the provisional allocation. A positive
+            # difference is allocated; a negative one is cancelled from holdings, and what the
+            # firm no longer holds is owed from next year's allocation.
+            true_up = delta["production_t"] * self.oba_intensity_tce_per_t - self._gross_free
+            extra = np.maximum(true_up, 0.0)
+            nz = np.flatnonzero(extra > 1e-12)
             if nz.size:
-                self.ledger.allocate(nz, free[nz], year, kind="free")
-            book.free_tce = book.free_tce + free
+                self.ledger.allocate(nz, extra[nz], year, kind="free")
+            claw = np.maximum(-true_up, 0.0)
+            take = np.minimum(claw, self.ledger.held_tce)
+            nz = np.flatnonzero(take > 1e-12)
+            if nz.size:
+                self.ledger.cancel(nz, take[nz], year)
+            self.make_good_owed = self.make_good_owed + (claw - take)
+            book.free_tce = book.free_tce + extra - take
         modelled = self.actual_use_tce(delta)
         exclusion = self.exclusion_tce(certified_mwh, delta["grid_kwh"])
         abatement = np.minimum(book.abatement_tce, modelled)
