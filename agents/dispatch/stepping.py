@@ -7,10 +7,15 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from agents.devices.battery import BatteryStep, battery_step, battery_step_trusted
+from agents.devices.battery import (
+    BatteryStep,
+    battery_step,
+    battery_step_trusted,
+    check_soc_kwh,
+)
 from agents.dispatch.problem import DispatchInputError, ParkDispatchProblem
 from agents.dispatch.protocol import DispatchStrategy
-from agents.park_balance import grid_exchange, grid_exchange_scalar
+from agents.park_balance import grid_exchange_scalar
 
 FloatArray = NDArray[np.float64]
 
@@ -138,43 +143,15 @@ def step_dispatch(
         state this function returned, so the checks cannot fail there, and they cost more than
         the physics.
     """
-    if not validate:
-        return _step_trusted(int(t), soc_kwh, peak_so_far_kw, problem, strategy)
-    if not (isinstance(t, int | np.integer) and 0 <= t < problem.n_steps):
-        raise DispatchInputError(f"t must be an integer in [0, {problem.n_steps}); got {t!r}")
-    if not (np.isfinite(peak_so_far_kw) and peak_so_far_kw >= 0.0):
-        raise DispatchInputError(f"peak_so_far_kw must be finite and >= 0; got {peak_so_far_kw!r}")
-    peak_start = period_peak_at_start_kw(int(t), peak_so_far_kw, problem)
-    soc = np.asarray(soc_kwh, dtype=np.float64)
-    request = strategy.decide(int(t), soc, peak_start)
-    net_load = float(problem.net_load_kw[t])
-    renewable = float(problem.renewable_kw[t])
-    result = battery_step(soc, request, problem.dt_h, problem.fleet)
-    result = _admissible(result, soc, net_load, renewable, problem)
-    net_storage = float(result.charge_kw.sum() - result.discharge_kw.sum())
-    flows = grid_exchange(net_load, net_storage, renewable, problem.grid_limit_kw)
-    import_kw = float(flows.import_kw)
-    export_kw = float(flows.export_kw)
-    unserved_kw = float(flows.unserved_kw)
-    peak = max(peak_start, import_kw)
-    dt_h = problem.dt_h
-    return DispatchStep(
-        t=int(t),
-        soc_kwh=result.soc_kwh,
-        charge_kw=result.charge_kw,
-        discharge_kw=result.discharge_kw,
-        import_kw=import_kw,
-        export_kw=export_kw,
-        curtailment_kw=float(flows.curtailment_kw),
-        unserved_kw=unserved_kw,
-        peak_import_kw=peak,
-        energy_cny=import_kw * float(problem.import_price_cny_per_kwh[t]) * dt_h,
-        export_revenue_cny=export_kw * float(problem.export_price_cny_per_kwh[t]) * dt_h,
-        demand_charge_cny=(peak - peak_start) * problem.demand_charge_cny_per_kw_month,
-        degradation_cny=float(result.degradation_cny.sum()),
-        unserved_cny=unserved_kw * problem.value_of_lost_load_cny_per_kwh * dt_h,
-        loss_kwh=float(result.loss_kwh.sum()),
-    )
+    if validate:
+        if not (isinstance(t, int | np.integer) and 0 <= t < problem.n_steps):
+            raise DispatchInputError(f"t must be an integer in [0, {problem.n_steps}); got {t!r}")
+        if not (np.isfinite(peak_so_far_kw) and peak_so_far_kw >= 0.0):
+            raise DispatchInputError(
+                f"peak_so_far_kw must be finite and >= 0; got {peak_so_far_kw!r}"
+            )
+        soc_kwh = check_soc_kwh(soc_kwh, problem.fleet)
+    return _step_trusted(int(t), soc_kwh, peak_so_far_kw, problem, strategy, validate=validate)
 
 
 def _step_trusted(
@@ -183,16 +160,21 @@ def _step_trusted(
     peak_so_far_kw: float,
     problem: ParkDispatchProblem,
     strategy: DispatchStrategy,
+    *,
+    validate: bool = False,
 ) -> DispatchStep:
-    """:func:`step_dispatch` on trusted inputs: same physics, no checks, scalar bus balance."""
+    """The step's physics; with ``validate`` the strategy's request is checked as well."""
     peak_start = period_peak_at_start_kw(t, peak_so_far_kw, problem)
     request = strategy.decide(t, soc_kwh, peak_start)
     net_load = float(problem.net_load_kw[t])
     renewable = float(problem.renewable_kw[t])
     dt_h = problem.dt_h
-    result = battery_step_trusted(
-        soc_kwh, np.asarray(request, dtype=np.float64), dt_h, problem.fleet
-    )
+    if validate:
+        result = battery_step(soc_kwh, request, dt_h, problem.fleet)
+    else:
+        result = battery_step_trusted(
+            soc_kwh, np.asarray(request, dtype=np.float64), dt_h, problem.fleet
+        )
     result = _admissible(result, soc_kwh, net_load, renewable, problem)
     net_storage = float(result.charge_kw.sum() - result.discharge_kw.sum())
     import_kw, export_kw, curtailment_kw, unserved_kw = grid_exchange_scalar(
