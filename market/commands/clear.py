@@ -14,7 +14,6 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import Any
 
 from clearing import (
     ClearingInputError,
@@ -27,6 +26,7 @@ from clearing import (
     Side,
     clear,
 )
+from market.clear_service import result_to_json
 from market.native_output import load_highs_quietly
 
 EXIT_OK = 0
@@ -134,37 +134,6 @@ def read_interconnectors(path: Path) -> list[Interconnector]:
             )
         )
     return links
-
-
-def _price_key(zone: str, period: int, periods: set[int]) -> str:
-    return zone if len(periods) == 1 else f"{zone}/{period}"
-
-
-def _json_number(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
-def result_to_json(result: ClearingResult) -> dict[str, Any]:
-    """The documented JSON object: status, price, volume, welfare, accepted, payments."""
-    periods = {period for (_p, _z, period) in result.prices}
-    price: float | None | dict[str, float | None]
-    if len(result.prices) == 1:
-        price = _json_number(next(iter(result.prices.values())))
-    elif not result.prices:
-        price = None
-    else:
-        price = {
-            _price_key(zone, period, periods): _json_number(value)
-            for (_p, zone, period), value in sorted(result.prices.items())
-        }
-    return {
-        "status": result.status,
-        "price": price,
-        "volume": result.volume,
-        "welfare": result.welfare,
-        "accepted": dict(result.accepted),
-        "payments": dict(result.payments),
-    }
 
 
 def format_table(result: ClearingResult, orders: list[Order]) -> str:
