@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from market.api import ConfigError, RunError, load_highs_quietly
+from web.classroom import router as classroom_router
 from web.errors import WebInputError
 from web.hub import StreamHub
 from web.routers import configs, results, runs, stream, studies
@@ -123,6 +124,8 @@ def create_app(
     _install_error_handlers(app)
     for router in (configs.router, runs.router, results.router, studies.router, stream.router):
         app.include_router(router)
+    # Classroom market game (web/classroom): pages, API, websocket views and round timers.
+    app.include_router(classroom_router)
 
     @app.get("/api/health", tags=["meta"], summary="Health check")
     def health() -> dict[str, str]:

@@ -31,7 +31,7 @@ class PresetError(ClassroomInputError):
     """A preset file is missing or invalid."""
 
 
-class BidRejected(ClassroomInputError):
+class BidError(ClassroomInputError):
     """A bid breaks the market's rules (size, price range, holdings)."""
 
 

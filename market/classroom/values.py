@@ -16,6 +16,7 @@ values its target at the penalty and green power beyond it at ``voluntary_value_
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,7 +24,15 @@ from numpy.typing import NDArray
 
 from agents.abatement import abatement_options
 from agents.bidding import BidderState, bidder_state, rights_bidder_state
-from market.classroom.presets import MAX_SEATS, GameParams, GreenMarket, Preset, RightsMarket
+from market.classroom.presets import (
+    MAX_SEATS,
+    GameParams,
+    GreenMarket,
+    GreenSeatType,
+    Preset,
+    RightsMarket,
+    RightsSeatType,
+)
 
 Array = NDArray[np.float64]
 
@@ -62,7 +71,7 @@ def build_roster(preset: Preset, n_seats: int) -> Roster:
     uniformly in ``1 ± seat_spread_share`` from the preset's seed (the first seats' draws do not
     depend on the number of seats).
     """
-    types = preset.market.seat_types
+    types: Sequence[RightsSeatType | GreenSeatType] = preset.market.seat_types
     cycle = [k for k, t in enumerate(types) for _ in range(t.share)]
     type_index = np.array([cycle[i % len(cycle)] for i in range(n_seats)], dtype=np.int64)
     counts: dict[int, int] = {}
@@ -197,7 +206,8 @@ def rights_compliance(
     useful = mac_cost_cny_per_tce < penalty_cny_per_tce
     used = np.where(useful, taken, 0.0)
     abated = np.asarray(used.sum(axis=1), dtype=np.float64)
-    abate_cost = np.where(used > 0, used * mac_cost_cny_per_tce, 0.0).sum(axis=1)
+    finite_cost = np.where(np.isfinite(mac_cost_cny_per_tce), mac_cost_cny_per_tce, 0.0)
+    abate_cost = (used * finite_cost).sum(axis=1)
     penalty_tce = np.asarray(shortfall_tce - abated, dtype=np.float64)
     cost = np.asarray(abate_cost + penalty_tce * penalty_cny_per_tce, dtype=np.float64)
     return abated, penalty_tce, cost
@@ -300,10 +310,10 @@ def _green_values(
     forecast = np.maximum(pv_all - own_load[:, None], 0.0)
     pv = pv_all[:, round_index]
     surplus = forecast[:, round_index]
-    eff_d = battery("discharge_efficiency")
-    stored_offer = np.minimum(
-        soc_start_mwh * eff_d, battery("power_mw") * s * market.hours_per_round
-    )
+    eff_d = np.where(battery("energy_mwh") > 0, battery("discharge_efficiency"), 1.0)
+    eff_c = np.where(battery("energy_mwh") > 0, battery("charge_efficiency"), 1.0)
+    power_mwh = battery("power_mw") * s * market.hours_per_round
+    stored_offer = np.maximum(np.minimum(soc_start_mwh * eff_d, power_mwh), 0.0)
     load = per_seat("load_mwh") * s
     assert params.target_share is not None
     target = params.target_share * load
@@ -331,6 +341,9 @@ def _green_values(
             "soc_start_mwh": soc_start_mwh.copy(),
             "battery_energy_mwh": battery("energy_mwh") * s,
             "battery_offer_mwh": stored_offer,
+            "battery_power_mwh": power_mwh,
+            "battery_charge_efficiency": eff_c,
+            "battery_discharge_efficiency": eff_d,
             "load_mwh": load,
             "target_mwh": target,
         },

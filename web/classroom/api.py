@@ -1,0 +1,297 @@
+"""REST API of the classroom game (``/api/classroom``).
+
+Players act with the seat token in their HttpOnly cookie (``gm_seat_<code>``): without a valid
+one the answer is 401, and a token acting for another seat gets 403. Instructor actions need the
+instructor token in the ``X-Instructor-Token`` header (401 without it). Bad input gets 422 with
+the field, the value and what is allowed; too many bids from one seat get 429.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from market.api import ClassroomInputError, Game, debrief_view, export_csv
+from web.classroom.channel import Subscriber
+from web.classroom.deps import (
+    check_body_size,
+    get_service,
+    instructor_token,
+    seat_cookie,
+    web_error,
+)
+from web.classroom.schemas import (
+    BidIn,
+    ControlIn,
+    CreateGame,
+    HideIn,
+    JoinGame,
+    ParamsIn,
+    ReassignIn,
+    SwitchIn,
+)
+from web.classroom.service import ClassroomService, to_json
+from web.errors import WebInputError
+
+router = APIRouter(
+    prefix="/api/classroom", tags=["classroom"], dependencies=[Depends(check_body_size)]
+)
+Service = Annotated[ClassroomService, Depends(get_service)]
+#: Lifetime of a seat cookie [s].
+SEAT_COOKIE_S = 12 * 3600
+
+
+@contextmanager
+def game_errors() -> Iterator[None]:
+    """Turn game errors into HTTP errors."""
+    try:
+        yield
+    except ClassroomInputError as exc:
+        raise web_error(exc) from None
+
+
+def _game(service: ClassroomService, code: str) -> Game:
+    with game_errors():
+        return service.game(code)
+
+
+def require_instructor(service: ClassroomService, game: Game, request: Request) -> None:
+    """Raise 401 unless the request carries the game's instructor token."""
+    token = instructor_token(request)
+    if not service.is_instructor(game, token):
+        raise WebInputError(
+            "X-Instructor-Token",
+            "<missing>" if not token else "<invalid>",
+            "the instructor token of this game (from the instructor link)",
+            401,
+        )
+
+
+def require_seat(service: ClassroomService, game: Game, request: Request, seat: int | None) -> int:
+    """The caller's seat from the cookie: 401 without a valid token, 403 for another seat."""
+    found = service.seat_of(game, request.cookies.get(seat_cookie(game.code)))
+    if found is None:
+        raise WebInputError(
+            "seat token", "<missing or invalid>", "join the game first at /join", 401
+        )
+    if seat is not None and found != seat:
+        raise WebInputError("seat", seat, "your own seat only", 403)
+    return found
+
+
+def _links(game: Game, token: str) -> dict[str, str]:
+    return {
+        "join_url": f"/join?code={game.code}",
+        "instructor_url": f"/classroom/console/{game.code}#token={token}",
+        "projector_url": f"/classroom/projector/{game.code}",
+        "debrief_url": f"/classroom/debrief/{game.code}",
+    }
+
+
+@router.get("/presets", summary="Presets a game can start from")
+async def presets(service: Service) -> list[dict[str, Any]]:
+    """Name, title, description, market, unit and defaults of every preset."""
+    return [
+        {
+            "name": p.name,
+            "title": p.title,
+            "description": p.description,
+            "market": p.market.kind,
+            "unit": p.unit,
+            "rounds": p.rounds,
+            "round_seconds": p.round_seconds,
+            "default_seats": p.default_seats,
+            "bot_strategy": p.bot_strategy,
+            "values_status": p.values_status,
+        }
+        for p in service.presets().values()
+    ]
+
+
+@router.post("/games", status_code=201, summary="Create a game")
+async def create_game(body: CreateGame, service: Service) -> dict[str, Any]:
+    """Create a game; the answer holds the join code and the instructor token (shown once)."""
+    with game_errors():
+        game, token = service.create(
+            body.preset,
+            seats=body.seats,
+            rounds=body.rounds,
+            round_seconds=body.round_seconds,
+            bot_strategy=body.bot_strategy,
+            bots_enabled=body.bots_enabled,
+        )
+    return {"code": game.code, "instructor_token": token, **_links(game, token)}
+
+
+@router.get("/games/{code}", summary="Public view of a game")
+async def public(code: str, service: Service) -> Response:
+    """What the projector shows: state, countdown, last round's price and curves, price path."""
+    game = _game(service, code)
+    return Response(service.view_text(game, _public_sub()), media_type="application/json")
+
+
+def _public_sub() -> Any:
+    return Subscriber("spectator")
+
+
+@router.post("/join", summary="Join a game (or return to one's seat)")
+async def join(body: JoinGame, request: Request, response: Response, service: Service) -> Any:
+    """Take a seat; a valid seat cookie of the game returns the player to their seat."""
+    with game_errors():
+        game = service.game(body.code)
+        cookie = request.cookies.get(seat_cookie(game.code))
+        game, seat, token = service.join(body.code, body.name, cookie, body.claim)
+    if token is not None:
+        response.set_cookie(
+            seat_cookie(game.code),
+            token,
+            max_age=SEAT_COOKIE_S,
+            httponly=True,
+            samesite="lax",
+            path="/",
+        )
+    return {
+        "code": game.code,
+        "seat": seat,
+        "firm": game.seats[seat].firm,
+        "player": game.seats[seat].player,
+        "rejoined": token is None,
+        "play_url": f"/play/{game.code}",
+    }
+
+
+@router.get("/games/{code}/me", summary="The caller's own firm")
+async def me(code: str, request: Request, service: Service) -> Response:
+    """The player's view: firm, values of the round, standing bid, results (cookie needed)."""
+    game = _game(service, code)
+    seat = require_seat(service, game, request, None)
+    return Response(
+        service.view_text(game, Subscriber("player", seat)), media_type="application/json"
+    )
+
+
+@router.put("/games/{code}/seats/{seat}/bid", summary="Place or replace a seat's bid")
+async def bid(code: str, seat: int, body: BidIn, request: Request, service: Service) -> Any:
+    """Store the seat's bid for the open round (persisted before this answer)."""
+    game = _game(service, code)
+    require_seat(service, game, request, seat)
+    wait = service.limiter.allow(f"{game.code}:{seat}")
+    if wait > 0:
+        raise WebInputError(
+            "bids", "too many", f"at most a few bids a second; retry in {wait:.1f} s", 429
+        )
+    with game_errors():
+        placed = service.submit(game, seat, [o.model_dump() for o in body.orders])
+    return {
+        "accepted": True,
+        "round": placed.round,
+        "seq": placed.seq,
+        "orders": [o.as_dict() for o in placed.orders],
+        "submitted_unix_s": placed.submitted_unix_s,
+    }
+
+
+@router.get("/games/{code}/instructor", summary="Instructor's view")
+async def instructor(code: str, request: Request, service: Service) -> Response:
+    """Every seat, who plays it, who has submitted, profits so far (instructor token)."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    return Response(
+        service.view_text(game, Subscriber("instructor")), media_type="application/json"
+    )
+
+
+@router.post("/games/{code}/control", summary="Start, pause, resume, advance, extend, finish")
+async def control(code: str, body: ControlIn, request: Request, service: Service) -> Any:
+    """Run the game: ``advance`` clears an open round now, or opens the next round."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    with game_errors():
+        service.control(game, body.action, body.seconds)
+    return {"status": game.status, "round": game.header.round}
+
+
+@router.patch("/games/{code}/params", summary="Change the rules between rounds")
+async def params(code: str, body: ParamsIn, request: Request, service: Service) -> Any:
+    """Change the cap, allocation rule, penalty or price range for the coming rounds."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    with game_errors():
+        service.set_params(game, body.model_dump(exclude_unset=True))
+    return game.header.params.model_dump()
+
+
+@router.post("/games/{code}/bots", summary="Switch bots on or off")
+async def bots(code: str, body: SwitchIn, request: Request, service: Service) -> Any:
+    """With bots off, empty seats and seats without a bid do not trade."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    service.set_bots(game, body.enabled)
+    return {"bots_enabled": game.header.bots_enabled}
+
+
+@router.post("/games/{code}/leaderboard", summary="Hide or show the leaderboard")
+async def leaderboard(code: str, body: HideIn, request: Request, service: Service) -> Any:
+    """Players see the leaderboard only when it is not hidden (always at the end)."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    service.set_leaderboard_hidden(game, body.hidden)
+    return {"leaderboard_hidden": game.header.leaderboard_hidden}
+
+
+@router.post("/games/{code}/seats/{seat}/free", summary="Free a seat")
+async def free_seat(code: str, seat: int, request: Request, service: Service) -> Any:
+    """Remove the seat's player; their token stops working and a bot plays while bots are on."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    with game_errors():
+        service.free_seat(game, seat)
+    return {"seat": seat, "controlled_by": game.controlled_by(seat)}
+
+
+@router.post("/games/{code}/seats/{seat}/reassign", summary="Give a seat to a new device")
+async def reassign_seat(
+    code: str, seat: int, body: ReassignIn, request: Request, service: Service
+) -> Any:
+    """Issue a new seat token; the answer's claim link seats whoever opens it."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    with game_errors():
+        token = service.reassign_seat(game, seat, body.name)
+    return {"seat": seat, "claim_url": f"/join?code={game.code}#claim={token}"}
+
+
+@router.get("/games/{code}/debrief", summary="Debrief data")
+async def debrief(code: str, request: Request, service: Service) -> Any:
+    """Price path, merit orders, emissions, profits; the leaderboard unless it is hidden."""
+    game = _game(service, code)
+    allowed = (
+        not game.header.leaderboard_hidden
+        or game.status == "finished"
+        or service.is_instructor(game, instructor_token(request))
+    )
+    return Response(
+        _json(debrief_view(game, with_leaderboard=allowed)), media_type="application/json"
+    )
+
+
+def _json(data: Any) -> str:
+    return to_json(data)
+
+
+@router.get("/games/{code}/export/{table}.csv", summary="CSV export")
+async def export(code: str, table: str, request: Request, service: Service) -> PlainTextResponse:
+    """``bids``, ``trades``, ``allocations`` or ``payoffs`` of every round (instructor token)."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    with game_errors():
+        text = export_csv(game, table)
+    return PlainTextResponse(
+        text,
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{game.code}-{table}.csv"'},
+    )

@@ -1,0 +1,154 @@
+// The instructor console: run rounds, change rules, manage seats, export.
+"use strict";
+
+const code = GM.codeFromPath();
+const tokenKey = "gm-instructor-" + code;
+const PARAMS = {
+  energy_rights: [["cap_share", "Cap / base use", 0.01], ["allocation", "Allocation", null],
+    ["penalty_cny_per_unit", "Penalty [CNY/tce]", 1], ["price_cap_cny_per_unit", "Price cap [CNY/tce]", 1],
+    ["reserve_price_cny_per_unit", "Auction reserve [CNY/tce]", 1]],
+  green_power: [["target_share", "Green target / load", 0.01], ["penalty_cny_per_unit", "Penalty [CNY/MWh]", 1],
+    ["price_cap_cny_per_unit", "Price cap [CNY/MWh]", 1]],
+};
+let token = null;
+let market = null;
+let last = null;
+let boardHidden = true;
+
+function readToken() {
+  const m = /token=([A-Za-z0-9_-]+)/.exec(window.location.hash);
+  if (m) {
+    sessionStorage.setItem(tokenKey, m[1]);
+    history.replaceState(null, "", window.location.pathname);
+  }
+  return sessionStorage.getItem(tokenKey);
+}
+
+async function call(method, path, body, msgId) {
+  const res = await GM.api(method, "/api/classroom/games/" + encodeURIComponent(code) + path, body,
+    { "X-Instructor-Token": token || "" });
+  const msg = GM.$(msgId || "console-msg");
+  msg.className = res.ok ? "msg ok" : "msg error";
+  msg.textContent = res.ok ? "" : (res.data && res.data.detail) || "error " + res.status;
+  return res;
+}
+
+function buildParams(pub) {
+  const form = GM.$("params-form");
+  GM.clear(form);
+  for (const [name, label, step] of PARAMS[pub.market]) {
+    const wrap = GM.el("label", label);
+    let input;
+    if (name === "allocation") {
+      input = GM.el("select", null, null, { id: "param-" + name });
+      for (const v of ["grandfathering", "benchmark", "auction"]) input.appendChild(GM.el("option", v, null, { value: v }));
+    } else {
+      input = GM.el("input", null, null, { id: "param-" + name, type: "number", step: String(step), min: "0" });
+    }
+    input.value = pub.params[name];
+    wrap.appendChild(input);
+    form.appendChild(wrap);
+  }
+  const apply = GM.el("button", "Apply", null, { type: "button", id: "apply-params" });
+  apply.addEventListener("click", async () => {
+    const body = {};
+    for (const [name] of PARAMS[market]) {
+      const input = GM.$("param-" + name);
+      body[name] = name === "allocation" ? input.value : Number(input.value);
+    }
+    const res = await call("PATCH", "/params", body, "params-msg");
+    if (res.ok) { GM.$("params-msg").className = "msg ok"; GM.$("params-msg").textContent = "Applied to the next round."; }
+  });
+  form.appendChild(apply);
+}
+
+function seatActions(seat) {
+  const box = GM.el("span");
+  const free = GM.el("button", "Free", "secondary", { type: "button" });
+  free.addEventListener("click", () => call("POST", "/seats/" + seat.seat + "/free", {}));
+  const reassign = GM.el("button", "New link", "secondary", { type: "button" });
+  reassign.addEventListener("click", async () => {
+    const res = await call("POST", "/seats/" + seat.seat + "/reassign", { name: seat.player || ("Seat " + (seat.seat + 1)) });
+    if (res.ok) {
+      const p = GM.$("claim");
+      GM.clear(p);
+      p.appendChild(GM.el("span", "Link for seat " + (seat.seat + 1) + " (open it on the new device): "));
+      p.appendChild(GM.el("code", window.location.origin + res.data.claim_url, "link"));
+    }
+  });
+  box.appendChild(free);
+  box.appendChild(reassign);
+  return box;
+}
+
+function onView(msg) {
+  const pub = msg.public;
+  const ins = msg.instructor;
+  if (market === null) { market = pub.market; buildParams(pub); }
+  last = pub;
+  boardHidden = ins.leaderboard_hidden;
+  GM.$("code").textContent = pub.code;
+  GM.$("code-2").textContent = pub.code;
+  GM.$("title").textContent = pub.title;
+  GM.$("status").textContent = GM.statusText(pub);
+  GM.countdown.update(pub);
+  GM.$("submitted").textContent = pub.seats.submitted;
+  GM.$("players").textContent = pub.seats.players;
+  GM.$("bots").textContent = pub.seats.bots;
+  GM.$("seat-total").textContent = pub.seats.total;
+  const s = pub.status;
+  GM.$("start").disabled = s !== "lobby";
+  GM.$("pause").disabled = s !== "open";
+  GM.$("resume").disabled = s !== "paused";
+  GM.$("extend").disabled = s !== "open" && s !== "paused";
+  GM.$("advance").disabled = s === "lobby" || s === "finished";
+  GM.$("advance").textContent = s === "cleared" ? (pub.round + 1 < pub.n_rounds ? "Open next round" : "Go to debrief") : "Close round now";
+  GM.$("finish").disabled = s !== "lobby" && s !== "cleared";
+  GM.$("bots-toggle").textContent = "Bots: " + (pub.bots_enabled ? "on" : "off") + " (" + ins.bot_strategy + ")";
+  GM.$("board-toggle").textContent = "Leaderboard: " + (ins.leaderboard_hidden ? "hidden" : "shown");
+  GM.$("apply-params").disabled = s !== "lobby" && s !== "cleared";
+  GM.fillTable(GM.$("seats").querySelector("tbody"), ins.seats.map((seat) => {
+    const who = GM.el("span", seat.controlled_by, "badge " + seat.controlled_by);
+    return [String(seat.seat + 1), seat.firm, seat.player || "—", who, seat.submitted ? "✓" : "",
+      GM.fmt(seat.total_profit_cny, 0), seatActions(seat)];
+  }), "no seats", 7);
+  document.body.dataset.status = s;
+  document.body.dataset.round = String(pub.round);
+  document.body.dataset.ready = "true";
+}
+
+async function download(table) {
+  const res = await fetch("/api/classroom/games/" + encodeURIComponent(code) + "/export/" + table + ".csv",
+    { headers: { "X-Instructor-Token": token || "" } });
+  if (!res.ok) { GM.$("console-msg").textContent = "export failed: " + res.status; return; }
+  const url = URL.createObjectURL(await res.blob());
+  const a = GM.el("a", null, null, { href: url, download: code + "-" + table + ".csv" });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function init() {
+  token = readToken();
+  GM.countdown.node = GM.$("countdown");
+  GM.$("join-url").textContent = window.location.origin + "/join";
+  GM.$("projector-link").href = "/classroom/projector/" + encodeURIComponent(code);
+  GM.$("debrief-link").href = "/classroom/debrief/" + encodeURIComponent(code);
+  for (const action of ["start", "pause", "resume", "advance", "finish"]) {
+    GM.$(action).addEventListener("click", () => call("POST", "/control", { action }));
+  }
+  GM.$("extend").addEventListener("click", () => call("POST", "/control", { action: "extend", seconds: 30 }));
+  GM.$("bots-toggle").addEventListener("click", () => call("POST", "/bots", { enabled: !(last && last.bots_enabled) }));
+  GM.$("board-toggle").addEventListener("click", () => call("POST", "/leaderboard", { hidden: !boardHidden }));
+  for (const table of ["bids", "trades", "allocations", "payoffs"]) {
+    const b = GM.el("button", table + ".csv", "secondary", { type: "button", id: "export-" + table });
+    b.addEventListener("click", () => download(table));
+    GM.$("exports").appendChild(b);
+  }
+  GM.connect(code, "instructor", onView, (closeCode) => {
+    GM.$("status").textContent = closeCode === 4401 ? "This link has no valid instructor token." : "Unknown game.";
+  }, token);
+}
+
+init();

@@ -1,0 +1,50 @@
+// Create a classroom game and hand the instructor the console link.
+"use strict";
+
+const presets = {};
+
+function showPreset() {
+  const p = presets[GM.$("preset").value];
+  if (!p) return;
+  GM.$("seats").value = p.default_seats;
+  GM.$("rounds").value = p.rounds;
+  GM.$("round-seconds").value = p.round_seconds;
+  GM.$("bot-strategy").value = p.bot_strategy;
+  GM.$("preset-description").textContent = p.description + " (values: " + p.values_status + ")";
+}
+
+async function init() {
+  const res = await GM.api("GET", "/api/classroom/presets");
+  const select = GM.$("preset");
+  for (const p of res.ok ? res.data : []) {
+    presets[p.name] = p;
+    select.appendChild(GM.el("option", p.title, null, { value: p.name }));
+  }
+  select.addEventListener("change", showPreset);
+  showPreset();
+  GM.$("create").addEventListener("click", create);
+  document.body.dataset.ready = "true";
+}
+
+async function create() {
+  const body = {
+    preset: GM.$("preset").value,
+    seats: Number(GM.$("seats").value),
+    rounds: Number(GM.$("rounds").value),
+    round_seconds: Number(GM.$("round-seconds").value),
+    bot_strategy: GM.$("bot-strategy").value,
+    bots_enabled: GM.$("bots-enabled").value === "1",
+  };
+  const res = await GM.api("POST", "/api/classroom/games", body);
+  const msg = GM.$("create-msg");
+  if (!res.ok) { msg.className = "msg error"; msg.textContent = res.data.detail || "error"; return; }
+  msg.textContent = "";
+  sessionStorage.setItem("gm-instructor-" + res.data.code, res.data.instructor_token);
+  GM.$("created").hidden = false;
+  GM.$("code").textContent = res.data.code;
+  GM.$("join-url").textContent = window.location.origin + "/join";
+  GM.$("console-link").href = res.data.instructor_url;
+  GM.$("projector-link").href = res.data.projector_url;
+}
+
+init();
