@@ -105,3 +105,33 @@ __all__ += [
     "player_view",
     "public_view",
 ]
+
+# Clearing of plain order books (the HTTP API's ``/api/clear``).
+from market.clear_service import ClearRequestError, clear_book  # noqa: E402
+from market.config.loader import read_yaml  # noqa: E402
+
+# Policy studies (the HTTP API's ``/api/studies``).
+from market.studies import (  # noqa: E402
+    ExecutionOptions,
+    StudyError,
+    StudyOutcome,
+    StudyPlan,
+    load_study,
+    parse_study,
+    plan_study,
+    run_study,
+)
+
+__all__ += [
+    "ClearRequestError",
+    "ExecutionOptions",
+    "StudyError",
+    "StudyOutcome",
+    "StudyPlan",
+    "clear_book",
+    "load_study",
+    "parse_study",
+    "plan_study",
+    "read_yaml",
+    "run_study",
+]

@@ -18,7 +18,7 @@ from market.api import ConfigError, RunError, load_highs_quietly
 from web.classroom import router as classroom_router
 from web.errors import WebInputError
 from web.hub import StreamHub
-from web.routers import configs, results, runs, stream, studies
+from web.routers import clear, configs, results, runs, stream, studies
 from web.runs import RunManager, SimulationFactory
 from web.settings import WebSettings
 from web.store import RunStore
@@ -122,7 +122,14 @@ def create_app(
     )
     app.state.settings = cfg
     _install_error_handlers(app)
-    for router in (configs.router, runs.router, results.router, studies.router, stream.router):
+    for router in (
+        configs.router,
+        runs.router,
+        results.router,
+        studies.router,
+        clear.router,
+        stream.router,
+    ):
         app.include_router(router)
     # Classroom market game (web/classroom): pages, API, websocket views and round timers.
     app.include_router(classroom_router)

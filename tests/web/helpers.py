@@ -31,3 +31,15 @@ def start_and_finish(
     events = drain_stream(client, run_id)
     status = client.get(f"/api/runs/{run_id}").json()
     return status, events
+
+
+def wait_for_study(client: TestClient, study_id: str, limit_s: float = 120.0) -> dict[str, Any]:
+    """Poll a study's status until it leaves ``running`` (bounded by ``limit_s``)."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    while True:
+        status: dict[str, Any] = client.get(f"/api/studies/{study_id}").json()
+        if status["status"] != "running" or time.monotonic() > deadline:
+            return status
+        time.sleep(0.05)

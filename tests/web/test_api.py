@@ -17,7 +17,7 @@ from web.app import create_app
 from web.settings import WebSettings
 
 from .conftest import TINY_HORIZON_H, tiny_scenario
-from .helpers import drain_stream, start_and_finish
+from .helpers import drain_stream, start_and_finish, wait_for_study
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -199,10 +199,59 @@ def test_unknown_run_is_404_everywhere(client: TestClient) -> None:
     assert client.get("/api/runs/x/results/secrets.txt").status_code == 422
 
 
-def test_studies_answer_501(client: TestClient) -> None:
-    response = client.post("/api/studies")
-    assert response.status_code == 501
-    assert "not available" in response.json()["detail"]
+def test_study_runs_in_the_background_and_serves_its_report(client: TestClient) -> None:
+    body = {
+        "study": {
+            "name": "two_rules",
+            "base": "tiny.yaml",
+            "seeds": [1],
+            "variants": [
+                {"name": "self", "overrides": {"parks.0.operator.strategy": "self_consumption"}},
+                {"name": "tou", "overrides": {"parks.0.operator.strategy": "tou_arbitrage"}},
+            ],
+        }
+    }
+    started = client.post("/api/studies", json=body)
+    assert started.status_code == 202, started.text
+    study_id = started.json()["id"]
+    assert started.json()["runs"] == 2
+    status = wait_for_study(client, study_id)
+    assert status["status"] == "finished", status
+    assert {"report.html", "summary.csv"} <= set(status["files"])
+    report = client.get(f"/api/studies/{study_id}/files/report.html")
+    assert report.status_code == 200 and "two_rules" in report.text
+    assert [s["id"] for s in client.get("/api/studies").json()] == [study_id]
+
+
+def test_study_errors_are_4xx(client: TestClient) -> None:
+    assert client.post("/api/studies", json={}).status_code == 422
+    assert client.post("/api/studies", json={"example": "nope"}).status_code == 404
+    bad = client.post(
+        "/api/studies",
+        json={
+            "study": {
+                "name": "x",
+                "base": "tiny.yaml",
+                "seeds": [1],
+                "variants": [{"name": "v", "overrides": {"parks.0.grid.connection_limit_kw": -1}}],
+            }
+        },
+    )
+    assert bad.status_code == 422
+    assert client.get("/api/studies/unknown").status_code == 404
+
+
+def test_clear_endpoint_matches_the_textbook_book(client: TestClient) -> None:
+    orders = [
+        {"id": "b1", "side": "buy", "quantity": 10, "price": 30},
+        {"id": "b2", "side": "buy", "quantity": 10, "price": 20},
+        {"id": "s1", "side": "sell", "quantity": 15, "price": 10},
+    ]
+    answer = client.post("/api/clear", json={"orders": orders}).json()
+    assert answer["price"] == 20.0 and answer["volume"] == 15.0
+    assert answer["accepted"] == {"b1": 10.0, "b2": 5.0, "s1": 15.0}
+    bad = client.post("/api/clear", json={"orders": [{**orders[0], "quantity": -1}]})
+    assert bad.status_code == 422
 
 
 def test_openapi_and_docs(client: TestClient) -> None:
@@ -263,6 +312,6 @@ def test_dashboard_and_plotly_are_served_locally(client: TestClient) -> None:
 
 def test_static_files_reference_no_other_host() -> None:
     static = Path(__file__).resolve().parents[2] / "web" / "static"
-    for path in static.iterdir():
+    for path in (p for p in static.rglob("*") if p.is_file()):
         text = path.read_text(encoding="utf-8")
         assert "http://" not in text and "https://" not in text and "//cdn" not in text, path.name
