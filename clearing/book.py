@@ -50,6 +50,9 @@ class OrderBook:
         Orders with neither a block nor a minimum acceptance ratio.
     needs_integer
         True when some order is in a block or has a minimum acceptance ratio.
+    zero_by_id
+        Every order id mapped to 0.0, in book order, when book order is input order (the
+        template of per-order result mappings); None otherwise.
     """
 
     source: Sequence[Order]
@@ -65,6 +68,7 @@ class OrderBook:
     ids: list[str]
     is_divisible: BoolArray
     needs_integer: bool
+    zero_by_id: dict[str, float] | None
 
     @property
     def size(self) -> int:
@@ -84,20 +88,28 @@ def _sequence_array(sequences: list[int]) -> IntArray | None:
         return None
 
 
-def tie_break_permutation(ids: list[str], sequences: list[int]) -> IntArray:
-    """Positions of the orders sorted by ``(sequence, id)``."""
+def _tie_break(ids: list[str], sequences: list[int]) -> tuple[IntArray, bool]:
+    """Positions sorting the orders by ``(sequence, id)``, and whether that is input order."""
     n = len(ids)
+    if n and sequences == list(range(sequences[0], sequences[0] + n)):  # numbered in order
+        return np.arange(n, dtype=np.int64), True
     seq = _sequence_array(sequences)
     if seq is None:
         keyed = sorted(zip(sequences, ids, range(n), strict=True))
-        return np.fromiter((k for _, _, k in keyed), np.int64, n)
+        perm = np.fromiter((k for _, _, k in keyed), np.int64, n)
+        return perm, bool((perm == np.arange(n)).all())
     if n < 2 or (seq[1:] > seq[:-1]).all():  # already in order, no ties
-        return np.arange(n, dtype=np.int64)
+        return np.arange(n, dtype=np.int64), True
     order = np.argsort(seq, kind="stable")
     in_order = seq[order]
-    if not (in_order[1:] == in_order[:-1]).any():
-        return order.astype(np.int64, copy=False)
-    return np.lexsort((np.asarray(ids, dtype=str), seq)).astype(np.int64)
+    if (in_order[1:] == in_order[:-1]).any():
+        order = np.lexsort((np.asarray(ids, dtype=str), seq))
+    return order.astype(np.int64, copy=False), False
+
+
+def tie_break_permutation(ids: list[str], sequences: list[int]) -> IntArray:
+    """Positions of the orders sorted by ``(sequence, id)``."""
+    return _tie_break(ids, sequences)[0]
 
 
 def _all_equal(values: list[Any]) -> bool:
@@ -121,8 +133,7 @@ def _cells(columns: OrderColumns, perm: IntArray) -> tuple[tuple[Cell, ...], Int
 def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
     """Lay a validated book out as arrays in tie-break order."""
     n = columns.size
-    perm = tie_break_permutation(columns.ids, columns.sequences)
-    in_order = n < 2 or bool((perm[1:] > perm[:-1]).all())
+    perm, in_order = _tie_break(columns.ids, columns.sequences)
     cells, cell = _cells(columns, perm)
     if columns.blocks.count(None) == n:
         blocks: tuple[str, ...] = ()
@@ -159,4 +170,5 @@ def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
         ids=ids,
         is_divisible=divisible,
         needs_integer=not bool(divisible.all()),
+        zero_by_id=numeric.zero_by_id if in_order else None,
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from itertools import compress
 from types import MappingProxyType
 
 import numpy as np
 
-from clearing.book import build_book
+from clearing.book import FloatArray, OrderBook, build_book
 from clearing.errors import ClearingInputError
 from clearing.fast_path import clear_fast, fast_path_applies
 from clearing.lp_path import Allocation, clear_lp
@@ -33,6 +34,30 @@ def _flows(allocation: Allocation) -> dict[Link, float]:
             key = (src, dst, period)
             flows[key] = flows.get(key, 0.0) + value
     return flows
+
+
+def _per_order(
+    book: OrderBook, accepted: FloatArray, payments: FloatArray
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Accepted quantity and payment per order id, in book order.
+
+    Orders that did not trade have 0.0 for both, so when the book keeps input order the two
+    mappings are copies of the book's all-zero template updated for the orders that traded.
+    """
+    template = book.zero_by_id
+    if template is None:
+        ids = book.ids
+        return (
+            dict(zip(ids, accepted.tolist(), strict=True)),
+            dict(zip(ids, payments.tolist(), strict=True)),
+        )
+    traded = accepted > 0.0
+    traded_ids = list(compress(book.ids, traded.tolist()))
+    accepted_by_id = template.copy()
+    accepted_by_id.update(zip(traded_ids, accepted[traded].tolist(), strict=True))
+    payment_by_id = template.copy()
+    payment_by_id.update(zip(traded_ids, payments[traded].tolist(), strict=True))
+    return accepted_by_id, payment_by_id
 
 
 def clear(
@@ -84,8 +109,11 @@ def clear(
         allocation = clear_lp(book, spec, directed_arcs(spec), used)
     settlement = settle(book, allocation, spec.rule)
 
-    reported = allocation.cell_active.copy()
-    reported[allocation.order_cell] = True
+    if len(allocation.cells) == 1:
+        reported = np.array([book.size > 0 or bool(allocation.cell_active[0])])
+    else:
+        reported = allocation.cell_active.copy()
+        reported[allocation.order_cell] = True
     prices = {
         cell: float(settlement.published_price[k])
         for k, cell in enumerate(allocation.cells)
@@ -96,9 +124,7 @@ def clear(
         for k, cell in enumerate(allocation.cells)
         if cell in prices
     }
-    ids = book.ids
-    accepted = dict(zip(ids, allocation.accepted.tolist(), strict=True))
-    payments = dict(zip(ids, settlement.payments.tolist(), strict=True))
+    accepted, payments = _per_order(book, allocation.accepted, settlement.payments)
     traded = book.size > 0 and bool(allocation.accepted.max() > 0.0)
     return ClearingResult(
         status="optimal" if traded else "no_trade",

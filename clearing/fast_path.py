@@ -21,10 +21,19 @@ def fast_path_applies(book: OrderBook) -> bool:
 def merit_order_positions(is_buy: BoolArray, price: FloatArray) -> tuple[IntArray, IntArray]:
     """Book positions of the bids by descending price and of the offers by ascending price.
 
-    One stable sort on the signed price keeps book (tie-break) order between equal prices;
-    splitting the sorted positions by side keeps that order on each side.
+    Between equal prices book (tie-break) order is kept. A plain (unstable, vectorised) sort
+    of the signed price gives each distinct price a rank; sorting ``rank * n + position``,
+    whose values are all distinct, then yields the stable order.
     """
-    order = np.argsort(np.where(is_buy, -price, price), kind="stable")
+    n = is_buy.size
+    key = np.where(is_buy, -price, price)
+    order = key.argsort()
+    ordered = key[order]
+    tied = ordered[1:] == ordered[:-1]
+    if tied.any():
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.concatenate(([0], np.cumsum(~tied)))
+        order = (rank * n + np.arange(n)).argsort()
     side = is_buy[order]
     return order[side], order[~side]
 

@@ -131,10 +131,16 @@ def _order_bounds(book: OrderBook, model: ClearingModel, decisions: FloatArray) 
 
 
 def _snap(values: FloatArray, lower: FloatArray, upper: FloatArray) -> FloatArray:
+    """Set values within tolerance of a bound to that bound.
+
+    A range narrower than the tolerance (a tiny order) is within tolerance of both bounds; the
+    value then goes to the nearer one, so a solver's 0 stays 0.
+    """
     values = np.clip(values, lower, upper)
     at_upper = values >= upper - SNAP_RTOL * np.maximum(1.0, upper)
     at_lower = values <= lower + SNAP_RTOL * np.maximum(1.0, lower)
-    return np.where(at_upper, upper, np.where(at_lower, lower, values))
+    to_upper = at_upper & ~(at_lower & (values - lower < upper - values))
+    return np.where(to_upper, upper, np.where(at_lower, lower, values))
 
 
 def _redistribute_marginal(

@@ -22,11 +22,12 @@ Uniform price rule
     the same rule, so both paths and every solver publish the same price.
 
 Rounding
-    Cumulative quantities within ``QUANTITY_RTOL`` times the traded volume of it count as
+    Cumulative quantities within ``tol = QUANTITY_RTOL * volume`` of the traded volume count as
     reaching it, so rounding in the sums never leaves a sliver of an order accepted. Only orders
     whose limit price is on the right side of a clearing price may trade, so no tolerance lets an
     order priced out of the market in (however small its quantity); with no crossing bid and
-    offer nothing trades.
+    offer nothing trades. A rejected order of at most ``tol`` (a quantity lost in the rounding
+    of the sums) does not bound the clearing interval.
 """
 
 from __future__ import annotations
@@ -155,6 +156,19 @@ def _fill_in_merit_order(
     return accepted, n_full, n_full
 
 
+def _first_binding(sorted_qty: FloatArray, n_full: int, n_some: int, tol: float) -> int:
+    """Position of the first order not fully accepted whose limit bounds the price.
+
+    That is the partially accepted order if there is one, else the first rejected order whose
+    quantity exceeds ``tol``: a rejected sliver (quantity within rounding of zero) has no say
+    in the price, like any quantity below the tolerance. Returns the array size when none.
+    """
+    if n_some > n_full or n_some >= sorted_qty.size or sorted_qty[n_some] > tol:
+        return n_some if n_some == n_full else n_full
+    above = np.flatnonzero(sorted_qty[n_some:] > tol)
+    return n_some + int(above[0]) if above.size else sorted_qty.size
+
+
 def clear_sorted(
     buy_qty: FloatArray,
     buy_price: FloatArray,
@@ -177,15 +191,17 @@ def clear_sorted(
     s_acc, s_full, s_some = _fill_in_merit_order(sell_qty, sell_cum, sell_eligible, volume, tol)
     # Bids descend and offers ascend in price, and the accepted and fully accepted orders are
     # prefixes, so each bound of the interval is one element.
+    first_buy = _first_binding(buy_qty, b_full, b_some, tol)
+    first_sell = _first_binding(sell_qty, s_full, s_some, tol)
     low = max(
         price_floor,
-        float(buy_price[b_full]) if b_full < buy_price.size else -math.inf,
+        float(buy_price[first_buy]) if first_buy < buy_price.size else -math.inf,
         float(sell_price[s_some - 1]) if s_some else -math.inf,
     )
     high = min(
         price_cap,
         float(buy_price[b_some - 1]) if b_some else math.inf,
-        float(sell_price[s_full]) if s_full < sell_price.size else math.inf,
+        float(sell_price[first_sell]) if first_sell < sell_price.size else math.inf,
     )
     return SortedClearing(volume, b_acc, s_acc, low, high)
 

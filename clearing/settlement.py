@@ -85,10 +85,9 @@ def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settle
     signed_accepted = np.where(book.is_buy, accepted, -accepted)
     if PricingRule(rule) == PricingRule.PAY_AS_BID:
         payments = book.price * signed_accepted
-    elif published.size == 1:  # one cell: every accepted order settles at the same price
+    elif published.size == 1:  # one cell: every order settles at the same finite price
         price = float(published[0])
-        unit_price = 0.0 if math.isnan(price) else price
-        payments = np.where(accepted > 0.0, unit_price * signed_accepted, 0.0)
+        payments = (0.0 if math.isnan(price) else price) * signed_accepted
     else:
         order_price = published[allocation.order_cell] if book.size else np.zeros(0)
         unit_prices = np.where(np.isnan(order_price), 0.0, order_price)

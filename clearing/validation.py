@@ -190,43 +190,61 @@ def _types_within(values: list[Any], usual: type, allowed: frozenset[type]) -> b
     return countOf(map(type, values), usual) == len(values) or set(map(type, values)) <= allowed
 
 
+def _cell_fields_valid(columns: OrderColumns, spec: MarketSpec) -> bool:
+    """Period, zone, product and ratio of every order are plain and allowed; no blocks."""
+    periods, zones, products, ratios = (
+        columns.periods, columns.zones, columns.products, columns.ratios
+    )
+    if columns.shared:  # every order holds the first order's objects
+        period, zone, product, ratio = periods[0], zones[0], products[0], ratios[0]
+        return (
+            columns.blocks[0] is None
+            and type(period) in INT_TYPES
+            and period >= 0
+            and isinstance(zone, str)
+            and zone in spec.zones
+            and isinstance(product, str)
+            and product != ""
+            and type(ratio) in NUMBER_TYPES
+            and 0.0 <= ratio <= 1.0
+        )
+    if not (
+        columns.blocks.count(None) == columns.size
+        and _all_strings(zones)
+        and _all_strings(products)
+        and _types_within(periods, int, INT_TYPES)
+        and _types_within(ratios, float, NUMBER_TYPES)
+        and min(periods) >= 0
+        and set(zones) <= set(spec.zones)
+        and "" not in products
+    ):
+        return False
+    ratio_values = np.fromiter(ratios, np.float64, len(ratios))
+    return bool(ratio_values.min() >= 0.0 and ratio_values.max() <= 1.0)
+
+
 def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | None:
     """Vectorised check of a non-empty book of plain values; None means "look order by order".
 
     It accepts only books the order-by-order pass accepts: element types are checked exactly
     (a bool is not a number here), strings with ``str.join``, unique ids by the size of their
-    set, numeric ranges on arrays. Anything else (blocks, unusual types, any bad value) is left
-    to the order-by-order pass, which names the first bad order and field.
+    mapping, numeric ranges on arrays. Anything else (blocks, unusual types, any bad value) is
+    left to the order-by-order pass, which names the first bad order and field.
     """
     n = columns.size
-    ids, sides, zones, products = columns.ids, columns.sides, columns.zones, columns.products
-    periods, ratios = columns.periods, columns.ratios
-    n_buy = sides.count(Side.BUY)
+    ids, sides = columns.ids, columns.sides
     if (
-        columns.blocks.count(None) != n
-        or n_buy + sides.count(Side.SELL) != n
+        sides.count(Side.BUY) + sides.count(Side.SELL) != n
         or not _all_strings(ids)
         or not _all_strings(columns.agents)
-        or not _all_strings(zones)
-        or not _all_strings(products)
-        or not _types_within(periods, int, INT_TYPES)
         or not _types_within(columns.sequences, int, INT_TYPES)
         or not _types_within(columns.quantities, float, NUMBER_TYPES)
         or not _types_within(columns.prices, float, NUMBER_TYPES)
-        or not _types_within(ratios, float, NUMBER_TYPES)
+        or not _cell_fields_valid(columns, spec)
     ):
         return None
-    id_set = set(ids)
-    if len(id_set) != n or "" in id_set:
-        return None
-    if _all_equal(zones):
-        if zones[0] not in spec.zones:
-            return None
-    elif not set(zones) <= set(spec.zones):
-        return None
-    if (products[0] == "") if _all_equal(products) else ("" in products):
-        return None
-    if (periods[0] if _all_equal(periods) else min(periods)) < 0:
+    zero_by_id = dict.fromkeys(ids, 0.0)
+    if len(zero_by_id) != n or "" in zero_by_id:
         return None
     qty = np.fromiter(columns.quantities, np.float64, n)
     price = np.fromiter(columns.prices, np.float64, n)
@@ -238,19 +256,19 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
         and price.max() <= spec.price_cap
     ):
         return None
-    if _all_equal(ratios) and ratios[0] == 0.0:
-        ratio = np.zeros(n)
-    else:
-        ratio = np.fromiter(ratios, np.float64, n)
-        if not (ratio.min() >= 0.0 and ratio.max() <= 1.0):
-            return None
     if spec.tick > 0:
         steps = price / spec.tick
         off_grid = np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
         if off_grid.any():
             return None
-    is_buy = np.full(n, n_buy == n) if n_buy in (0, n) else buy_mask(sides)
-    return NumericColumns(quantity=qty, price=price, ratio=ratio, is_buy=is_buy)
+    ratios = columns.ratios
+    if _all_equal(ratios):
+        ratio = np.zeros(n) if ratios[0] == 0.0 else np.full(n, float(ratios[0]))
+    else:
+        ratio = np.fromiter(ratios, np.float64, n)
+    return NumericColumns(
+        quantity=qty, price=price, ratio=ratio, is_buy=buy_mask(sides), zero_by_id=zero_by_id
+    )
 
 
 def validate_orders(
