@@ -13,10 +13,16 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from clearing.merit_order import QUANTITY_RTOL
+from clearing.merit_order import QUANTITY_RTOL, clear_uniform_arrays
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+#: Orders at most this share of their book's total quantity are slivers (see the end of
+#: :func:`clear_uniform_books`).
+SLIVER_RTOL = 1e-9
+#: Largest zero-padded matrix the segmented sums build before summing book by book.
+MAX_PADDED_CELLS = 5_000_000
 
 
 class BookClearing(NamedTuple):
@@ -42,12 +48,24 @@ class BookClearing(NamedTuple):
 
 
 def _segment_cumsum(values: FloatArray, book_sorted: IntArray, n_books: int) -> FloatArray:
-    """Cumulative sum restarting at each book (``book_sorted`` must be non-decreasing)."""
-    cum = np.cumsum(values)
-    totals = np.zeros(n_books)
-    np.add.at(totals, book_sorted, values)
-    before_book = np.concatenate(([0.0], np.cumsum(totals)))[:-1]
-    out: FloatArray = cum - before_book[book_sorted]
+    """Cumulative sum restarting at each book (``book_sorted`` must be non-decreasing).
+
+    Each book's sum is taken on its own (through a zero-padded books × orders matrix), so a
+    small quantity after large ones in another book loses no precision.
+    """
+    if values.size == 0:
+        return np.zeros(0)
+    counts = np.bincount(book_sorted, minlength=n_books)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    position = np.arange(values.size) - starts[book_sorted]
+    if n_books * int(counts.max()) > MAX_PADDED_CELLS:  # very uneven books: one at a time
+        out_loop = np.empty(values.size)
+        for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
+            out_loop[start : start + count] = np.cumsum(values[start : start + count])
+        return out_loop
+    padded = np.zeros((n_books, int(counts.max())))
+    padded[book_sorted, position] = values
+    out: FloatArray = np.cumsum(padded, axis=1)[book_sorted, position]
     return out
 
 
@@ -143,4 +161,22 @@ def clear_uniform_books(
     np.maximum.at(low, bk[lo_mask], p[lo_mask])
     np.minimum.at(high, bk[hi_mask], p[hi_mask])
     prices = np.where(volume > 0.0, 0.5 * (low + high), np.nan)
+    # Books holding an order within rounding of zero take the exact single-book path, whose
+    # tolerance rules for such slivers are the reference.
+    sliver = q <= SLIVER_RTOL * total[bk]
+    for k in np.unique(bk[sliver]):
+        rows = np.flatnonzero(bk == k)
+        b_rows, s_rows = rows[buy[rows]], rows[~buy[rows]]
+        alone = clear_uniform_arrays(
+            q[b_rows],
+            p[b_rows],
+            q[s_rows],
+            p[s_rows],
+            price_floor=price_floor,
+            price_cap=price_cap,
+            check=False,
+        )
+        accepted[b_rows], accepted[s_rows] = alone.buy_accepted, alone.sell_accepted
+        prices[k], volume[k] = alone.price, alone.volume
+        low[k], high[k] = alone.price_low, alone.price_high
     return BookClearing(prices, volume, accepted, low, high)

@@ -98,6 +98,7 @@ class GreenPowerMarket:
     _cum_delivered: FloatArray = field(default_factory=lambda: np.zeros(0))
     _cum_received: FloatArray = field(default_factory=lambda: np.zeros(0))
     _pending: dict[str, Any] | None = None
+    _times_iso: list[str] | None = None
     _settled_bid_mwh: FloatArray = field(default_factory=lambda: np.zeros(0))
     certified_by_year: dict[int, FloatArray] = field(default_factory=dict)
 
@@ -324,7 +325,7 @@ class GreenPowerMarket:
         np.add.at(self.totals.bid_mwh, be, buy_qty)
         self._pending["bid_by_firm"] = np.bincount(be, weights=buy_qty, minlength=self.n_firms)
         records = []
-        times = self.parks[0].times
+        times = self._time_text()
         first_step = np.searchsorted(products, np.arange(n_prod))
         volume = np.zeros((self.n_parks, n_prod))
         np.add.at(volume, (buy_zone, bp), bought)
@@ -333,7 +334,7 @@ class GreenPowerMarket:
                 records.append(
                     {
                         "zone": self.parks[z].name,
-                        "time": times[a + int(first_step[k])].isoformat(),
+                        "time": times[a + int(first_step[k])],
                         "time_h": float((a + int(first_step[k])) * dt),
                         "price_cny_per_mwh": float(price[z, k]),
                         "volume_mwh": float(volume[z, k]),
@@ -404,6 +405,12 @@ class GreenPowerMarket:
         sold = np.array([result.accepted[f"s{k}"] for k in range(sp.size)])
         bought = np.array([result.accepted[f"b{k}"] for k in range(bp.size)])
         return price, sold, bought
+
+    def _time_text(self) -> list[str]:
+        """ISO time of every step (built once: boxing timestamps one by one is slow)."""
+        if self._times_iso is None:
+            self._times_iso = [t.isoformat() for t in self.parks[0].times]
+        return self._times_iso
 
     def firm_target(self) -> FloatArray:
         """Green-power target share of every firm."""

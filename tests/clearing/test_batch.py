@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +13,7 @@ from clearing.merit_order import clear_uniform_arrays
 ORDER = st.tuples(
     st.integers(0, 3),  # book
     st.booleans(),  # is_buy
-    st.sampled_from([0.5, 1.0, 2.0, 3.5, 10.0]),  # quantity
+    st.sampled_from([0.5, 1.0, 2.0, 3.5, 10.0, 1e-13, 6e-297]),  # quantity, with slivers
     st.sampled_from([0.0, 5.0, 10.0, 10.0, 20.0, 35.0, 50.0]),  # price, with ties
 )
 
@@ -30,9 +31,9 @@ def test_batch_equals_per_book_clearing(orders: list[tuple[int, bool, float, flo
         b = np.flatnonzero((book == k) & is_buy)
         s = np.flatnonzero((book == k) & ~is_buy)
         alone = clear_uniform_arrays(qty[b], price[b], qty[s], price[s], price_cap=100.0)
-        assert result.volume[k] == alone.volume
-        np.testing.assert_array_equal(result.accepted[b], alone.buy_accepted)
-        np.testing.assert_array_equal(result.accepted[s], alone.sell_accepted)
+        assert result.volume[k] == pytest.approx(alone.volume, rel=1e-12, abs=1e-300)
+        np.testing.assert_allclose(result.accepted[b], alone.buy_accepted, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(result.accepted[s], alone.sell_accepted, rtol=1e-12, atol=0)
         if np.isnan(alone.price):
             assert np.isnan(result.price[k])
         else:
@@ -52,3 +53,9 @@ def test_textbook_two_books() -> None:
     assert result.volume.tolist() == [15.0, 0.0]
     assert result.price[0] == 20.0 and np.isnan(result.price[1])
     assert result.accepted.tolist() == [10.0, 5.0, 15.0, 0.0]
+
+
+def test_sliver_bid_below_the_offer_never_trades() -> None:
+    result = clear_uniform_books([0, 0], [True, False], [6e-297, 1.0], [0.0, 1.0], 1)
+    assert result.volume[0] == 0.0 and np.isnan(result.price[0])
+    assert result.accepted.tolist() == [0.0, 0.0]
