@@ -135,3 +135,8 @@ __all__ += [
     "read_yaml",
     "run_study",
 ]
+
+# The SQLite file helper the web's stores build on.
+from market.sqlite_file import SqliteFile  # noqa: E402
+
+__all__ += ["SqliteFile"]

@@ -7,13 +7,13 @@ readers never wait for the writer.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from market.api import SqliteFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -95,7 +95,7 @@ def _record(row: Sequence[Any]) -> RunRecord:
     )
 
 
-class RunStore:
+class RunStore(SqliteFile):
     """Run metadata, events and result files in one SQLite file.
 
     Parameters
@@ -105,21 +105,7 @@ class RunStore:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10.0)
-        try:
-            db.execute("PRAGMA synchronous=NORMAL")
-            with db:
-                yield db
-        finally:
-            db.close()
+        super().__init__(path, SCHEMA)
 
     def mark_interrupted(self) -> int:
         """Mark runs left unfinished by a previous server process as ``interrupted``.

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from market.classroom.bids import BidOrder, SubmittedBid
 from market.classroom.game import Game, GameHeader, Seat
 from market.classroom.presets import Preset
 from market.classroom.rounds import RoundResult
+from market.sqlite_file import SqliteFile
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS classroom_games (
@@ -60,7 +60,7 @@ def _bid_row(code: str, bid: SubmittedBid) -> tuple[object, ...]:
     return (code, bid.seq, bid.round, bid.seat, bid.source, orders, bid.submitted_unix_s)
 
 
-class GameStore:
+class GameStore(SqliteFile):
     """Classroom games in one SQLite file.
 
     Parameters
@@ -70,21 +70,7 @@ class GameStore:
     """
 
     def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=10.0)
-        try:
-            db.execute("PRAGMA synchronous=NORMAL")
-            with db:
-                yield db
-        finally:
-            db.close()
+        super().__init__(path, SCHEMA)
 
     @staticmethod
     def _header(db: sqlite3.Connection, game: Game) -> None:

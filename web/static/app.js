@@ -69,9 +69,9 @@ function eventDate(msg) {
   return null;
 }
 
-function push(chart, key, x, y, text, traceOptions) {
+function push(chart, key, x, y, text, traceStyle) {
   const group = state.pending[chart];
-  if (!group[key]) group[key] = { x: [], y: [], text: [], options: traceOptions };
+  if (!group[key]) group[key] = { x: [], y: [], text: [], options: traceStyle };
   group[key].x.push(x);
   group[key].y.push(y);
   group[key].text.push(text || "");

@@ -57,7 +57,7 @@ GM.fillTable = (tbody, rows, emptyText, columns) => {
   for (const row of rows) {
     const tr = GM.el("tr");
     for (const cell of row) {
-      if (cell instanceof Node) { const td = GM.el("td"); td.appendChild(cell); tr.appendChild(td); }
+      if (cell && typeof cell.nodeType === "number") { const td = GM.el("td"); td.appendChild(cell); tr.appendChild(td); }
       else tr.appendChild(GM.el("td", cell));
     }
     tbody.appendChild(tr);
