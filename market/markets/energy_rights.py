@@ -59,6 +59,7 @@ from agents.bidding import (
     to_orders,
 )
 from agents.bidding.protocol import BiddingStrategy
+from agents.devices.boilers import coal_kg_from_energy_kwh, gas_m3_from_energy_kwh
 from clearing import MarketSpec, Order, Side, clear
 from market.build import ParkInputs
 from market.config.schema import AccountingConfig, EnergyRightsConfig
@@ -364,8 +365,13 @@ class EnergyRightsMarket:
         boiler_eff = []
         elec_price = []
         prices = self.reference
-        coal_cny_per_kwh = prices.number("fuel_prices.coal_cny_per_t") / (0.7143 * 8.141 * 1000)
-        gas_cny_per_kwh = prices.number("fuel_prices.natural_gas_cny_per_m3") / (1.2143 * 8.141)
+        # Fuel price per kWh of fuel energy, through the boiler module's calorific values.
+        coal_cny_per_kwh = (
+            prices.number("fuel_prices.coal_cny_per_t") / 1000.0 * coal_kg_from_energy_kwh(1.0)
+        )
+        gas_cny_per_kwh = prices.number("fuel_prices.natural_gas_cny_per_m3") * (
+            gas_m3_from_energy_kwh(1.0)
+        )
         for park in self.parks:
             firms = park.firms
             movable = (
