@@ -182,6 +182,10 @@ class EnergyRightsMarket:
     last_price: float = math.nan
     _year_start_totals: dict[str, FloatArray] = field(default_factory=dict)
     _auction_seq: int = 0
+    _base_cap_per_year: float = 0.0
+    _gross_free: FloatArray = field(default_factory=lambda: np.zeros(0))
+    _first_year: int = 0
+    _base_fraction: float = 1.0
 
     @property
     def n_firms(self) -> int:
@@ -417,6 +421,7 @@ class EnergyRightsMarket:
             )
             self._base_cap_per_year = base_cap / max(year_fraction, 1e-9)
             self._first_year = year
+            self._base_fraction = year_fraction
         cap = (
             self._base_cap_per_year
             * (1.0 + cfg.cap_annual_change) ** (year - self._first_year)
@@ -483,10 +488,6 @@ class EnergyRightsMarket:
         self.years[year].abated_by_slot = np.zeros_like(self.years[year].options.capacity_tce)
         return {"year": year, "cap_tce": cap, "free_tce": float(free.sum()), "primary_tce": primary}
 
-    _base_cap_per_year: float = 0.0
-    _gross_free: FloatArray = field(default_factory=lambda: np.zeros(0))
-    _first_year: int = 0
-    _base_fraction: float = 1.0
 
     def penalty_rate(self) -> float:
         """Penalty per tce a firm expects now [CNY/tce]."""

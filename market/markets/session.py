@@ -207,8 +207,6 @@ class Markets:
             yield self._wait_until(env, a * dt, RIGHTS_PRIORITY)
             days_in_year = 366.0 if _leap(year) else 365.0
             fraction = float(park.step_weight[a:b].sum()) * dt / (24.0 * days_in_year)
-            if not rights.years:
-                rights._base_fraction = fraction
             rights.start_year(year, a, b, fraction)
             self._check()
             auction_steps = [a] + [
