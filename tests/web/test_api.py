@@ -241,6 +241,12 @@ def test_study_errors_are_4xx(client: TestClient) -> None:
     assert client.get("/api/studies/unknown").status_code == 404
 
 
+def test_schema_endpoint_is_the_cli_schema(client: TestClient) -> None:
+    schema = client.get("/api/configs/schema").json()
+    assert schema["title"] == "ScenarioConfig"
+    assert schema["additionalProperties"] is False
+
+
 def test_clear_endpoint_matches_the_textbook_book(client: TestClient) -> None:
     orders = [
         {"id": "b1", "side": "buy", "quantity": 10, "price": 30},

@@ -6,13 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends
 
-from market.api import parse_config
+from market.api import ScenarioConfig, parse_config
 from web.deps import get_settings
 from web.examples import describe_examples
 from web.schemas import ErrorBody, ExampleConfig, ValidConfig
 from web.settings import WebSettings
 
 router = APIRouter(prefix="/api/configs", tags=["configs"])
+
+
+@router.get("/schema", summary="JSON Schema of scenarios (as `greenmarket schema`)")
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema that scenarios are validated against."""
+    return ScenarioConfig.model_json_schema()
 
 
 @router.get("", response_model=list[ExampleConfig], summary="List the example scenarios")
