@@ -442,6 +442,7 @@ class GreenPowerMarket:
         farms = self.farm_kw[a:b]
         mwh = (self.parks[0].step_weight[a:b] * dt * KW_TO_MW)[:, None]
         actual_steps = np.hstack((feed, shared, farms)) * mwh
+        generation = np.hstack((ren, shared, farms)) * mwh
         actual = np.zeros((n_prod, actual_steps.shape[1]))
         np.add.at(actual, products, actual_steps)
         sp, se, sold = pend["sp"], pend["se"], pend["sold"]
@@ -483,7 +484,7 @@ class GreenPowerMarket:
         mean_tariff = np.divide(tariff, weights, out=np.zeros_like(tariff), where=weights > 0)
         np.add.at(tot.energy_value_cny, be, received * mean_tariff[bp, be] * 1000.0)
         self._post_money(se, delivered * seller_price, imbalance, be, received * buyer_price)
-        self._certificates(a, b, actual_steps, se, delivered, be, received, year)
+        self._certificates(a, b, generation, se, delivered, be, received, year)
         ops = se - self.n_firms
         is_op = (ops >= 0) & (ops < self.n_parks)
         np.add.at(self.operator_sold_mwh, ops[is_op], sold[is_op])
@@ -534,19 +535,16 @@ class GreenPowerMarket:
         self,
         a: int,
         b: int,
-        actual_steps: FloatArray,
+        generation: FloatArray,
         se: IntArray,
         delivered: FloatArray,
         be: IntArray,
         received: FloatArray,
         year: int,
     ) -> None:
-        """Issue certificates for generation, move delivered ones to the pool, retire for buyers."""
-        load, ren, _ = self._firm_rows(a, b)
+        """Issue certificates for ``generation`` [MWh per step and generator], move delivered
+        ones to the pool, and retire them for the buyers."""
         dt = self.parks[0].dt_h
-        shared = self._shared_kw(a, b)
-        mwh = (self.parks[0].step_weight[a:b] * dt * KW_TO_MW)[:, None]
-        generation = np.hstack((ren, shared, self.farm_kw[a:b])) * mwh
         zone = self._seller_zone()
         gens = np.arange(generation.shape[1])
         for k in range(b - a):

@@ -141,35 +141,25 @@ def corridor_orders(
     else:
         buy_qty = _check_price("buy_limit_tce", buy_limit_tce)
     sell_id, buy_id = reserve_order_ids(period, zone, product)
-    orders: list[Order] = []
-    if sell_qty > 0.0:
-        orders.append(
-            Order(
-                id=sell_id,
-                agent=RESERVE_AGENT,
-                side=Side.SELL,
-                quantity=sell_qty,
-                price=float(corridor.ceiling_cny_per_tce),
-                period=period,
-                zone=zone,
-                product=product,
-                sequence=_LAST,
-            )
+    sides = (
+        (sell_id, Side.SELL, sell_qty, corridor.ceiling_cny_per_tce),
+        (buy_id, Side.BUY, buy_qty, corridor.floor_cny_per_tce),
+    )
+    orders = [
+        Order(
+            id=oid,
+            agent=RESERVE_AGENT,
+            side=side,
+            quantity=qty,
+            price=float(price),
+            period=period,
+            zone=zone,
+            product=product,
+            sequence=_LAST,
         )
-    if buy_qty > 0.0:
-        orders.append(
-            Order(
-                id=buy_id,
-                agent=RESERVE_AGENT,
-                side=Side.BUY,
-                quantity=buy_qty,
-                price=float(corridor.floor_cny_per_tce),
-                period=period,
-                zone=zone,
-                product=product,
-                sequence=_LAST,
-            )
-        )
+        for oid, side, qty, price in sides
+        if qty > 0.0
+    ]
     return tuple(orders)
 
 

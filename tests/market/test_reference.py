@@ -6,6 +6,7 @@ import csv
 import re
 import shutil
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
@@ -16,6 +17,7 @@ from agents.accounting import (
     ConversionFactors,
     EmissionFactors,
 )
+from market.config.schema import SectorName
 from market.reference import (
     BENCHMARK_COLUMNS,
     DEFAULT_DIRECTORY,
@@ -34,21 +36,8 @@ from market.reference import (
 )
 from market.reference import ReferenceError as ReferenceDataError
 
-PLAN_SECTORS = (
-    "cement",
-    "steel_eaf",
-    "steel_bf",
-    "coal_chemical",
-    "caustic_soda",
-    "aluminium",
-    "glass",
-    "ceramics",
-    "electronics",
-    "equipment",
-    "vehicles",
-    "textiles",
-    "food",
-)
+# The sectors a scenario may name (the config schema's list) must all be in the table.
+PLAN_SECTORS = get_args(SectorName)
 
 
 @pytest.fixture(scope="module")
@@ -158,8 +147,10 @@ def test_assumed_values_are_marked_assumed(ref: ReferenceData) -> None:
 def test_fuel_factor_derivation_is_written_in_the_source(ref: ReferenceData) -> None:
     coal = ref.entry("emission_factors.raw_coal_tco2_per_t")
     gas = ref.entry("emission_factors.natural_gas_tco2_per_1000m3")
-    for entry, parts in ((coal, ("20.908", "26.37", "94 %", "44/12")),
-                         (gas, ("389.31", "15.32", "99 %", "44/12"))):
+    for entry, parts in (
+        (coal, ("20.908", "26.37", "94 %", "44/12")),
+        (gas, ("389.31", "15.32", "99 %", "44/12")),
+    ):
         assert all(part in entry.source for part in parts), entry.source
     assert coal.value == pytest.approx(20.908 * 26.37e-3 * 0.94 * 44 / 12, abs=5e-4)
     assert gas.value == pytest.approx(38.931 * 15.32e-3 * 0.99 * 44 / 12, abs=5e-4)
@@ -504,18 +495,38 @@ def test_missing_field_names_file_and_key(tmp_path: Path) -> None:
         ("markets.yaml", "  value: 1.0\n", "  value: [1.0\n", "not valid YAML"),
         ("tariff_shaanxi.yaml", "[[0.0, 7.0]", "[[0.0, 6.0]", "gap"),
         ("sectors.csv", "sector,parameter", "sector,param", "header must be"),
-        ("sectors.csv", "cement,output_t_per_yr,1500000", "cement,output_t_per_yr,lots",
-         "value must be a number"),
-        ("sectors.csv", "cement,output_t_per_yr,1500000,t/yr", "cement,output_t_per_yr,1500000,kt",
-         "unit of cement.output_t_per_yr must be 't/yr'"),
+        (
+            "sectors.csv",
+            "cement,output_t_per_yr,1500000",
+            "cement,output_t_per_yr,lots",
+            "value must be a number",
+        ),
+        (
+            "sectors.csv",
+            "cement,output_t_per_yr,1500000,t/yr",
+            "cement,output_t_per_yr,1500000,kt",
+            "unit of cement.output_t_per_yr must be 't/yr'",
+        ),
         ("sectors.csv", "cement,output_t_per_yr", "cement,output_tonnes", "unknown parameter"),
         ("sectors.csv", ",assumed\n", ",guessed\n", "status must be one of"),
-        ("sectors.csv", "food,heat_fuel_gas_share,1,", "food,heat_fuel_gas_share,3,",
-         r"sectors\.food\.heat_fuel_gas_share = 3\.0"),
-        ("benchmarks.csv", "cement,cement clinker,100,117", "cement,cement clinker,100,",
-         "empty field"),
-        ("benchmarks.csv", "cement,cement clinker,100,117", "cement,cement clinker,120,117",
-         "benchmark <= baseline"),
+        (
+            "sectors.csv",
+            "food,heat_fuel_gas_share,1,",
+            "food,heat_fuel_gas_share,3,",
+            r"sectors\.food\.heat_fuel_gas_share = 3\.0",
+        ),
+        (
+            "benchmarks.csv",
+            "cement,cement clinker,100,117",
+            "cement,cement clinker,100,",
+            "empty field",
+        ),
+        (
+            "benchmarks.csv",
+            "cement,cement clinker,100,117",
+            "cement,cement clinker,120,117",
+            "benchmark <= baseline",
+        ),
     ],
 )
 def test_malformed_files_raise_named_errors(
