@@ -50,9 +50,6 @@ class OrderBook:
         Orders with neither a block nor a minimum acceptance ratio.
     needs_integer
         True when some order is in a block or has a minimum acceptance ratio.
-    zero_by_id
-        Every order id mapped to 0.0, in book order, when book order is input order (the
-        template of per-order result mappings); None otherwise.
     """
 
     source: Sequence[Order]
@@ -68,7 +65,6 @@ class OrderBook:
     ids: list[str]
     is_divisible: BoolArray
     needs_integer: bool
-    zero_by_id: dict[str, float] | None
 
     @property
     def size(self) -> int:
@@ -120,7 +116,9 @@ def _cells(columns: OrderColumns, perm: IntArray) -> tuple[tuple[Cell, ...], Int
     """The distinct cells, sorted, and each order's cell index in book order."""
     n = columns.size
     products, zones, periods = columns.products, columns.zones, columns.periods
-    if n and _all_equal(products) and _all_equal(zones) and _all_equal(periods):
+    if n and (
+        columns.shared or (_all_equal(products) and _all_equal(zones) and _all_equal(periods))
+    ):
         return ((products[0], zones[0], periods[0]),), np.zeros(n, dtype=np.int64)
     cells = tuple(sorted(set(zip(products, zones, periods, strict=True))))
     if len(cells) <= 1:
@@ -135,7 +133,8 @@ def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
     n = columns.size
     perm, in_order = _tie_break(columns.ids, columns.sequences)
     cells, cell = _cells(columns, perm)
-    if columns.blocks.count(None) == n:
+    no_blocks = columns.blocks[0] is None if columns.shared else columns.blocks.count(None) == n
+    if no_blocks:
         blocks: tuple[str, ...] = ()
         block = np.full(n, -1, dtype=np.int64)
     else:
@@ -170,5 +169,4 @@ def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
         ids=ids,
         is_divisible=divisible,
         needs_integer=not bool(divisible.all()),
-        zero_by_id=numeric.zero_by_id if in_order else None,
     )

@@ -60,16 +60,12 @@ class NumericColumns:
         Minimum acceptance ratio.
     is_buy
         True for bids, False for offers.
-    zero_by_id
-        Every order id mapped to 0.0, in input order: the template of per-order result
-        mappings (its size also proves the ids unique).
     """
 
     quantity: FloatArray
     price: FloatArray
     ratio: FloatArray
     is_buy: BoolArray
-    zero_by_id: dict[str, float]
 
 
 def buy_mask(sides: list[Any]) -> BoolArray:
@@ -95,7 +91,6 @@ def numeric_columns(columns: OrderColumns) -> NumericColumns:
         price=np.asarray(columns.prices, dtype=np.float64).reshape(-1),
         ratio=np.asarray(columns.ratios, dtype=np.float64).reshape(-1),
         is_buy=buy_mask(columns.sides),
-        zero_by_id=dict.fromkeys(columns.ids, 0.0),
     )
 
 

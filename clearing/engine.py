@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from itertools import compress
 from types import MappingProxyType
 
 import numpy as np
@@ -14,6 +13,7 @@ from clearing.errors import ClearingInputError
 from clearing.fast_path import clear_fast, fast_path_applies
 from clearing.lp_path import Allocation, clear_lp
 from clearing.network import directed_arcs
+from clearing.order_values import OrderValues
 from clearing.settlement import settle
 from clearing.solvers import LP_SOLVERS
 from clearing.types import ClearingResult, Link, MarketSpec, Order
@@ -38,26 +38,20 @@ def _flows(allocation: Allocation) -> dict[Link, float]:
 
 def _per_order(
     book: OrderBook, accepted: FloatArray, payments: FloatArray
-) -> tuple[dict[str, float], dict[str, float]]:
-    """Accepted quantity and payment per order id, in book order.
+) -> tuple[OrderValues, OrderValues, bool]:
+    """Accepted quantity and payment per order id, in book order, and whether any traded.
 
-    Orders that did not trade have 0.0 for both, so when the book keeps input order the two
-    mappings are copies of the book's all-zero template updated for the orders that traded.
+    Orders that did not trade get exactly 0.0 for both (never a rounding residue or -0.0).
     """
-    template = book.zero_by_id
-    if template is None:
-        ids = book.ids
-        return (
-            dict(zip(ids, accepted.tolist(), strict=True)),
-            dict(zip(ids, payments.tolist(), strict=True)),
-        )
     traded = accepted > 0.0
-    traded_ids = list(compress(book.ids, traded.tolist()))
-    accepted_by_id = template.copy()
-    accepted_by_id.update(zip(traded_ids, accepted[traded].tolist(), strict=True))
-    payment_by_id = template.copy()
-    payment_by_id.update(zip(traded_ids, payments[traded].tolist(), strict=True))
-    return accepted_by_id, payment_by_id
+    any_traded = bool(traded.any())
+    if not traded.all():
+        accepted = np.where(traded, accepted, 0.0)
+        payments = np.where(traded, payments, 0.0)
+    # The arrays are this clearing's own (the allocation is discarded): freeze, do not copy.
+    accepted.flags.writeable = False
+    payments.flags.writeable = False
+    return OrderValues(book.ids, accepted), OrderValues(book.ids, payments), any_traded
 
 
 def clear(
@@ -124,13 +118,12 @@ def clear(
         for k, cell in enumerate(allocation.cells)
         if cell in prices
     }
-    accepted, payments = _per_order(book, allocation.accepted, settlement.payments)
-    traded = book.size > 0 and bool(allocation.accepted.max() > 0.0)
+    accepted, payments, traded = _per_order(book, allocation.accepted, settlement.payments)
     return ClearingResult(
         status="optimal" if traded else "no_trade",
         prices=MappingProxyType(prices),
-        accepted=MappingProxyType(accepted),
-        payments=MappingProxyType(payments),
+        accepted=accepted,
+        payments=payments,
         volume=settlement.volume,
         welfare=settlement.welfare,
         solver=used,

@@ -228,7 +228,7 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
 
     It accepts only books the order-by-order pass accepts: element types are checked exactly
     (a bool is not a number here), strings with ``str.join``, unique ids by the size of their
-    mapping, numeric ranges on arrays. Anything else (blocks, unusual types, any bad value) is
+    set, numeric ranges on arrays. Anything else (blocks, unusual types, any bad value) is
     left to the order-by-order pass, which names the first bad order and field.
     """
     n = columns.size
@@ -243,8 +243,8 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
         or not _cell_fields_valid(columns, spec)
     ):
         return None
-    zero_by_id = dict.fromkeys(ids, 0.0)
-    if len(zero_by_id) != n or "" in zero_by_id:
+    unique_ids = set(ids)
+    if len(unique_ids) != n or "" in unique_ids:
         return None
     qty = np.fromiter(columns.quantities, np.float64, n)
     price = np.fromiter(columns.prices, np.float64, n)
@@ -267,7 +267,7 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
     else:
         ratio = np.fromiter(ratios, np.float64, n)
     return NumericColumns(
-        quantity=qty, price=price, ratio=ratio, is_buy=buy_mask(sides), zero_by_id=zero_by_id
+        quantity=qty, price=price, ratio=ratio, is_buy=buy_mask(sides)
     )
 
 

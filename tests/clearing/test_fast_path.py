@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clearing import ClearingInputError, MarketSpec, Order, Side, clear, clear_uniform_arrays
-from clearing.fast_path import merit_order_positions
+from clearing.fast_path import _stable_by_side, merit_order_positions
 from clearing.validation import _validate_each
 from tests.clearing.book_factories import buy, sell
 
@@ -188,3 +188,21 @@ def test_sequences_beyond_int64_break_ties_like_small_ones() -> None:
     result = clear(book)
     # Equal sequence: the smaller id goes first and takes the single unit.
     assert result.accepted == {"a": 1.0, "b": 0.0, "s": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("n", "distinct_prices"),
+    [(5_000, 40), (5_000, 5_000), (40_000, 40_000)],
+    ids=["large-few-prices", "large-all-distinct", "radix-ranks-exceeded"],
+)
+def test_merit_order_of_large_books_matches_a_stable_sort(n: int, distinct_prices: int) -> None:
+    # Books above SMALL_BOOK_ORDERS take the ranked path: radix-sorted 16-bit ranks, or the
+    # rank * n + position sort once the distinct prices outnumber 16-bit ranks.
+    rng = np.random.default_rng(n + distinct_prices)
+    is_buy = rng.random(n) < 0.5
+    price = rng.integers(0, distinct_prices, n) * 0.25
+    reference = np.argsort(np.where(is_buy, -price, price), kind="stable")
+    for positions in (merit_order_positions(is_buy, price), _stable_by_side(is_buy, price)):
+        buys, sells = positions
+        np.testing.assert_array_equal(buys, reference[is_buy[reference]])
+        np.testing.assert_array_equal(sells, reference[~is_buy[reference]])
