@@ -35,7 +35,7 @@ def test_behaves_as_a_read_only_mapping_in_book_order() -> None:
 def test_compares_equal_to_mappings_with_the_same_items() -> None:
     values = _values()
     assert values == {"b": 2.0, "s": -1.5, "x": 0.0}
-    assert {"b": 2.0, "s": -1.5, "x": 0.0} == values
+    assert {"b": 2.0, "s": -1.5, "x": 0.0} == values  # noqa: SIM300 (the reflected ==)
     assert values != {"b": 2.0, "s": -1.5}
     assert values == _values()
     assert values != [("b", 2.0)]
