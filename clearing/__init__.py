@@ -13,6 +13,7 @@ from clearing.engine import clear
 from clearing.errors import ClearingInputError, InfeasibleClearing
 from clearing.merit_order import UniformClearing, clear_uniform_arrays
 from clearing.pricing import rule_price
+from clearing.table import OrderTable
 from clearing.types import (
     ClearingResult,
     Interconnector,
@@ -29,6 +30,7 @@ __all__ = [
     "Interconnector",
     "MarketSpec",
     "Order",
+    "OrderTable",
     "PricingRule",
     "Side",
     "UniformClearing",

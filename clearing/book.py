@@ -9,17 +9,50 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from clearing.columns import NumericColumns, OrderColumns
-from clearing.types import Cell, Order
+from clearing.columns import NumericColumns
+from clearing.types import Cell
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+class BookKeys(Protocol):
+    """What laying out a book needs besides its numbers: ids, sequences, cells and blocks.
+
+    One list per field, in input order (``clearing.columns.OrderColumns`` for a list of
+    ``Order``, ``clearing.table_validation`` for an ``OrderTable``). ``shared`` is True when
+    every order has the first order's period, zone, product, block and minimum ratio.
+    """
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def ids(self) -> list[Any]: ...
+
+    @property
+    def sequences(self) -> Sequence[Any]: ...
+
+    @property
+    def periods(self) -> list[Any]: ...
+
+    @property
+    def zones(self) -> list[Any]: ...
+
+    @property
+    def products(self) -> list[Any]: ...
+
+    @property
+    def blocks(self) -> list[Any]: ...
+
+    @property
+    def shared(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +61,8 @@ class OrderBook:
 
     Attributes
     ----------
-    source, perm
-        The orders as given, and the positions that sort them by ``(sequence, id)``.
+    perm
+        Input positions of the orders in book order (sorted by ``(sequence, id)``).
     is_buy
         True for bids, False for offers.
     quantity, price
@@ -52,7 +85,6 @@ class OrderBook:
         True when some order is in a block or has a minimum acceptance ratio.
     """
 
-    source: Sequence[Order]
     perm: IntArray
     is_buy: BoolArray
     quantity: FloatArray
@@ -69,14 +101,18 @@ class OrderBook:
     @property
     def size(self) -> int:
         """Number of orders."""
-        return len(self.source)
+        return len(self.ids)
 
-    def order(self, position: int) -> Order:
-        """The order at ``position`` in book (tie-break) order."""
-        return self.source[int(self.perm[position])]
+    def group_of(self, position: int) -> str:
+        """Name of the all-or-nothing group of the order at ``position`` in book order.
+
+        Its block id, or its own order id when it is not in a block.
+        """
+        k = int(self.block[position])
+        return self.blocks[k] if k >= 0 else self.ids[position]
 
 
-def _sequence_array(sequences: list[int]) -> IntArray | None:
+def _sequence_array(sequences: Sequence[int]) -> IntArray | None:
     """Sequences as int64, or None when some does not fit."""
     try:
         return np.fromiter(sequences, np.int64, len(sequences))
@@ -84,9 +120,14 @@ def _sequence_array(sequences: list[int]) -> IntArray | None:
         return None
 
 
-def _tie_break(ids: list[str], sequences: list[int]) -> tuple[IntArray, bool]:
-    """Positions sorting the orders by ``(sequence, id)``, and whether that is input order."""
+def _tie_break(ids: list[str], sequences: Sequence[int]) -> tuple[IntArray, bool]:
+    """Positions sorting the orders by ``(sequence, id)``, and whether that is input order.
+
+    ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once.
+    """
     n = len(ids)
+    if isinstance(sequences, range) and sequences.step > 0:
+        return np.arange(n, dtype=np.int64), True
     if n and sequences == list(range(sequences[0], sequences[0] + n)):  # numbered in order
         return np.arange(n, dtype=np.int64), True
     seq = _sequence_array(sequences)
@@ -103,7 +144,7 @@ def _tie_break(ids: list[str], sequences: list[int]) -> tuple[IntArray, bool]:
     return order.astype(np.int64, copy=False), False
 
 
-def tie_break_permutation(ids: list[str], sequences: list[int]) -> IntArray:
+def tie_break_permutation(ids: list[str], sequences: Sequence[int]) -> IntArray:
     """Positions of the orders sorted by ``(sequence, id)``."""
     return _tie_break(ids, sequences)[0]
 
@@ -112,7 +153,7 @@ def _all_equal(values: list[Any]) -> bool:
     return values.count(values[0]) == len(values)
 
 
-def _cells(columns: OrderColumns, perm: IntArray) -> tuple[tuple[Cell, ...], IntArray]:
+def _cells(columns: BookKeys, perm: IntArray) -> tuple[tuple[Cell, ...], IntArray]:
     """The distinct cells, sorted, and each order's cell index in book order."""
     n = columns.size
     products, zones, periods = columns.products, columns.zones, columns.periods
@@ -128,7 +169,7 @@ def _cells(columns: OrderColumns, perm: IntArray) -> tuple[tuple[Cell, ...], Int
     return cells, np.fromiter(map(cell_index.__getitem__, keys), np.int64, n)[perm]
 
 
-def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
+def build_book(columns: BookKeys, numeric: NumericColumns) -> OrderBook:
     """Lay a validated book out as arrays in tie-break order."""
     n = columns.size
     perm, in_order = _tie_break(columns.ids, columns.sequences)
@@ -156,7 +197,6 @@ def build_book(columns: OrderColumns, numeric: NumericColumns) -> OrderBook:
         quantity, price, is_buy = numeric.quantity[perm], numeric.price[perm], numeric.is_buy[perm]
         ids = np.asarray(columns.ids, dtype=object)[perm].tolist()
     return OrderBook(
-        source=columns.orders,
         perm=perm,
         is_buy=is_buy,
         quantity=quantity,

@@ -57,8 +57,7 @@ def _paradoxical(
     rejected_pa: list[str] = []
     groups: dict[str, list[int]] = {}
     for i in np.flatnonzero(indivisible).tolist():
-        order = book.order(i)
-        groups.setdefault(order.block if order.block is not None else order.id, []).append(i)
+        groups.setdefault(book.group_of(i), []).append(i)
     for name, positions in sorted(groups.items()):
         idx = np.asarray(positions, dtype=np.int64)
         if np.isnan(order_price[idx]).any():

@@ -30,11 +30,13 @@ NUMBER_TYPES = INT_TYPES | {float, np.float64, np.float32}
 TICK_RTOL = 1e-9
 
 
-def _is_real(value: object) -> bool:
+def is_real(value: object) -> bool:
+    """True for a real number that is not a bool."""
     return isinstance(value, Real) and not isinstance(value, bool)
 
 
-def _is_int(value: object) -> bool:
+def is_int(value: object) -> bool:
+    """True for an integer that is not a bool."""
     return isinstance(value, Integral) and not isinstance(value, bool)
 
 
@@ -48,7 +50,8 @@ def _spec_error(field: str, value: object, allowed: str) -> ClearingInputError:
     return ClearingInputError(f"market spec: field '{field}' = {value!r} is not allowed; {allowed}")
 
 
-def _order_error(order_id: object, field: str, value: object, allowed: str) -> ClearingInputError:
+def order_error(order_id: object, field: str, value: object, allowed: str) -> ClearingInputError:
+    """The error naming a bad field of one order, its value and what is allowed."""
     return ClearingInputError(
         f"order {order_id!r}: field '{field}' = {value!r} is not allowed; {allowed}"
     )
@@ -70,10 +73,10 @@ def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
         if key in seen:
             raise _spec_error(name, key, "each direction may be given only once")
         seen.add(key)
-        if not (_is_real(link.capacity) and math.isfinite(link.capacity) and link.capacity >= 0):
+        if not (is_real(link.capacity) and math.isfinite(link.capacity) and link.capacity >= 0):
             raise _spec_error(f"{name}.capacity", link.capacity, "must be a finite number >= 0")
         fee = link.wheeling_fee
-        if not (_is_real(fee) and math.isfinite(fee) and fee >= 0):
+        if not (is_real(fee) and math.isfinite(fee) and fee >= 0):
             raise _spec_error(f"{name}.wheeling_fee", fee, "must be a finite number >= 0")
         if spec.tick > 0 and not on_tick(fee, spec.tick):
             raise _spec_error(
@@ -99,7 +102,7 @@ def validate_spec(spec: MarketSpec) -> None:
         ) from None
     for name in ("price_floor", "price_cap", "tick"):
         value = getattr(spec, name)
-        if not (_is_real(value) and math.isfinite(value)):
+        if not (is_real(value) and math.isfinite(value)):
             raise _spec_error(name, value, "must be a finite number")
     if spec.price_floor >= spec.price_cap:
         raise _spec_error(
@@ -129,38 +132,38 @@ def validate_spec(spec: MarketSpec) -> None:
 def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> None:
     oid = order.id
     if not isinstance(order.agent, str):
-        raise _order_error(oid, "agent", order.agent, "must be a string")
+        raise order_error(oid, "agent", order.agent, "must be a string")
     if order.side not in (Side.BUY, Side.SELL):
-        raise _order_error(oid, "side", order.side, "must be 'buy' or 'sell'")
+        raise order_error(oid, "side", order.side, "must be 'buy' or 'sell'")
     q = order.quantity
-    if not (_is_real(q) and math.isfinite(q) and q > 0):
-        raise _order_error(oid, "quantity", q, "must be a finite number > 0")
+    if not (is_real(q) and math.isfinite(q) and q > 0):
+        raise order_error(oid, "quantity", q, "must be a finite number > 0")
     p = order.price
-    if not (_is_real(p) and math.isfinite(p)):
-        raise _order_error(oid, "price", p, "must be a finite number")
+    if not (is_real(p) and math.isfinite(p)):
+        raise order_error(oid, "price", p, "must be a finite number")
     if not spec.price_floor <= p <= spec.price_cap:
-        raise _order_error(
+        raise order_error(
             oid, "price", p, f"must lie in [price_floor, price_cap] = "
             f"[{spec.price_floor}, {spec.price_cap}]"
         )
     if spec.tick > 0 and not on_tick(p, spec.tick):
-        raise _order_error(oid, "price", p, f"must be a multiple of tick {spec.tick}")
-    if not (_is_int(order.period) and order.period >= 0):
-        raise _order_error(oid, "period", order.period, "must be an integer >= 0")
+        raise order_error(oid, "price", p, f"must be a multiple of tick {spec.tick}")
+    if not (is_int(order.period) and order.period >= 0):
+        raise order_error(oid, "period", order.period, "must be an integer >= 0")
     if not isinstance(order.zone, str) or order.zone not in zones:
-        raise _order_error(oid, "zone", order.zone, f"must be one of {sorted(zones)}")
+        raise order_error(oid, "zone", order.zone, f"must be one of {sorted(zones)}")
     if not (isinstance(order.product, str) and order.product):
-        raise _order_error(oid, "product", order.product, "must be a non-empty string")
+        raise order_error(oid, "product", order.product, "must be a non-empty string")
     r = order.min_acceptance_ratio
-    if not (_is_real(r) and math.isfinite(r) and 0.0 <= r <= 1.0):
-        raise _order_error(oid, "min_acceptance_ratio", r, "must be a number in [0, 1]")
-    if not _is_int(order.sequence):
-        raise _order_error(oid, "sequence", order.sequence, "must be an integer")
+    if not (is_real(r) and math.isfinite(r) and 0.0 <= r <= 1.0):
+        raise order_error(oid, "min_acceptance_ratio", r, "must be a number in [0, 1]")
+    if not is_int(order.sequence):
+        raise order_error(oid, "sequence", order.sequence, "must be an integer")
     if order.block is not None:
         if not (isinstance(order.block, str) and order.block.strip()):
-            raise _order_error(oid, "block", order.block, "must be None or a non-empty string")
+            raise order_error(oid, "block", order.block, "must be None or a non-empty string")
         if 0.0 < r < 1.0:
-            raise _order_error(
+            raise order_error(
                 oid,
                 "min_acceptance_ratio",
                 r,
@@ -168,7 +171,7 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
             )
 
 
-def _all_strings(values: list[Any]) -> bool:
+def all_strings(values: list[Any]) -> bool:
     """True when every element is a ``str`` (``str.join`` rejects anything else, at C speed)."""
     try:
         "".join(values)
@@ -182,7 +185,7 @@ def _all_equal(values: list[Any]) -> bool:
     return values.count(values[0]) == len(values)
 
 
-def _types_within(values: list[Any], usual: type, allowed: frozenset[type]) -> bool:
+def types_within(values: list[Any], usual: type, allowed: frozenset[type]) -> bool:
     """True when the exact type of every element is in ``allowed`` (so no bool passes).
 
     Counting the elements of the ``usual`` type settles the common case in one pass.
@@ -210,10 +213,10 @@ def _cell_fields_valid(columns: OrderColumns, spec: MarketSpec) -> bool:
         )
     if not (
         columns.blocks.count(None) == columns.size
-        and _all_strings(zones)
-        and _all_strings(products)
-        and _types_within(periods, int, INT_TYPES)
-        and _types_within(ratios, float, NUMBER_TYPES)
+        and all_strings(zones)
+        and all_strings(products)
+        and types_within(periods, int, INT_TYPES)
+        and types_within(ratios, float, NUMBER_TYPES)
         and min(periods) >= 0
         and set(zones) <= set(spec.zones)
         and "" not in products
@@ -235,11 +238,11 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
     ids, sides = columns.ids, columns.sides
     if (
         sides.count(Side.BUY) + sides.count(Side.SELL) != n
-        or not _all_strings(ids)
-        or not _all_strings(columns.agents)
-        or not _types_within(columns.sequences, int, INT_TYPES)
-        or not _types_within(columns.quantities, float, NUMBER_TYPES)
-        or not _types_within(columns.prices, float, NUMBER_TYPES)
+        or not all_strings(ids)
+        or not all_strings(columns.agents)
+        or not types_within(columns.sequences, int, INT_TYPES)
+        or not types_within(columns.quantities, float, NUMBER_TYPES)
+        or not types_within(columns.prices, float, NUMBER_TYPES)
         or not _cell_fields_valid(columns, spec)
     ):
         return None
@@ -315,15 +318,15 @@ def _validate_each(orders: Sequence[Order], spec: MarketSpec) -> None:
         if not isinstance(order, Order):
             raise ClearingInputError(f"orders[{k}] = {order!r} is not allowed; pass Order objects")
         if not (isinstance(order.id, str) and order.id):
-            raise _order_error(order.id, "id", order.id, f"orders[{k}] needs a non-empty string id")
+            raise order_error(order.id, "id", order.id, f"orders[{k}] needs a non-empty string id")
         if order.id in seen_ids:
-            raise _order_error(order.id, "id", order.id, "ids must be unique within a book")
+            raise order_error(order.id, "id", order.id, "ids must be unique within a book")
         seen_ids.add(order.id)
         _validate_order(order, spec, zones)
         if order.block is not None:
             owner = block_agent.setdefault(order.block, order.agent)
             if owner != order.agent:
-                raise _order_error(
+                raise order_error(
                     order.id,
                     "block",
                     order.block,

@@ -1,0 +1,296 @@
+"""Validation of an ``OrderTable`` against a market specification, column by column.
+
+Accepts exactly the books that :func:`clearing.validation.validate_orders` accepts for the same
+orders, with the same messages: each error names the order (and its row), the field, the bad
+value and what is allowed. Whole columns are checked at once; a row is looked at only to name
+the first bad one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from clearing.columns import NumericColumns
+from clearing.errors import ClearingInputError
+from clearing.table import OrderTable
+from clearing.types import MarketSpec
+from clearing.validation import TICK_RTOL, all_strings, is_int, is_real
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+NUMBER_KINDS = "iuf"
+"""numpy dtype kinds that hold plain numbers (booleans, text and objects do not)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableKeys:
+    """Ids, sequences, cells and blocks of a checked table, one list per field (``BookKeys``)."""
+
+    size: int
+    ids: list[Any]
+    sequences: Sequence[Any]
+    periods: list[Any]
+    zones: list[Any]
+    products: list[Any]
+    blocks: list[Any]
+    shared: bool
+
+
+class _Rows:
+    """Names rows of one table in error messages."""
+
+    def __init__(self, table: OrderTable) -> None:
+        self.ids = table.id
+
+    def error(self, k: int, field: str, value: object, allowed: str) -> ClearingInputError:
+        order_id = self.ids[k] if k < len(self.ids) else None
+        return ClearingInputError(
+            f"order {order_id!r} (row {k}): field '{field}' = {value!r} is not allowed; {allowed}"
+        )
+
+    def first(self, bad: BoolArray, field: str, values: Any, allowed: str) -> None:
+        """Raise for the first row flagged in ``bad``, if any."""
+        if bad.any():
+            k = int(np.argmax(bad))
+            value = values[k]
+            raise self.error(k, field, value.item() if isinstance(value, np.generic) else value,
+                             allowed)
+
+
+def _lengths(table: OrderTable, n: int) -> None:
+    for name in ("is_buy", "quantity", "price", "agent", "period", "zone", "product", "block",
+                 "min_acceptance_ratio", "sequence"):
+        values = getattr(table, name)
+        if isinstance(values, (tuple, np.ndarray)) and len(values) != n:
+            raise ClearingInputError(
+                f"order table: field '{name}' has {len(values)} rows but 'id' has {n}; "
+                "give one value per row (or one value for every row)"
+            )
+
+
+def _ids(table: OrderTable, rows: _Rows) -> list[Any]:
+    ids = list(table.id)
+    if not all_strings(ids) or "" in ids:
+        k = next(k for k, i in enumerate(ids) if not (isinstance(i, str) and i))
+        raise rows.error(k, "id", ids[k], f"orders[{k}] needs a non-empty string id")
+    if len(set(ids)) != len(ids):
+        seen: set[str] = set()
+        for k, order_id in enumerate(ids):
+            if order_id in seen:
+                raise rows.error(k, "id", order_id, "ids must be unique within a book")
+            seen.add(order_id)
+    return ids
+
+
+def _numbers(
+    rows: _Rows, name: str, values: np.ndarray, allowed: str, integer: bool = False
+) -> np.ndarray:
+    """A numeric column as float64 (int64 when ``integer``), or the first non-number named."""
+    kinds = "iu" if integer else NUMBER_KINDS
+    if values.dtype.kind in kinds or values.size == 0:
+        if integer:
+            return values.astype(np.int64, copy=False)
+        return values.astype(np.float64, copy=False)
+    if integer and values.dtype.kind == "f":
+        raise ClearingInputError(
+            f"order table: field '{name}' has element type {values.dtype}; must be integers"
+        )
+    check = is_int if integer else is_real
+    as_objects = values.tolist()
+    for k, value in enumerate(as_objects):
+        if not check(value):
+            raise rows.error(k, name, value, allowed)
+    try:
+        return np.array(as_objects, dtype=np.int64 if integer else np.float64)
+    except OverflowError:
+        raise ClearingInputError(
+            f"order table: field '{name}' holds integers beyond 64 bits; "
+            "pass a list of Order objects for those"
+        ) from None
+
+
+def _one_number(
+    rows: _Rows, name: str, value: Any, allowed: str, integer: bool = False
+) -> float | int:
+    if not (is_int(value) if integer else is_real(value)) or (
+        not integer and not math.isfinite(value)
+    ):
+        raise rows.error(0, name, value, allowed)
+    return value
+
+
+def _text(
+    rows: _Rows, name: str, values: Any, n: int, allowed: str, choices: frozenset[str] | None,
+) -> list[Any]:
+    """A text column as a list per row; a string for every row, unless it is allowed, is
+    named at row 0."""
+    if isinstance(values, tuple):
+        as_list = list(values)
+        ok = all_strings(as_list) and "" not in as_list and (
+            choices is None or set(as_list) <= choices
+        )
+        if not ok:
+            k = next(
+                k for k, v in enumerate(as_list)
+                if not (isinstance(v, str) and v and (choices is None or v in choices))
+            )
+            raise rows.error(k, name, as_list[k], allowed)
+        return as_list
+    valid = isinstance(values, str) and values and (choices is None or values in choices)
+    if n and not valid:
+        raise rows.error(0, name, values, allowed)
+    return [values] * n
+
+
+def _agents(rows: _Rows, agents: Any, n: int) -> list[Any]:
+    if isinstance(agents, tuple):
+        as_list = list(agents)
+        if not all_strings(as_list):
+            k = next(k for k, v in enumerate(as_list) if not isinstance(v, str))
+            raise rows.error(k, "agent", as_list[k], "must be a string")
+        return as_list
+    if not isinstance(agents, str) and n:
+        raise rows.error(0, "agent", agents, "must be a string")
+    return [agents] * n
+
+
+def _prices(rows: _Rows, table: OrderTable, spec: MarketSpec) -> FloatArray:
+    price = _numbers(rows, "price", table.price, "must be a finite number")
+    rows.first(~np.isfinite(price), "price", price, "must be a finite number")
+    rows.first(
+        (price < spec.price_floor) | (price > spec.price_cap), "price", price,
+        f"must lie in [price_floor, price_cap] = [{spec.price_floor}, {spec.price_cap}]",
+    )
+    if spec.tick > 0:
+        steps = price / spec.tick
+        off_grid = np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
+        rows.first(off_grid, "price", price, f"must be a multiple of tick {spec.tick}")
+    return price
+
+
+def _periods(rows: _Rows, periods: Any, n: int) -> list[Any]:
+    allowed = "must be an integer >= 0"
+    if isinstance(periods, np.ndarray):
+        values = _numbers(rows, "period", periods, allowed, integer=True)
+        rows.first(values < 0, "period", values, allowed)
+        return values.tolist()
+    if n:
+        value = _one_number(rows, "period", periods, allowed, integer=True)
+        if value < 0:
+            raise rows.error(0, "period", periods, allowed)
+    return [periods] * n
+
+
+def _ratios(rows: _Rows, ratios: Any, n: int) -> FloatArray:
+    allowed = "must be a number in [0, 1]"
+    if isinstance(ratios, np.ndarray):
+        values = _numbers(rows, "min_acceptance_ratio", ratios, allowed)
+        rows.first(
+            ~(np.isfinite(values) & (values >= 0.0) & (values <= 1.0)),
+            "min_acceptance_ratio", values, allowed,
+        )
+        return values
+    if n:
+        value = _one_number(rows, "min_acceptance_ratio", ratios, allowed)
+        if not 0.0 <= value <= 1.0:
+            raise rows.error(0, "min_acceptance_ratio", ratios, allowed)
+    return np.zeros(n) if n == 0 or ratios == 0.0 else np.full(n, float(ratios))
+
+
+def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: int) -> list[Any]:
+    if blocks is None:
+        return [None] * n
+    if not isinstance(blocks, tuple):
+        raise ClearingInputError(
+            f"order table: field 'block' = {blocks!r} is not allowed; "
+            "pass None or one block id (or None) per row"
+        )
+    owner: dict[str, str] = {}
+    for k, block in enumerate(blocks):
+        if block is None:
+            continue
+        if not (isinstance(block, str) and block.strip()):
+            raise rows.error(k, "block", block, "must be None or a non-empty string")
+        if 0.0 < ratio[k] < 1.0:
+            raise rows.error(
+                k, "min_acceptance_ratio", float(ratio[k]),
+                f"block {block!r} orders are all-or-nothing; use 0 or 1",
+            )
+        first = owner.setdefault(block, agents[k])
+        if first != agents[k]:
+            raise rows.error(
+                k, "block", block, f"block already belongs to agent {first!r}, not {agents[k]!r}"
+            )
+    return list(blocks)
+
+
+def _sequences(rows: _Rows, sequence: np.ndarray | None, n: int) -> Sequence[Any]:
+    if sequence is None:
+        return range(n)
+    if sequence.dtype.kind in "iu" or sequence.size == 0:
+        return sequence.tolist()
+    if sequence.dtype.kind == "f":
+        raise ClearingInputError(
+            f"order table: field 'sequence' has element type {sequence.dtype}; must be integers"
+        )
+    as_objects = sequence.tolist()  # integers of any size break ties like small ones
+    for k, value in enumerate(as_objects):
+        if not is_int(value):
+            raise rows.error(k, "sequence", value, "must be an integer")
+    return as_objects
+
+
+def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, NumericColumns]:
+    """Check every column of a table against an (already checked) specification.
+
+    Returns
+    -------
+    (TableKeys, NumericColumns)
+        Ids, sequences, cells and blocks as lists, and the numeric columns as arrays, for
+        :func:`clearing.book.build_book`.
+
+    Raises
+    ------
+    ClearingInputError
+        For the first bad column, naming its first bad row: the same checks as for a list of
+        ``Order`` (see :func:`clearing.validation.validate_orders`), and columns of the wrong
+        length.
+    """
+    if not isinstance(table, OrderTable):
+        raise ClearingInputError(f"book = {table!r} is not allowed; pass an OrderTable")
+    n = len(table)
+    _lengths(table, n)
+    rows = _Rows(table)
+    ids = _ids(table, rows)
+    agents = _agents(rows, table.agent, n)
+    if table.is_buy.dtype.kind != "b" and n:
+        raise ClearingInputError(
+            f"order table: field 'is_buy' has element type {table.is_buy.dtype}; "
+            "must be booleans (True for a bid)"
+        )
+    quantity = _numbers(rows, "quantity", table.quantity, "must be a finite number > 0")
+    rows.first(~(np.isfinite(quantity) & (quantity > 0.0)), "quantity", quantity,
+               "must be a finite number > 0")
+    price = _prices(rows, table, spec)
+    periods = _periods(rows, table.period, n)
+    zones = _text(rows, "zone", table.zone, n, f"must be one of {sorted(spec.zones)}",
+                  frozenset(spec.zones))
+    products = _text(rows, "product", table.product, n, "must be a non-empty string", None)
+    ratio = _ratios(rows, table.min_acceptance_ratio, n)
+    blocks = _blocks(rows, table.block, agents, ratio, n)
+    sequences = _sequences(rows, table.sequence, n)
+    shared = n > 0 and table.block is None and not any(
+        isinstance(getattr(table, name), (tuple, np.ndarray))
+        for name in ("period", "zone", "product", "min_acceptance_ratio")
+    )
+    keys = TableKeys(n, ids, sequences, periods, zones, products, blocks, shared)
+    return keys, NumericColumns(quantity=quantity, price=price, ratio=ratio,
+                                is_buy=np.asarray(table.is_buy, dtype=bool))
