@@ -39,7 +39,7 @@ def _frozen_array(name: str, values: Any) -> np.ndarray:
     return array
 
 
-def _text_column(name: str, values: Any) -> Any:
+def _text_column(values: Any) -> Any:
     """One string for every row stays as it is; anything else becomes a tuple per row."""
     if isinstance(values, str) or values is None:
         return values
@@ -59,8 +59,11 @@ def _number_column(name: str, values: Any) -> Any:
 
 
 def _numbers(values: list[Any], dtype: type) -> np.ndarray:
-    """Numbers read from orders: an array of ``dtype``, or of objects when some value is not
-    a plain number (validation then names it; nothing is converted on the way)."""
+    """Numbers read from orders as an array of ``dtype``, or of objects if some is not plain.
+
+    An object array keeps every value as it was, so validation names the bad one; nothing is
+    converted on the way.
+    """
     floats = dtype is np.float64
     if types_within(values, float if floats else int, NUMBER_TYPES if floats else INT_TYPES):
         try:
@@ -131,9 +134,9 @@ class OrderTable:
         for name in ("is_buy", "quantity", "price"):
             object.__setattr__(self, name, _frozen_array(name, getattr(self, name)))
         for name in PER_ROW_TEXT:
-            object.__setattr__(self, name, _text_column(name, getattr(self, name)))
+            object.__setattr__(self, name, _text_column(getattr(self, name)))
         if self.block is not None:
-            object.__setattr__(self, "block", _text_column("block", self.block))
+            object.__setattr__(self, "block", _text_column(self.block))
         for name in PER_ROW_NUMBERS:
             object.__setattr__(self, name, _number_column(name, getattr(self, name)))
         if self.sequence is not None:

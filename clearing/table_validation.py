@@ -96,9 +96,14 @@ def _numbers(
     """A numeric column as float64 (int64 when ``integer``), or the first non-number named."""
     kinds = "iu" if integer else NUMBER_KINDS
     if values.dtype.kind in kinds or values.size == 0:
-        if integer:
-            return values.astype(np.int64, copy=False)
-        return values.astype(np.float64, copy=False)
+        if not integer:
+            return values.astype(np.float64, copy=False)
+        if values.dtype.kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
+            raise ClearingInputError(
+                f"order table: field '{name}' holds integers beyond 64 bits; "
+                "pass a list of Order objects for those"
+            )
+        return values.astype(np.int64, copy=False)
     if integer and values.dtype.kind == "f":
         raise ClearingInputError(
             f"order table: field '{name}' has element type {values.dtype}; must be integers"
@@ -130,8 +135,7 @@ def _one_number(
 def _text(
     rows: _Rows, name: str, values: Any, n: int, allowed: str, choices: frozenset[str] | None,
 ) -> list[Any]:
-    """A text column as a list per row; a string for every row, unless it is allowed, is
-    named at row 0."""
+    """A text column as one value per row; a bad value is named by its (first) row."""
     if isinstance(values, tuple):
         as_list = list(values)
         ok = all_strings(as_list) and "" not in as_list and (

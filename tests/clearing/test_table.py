@@ -153,6 +153,7 @@ def test_tables_refuse_what_lists_of_orders_refuse_with_the_same_message(
         ({"period": -1}, ["'b' (row 0)", "period", "-1"]),
         ({"period": [0, 1.5]}, ["order table", "period", "float64", "integers"]),
         ({"period": np.array([0, -2])}, ["'s' (row 1)", "period", "-2"]),
+        ({"period": np.array([0, 2**63], dtype=np.uint64)}, ["period", "beyond 64 bits"]),
         ({"agent": 3}, ["'b' (row 0)", "agent", "3"]),
         ({"product": ""}, ["'b' (row 0)", "product"]),
         ({"min_acceptance_ratio": [0.0, 2.0]}, ["'s' (row 1)", "min_acceptance_ratio", "2.0"]),
