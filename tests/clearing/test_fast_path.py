@@ -138,17 +138,24 @@ ODD_VALUES: dict[str, list[object]] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("field", "value"), [(f, v) for f, values in ODD_VALUES.items() for v in values]
-)
-@pytest.mark.parametrize("position", [0, 17])
-def test_vectorised_validation_agrees_with_the_order_by_order_pass(
-    field: str, value: object, position: int
-) -> None:
+ODD_CASES = [(f, v) for f, values in ODD_VALUES.items() for v in values]
+
+
+def book_with_odd_value(field: str, value: object, position: int) -> list[Order]:
+    """A plain book whose order at ``position`` has ``value`` in ``field``."""
     book = _plain_book()
     fields = {name: getattr(book[position], name) for name in Order.__dataclass_fields__}
     fields[field] = value
     book[position] = Order(**fields)
+    return book
+
+
+@pytest.mark.parametrize(("field", "value"), ODD_CASES)
+@pytest.mark.parametrize("position", [0, 17])
+def test_vectorised_validation_agrees_with_the_order_by_order_pass(
+    field: str, value: object, position: int
+) -> None:
+    book = book_with_odd_value(field, value, position)
     try:
         _validate_each(book, MarketSpec())
     except ClearingInputError as expected:

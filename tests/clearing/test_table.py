@@ -22,7 +22,7 @@ from clearing import (
     clear,
 )
 from tests.clearing.book_factories import buy, divisible_books, random_book, sell
-from tests.clearing.test_fast_path import ODD_VALUES, _plain_book
+from tests.clearing.test_fast_path import ODD_CASES, book_with_odd_value
 
 TWO_PARKS = MarketSpec(
     zones=("a", "b"), interconnectors=(Interconnector("a", "b", 6.0, 2.0),)
@@ -114,17 +114,12 @@ def _without_row(message: str) -> str:
     return re.sub(r" \(row \d+\)", "", message, count=1)
 
 
-@pytest.mark.parametrize(
-    ("field", "value"), [(f, v) for f, values in ODD_VALUES.items() for v in values]
-)
+@pytest.mark.parametrize(("field", "value"), ODD_CASES)
 @pytest.mark.parametrize("position", [0, 17])
 def test_tables_refuse_what_lists_of_orders_refuse_with_the_same_message(
     field: str, value: object, position: int
 ) -> None:
-    book = _plain_book()
-    fields = {name: getattr(book[position], name) for name in Order.__dataclass_fields__}
-    fields[field] = value
-    book[position] = Order(**fields)
+    book = book_with_odd_value(field, value, position)
     try:
         expected = clear(book)
     except ClearingInputError as error:
