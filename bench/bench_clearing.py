@@ -34,8 +34,8 @@ import numpy as np
 from clearing import ClearingResult, Order, OrderTable, Side, clear, clear_uniform_arrays
 
 SIZES = (10, 100, 1_000, 10_000)
-FAST_REPEATS = {10: 201, 100: 101, 1_000: 51, 10_000: 11}
-LP_REPEATS = {10: 21, 100: 11, 1_000: 7, 10_000: 3}
+FAST_REPEATS = {10: 501, 100: 301, 1_000: 201, 10_000: 21}
+LP_REPEATS = {10: 41, 100: 31, 1_000: 21, 10_000: 5}
 WARMUP_CALLS = 3
 CBC_MAX_ORDERS = 10_000
 DAY_ORDERS_PER_HOUR = 200
