@@ -269,7 +269,9 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
         length.
     """
     if not isinstance(table, OrderTable):
-        raise ClearingInputError(f"book = {table!r} is not allowed; pass an OrderTable")
+        raise ClearingInputError(
+            f"book of type {type(table).__name__} is not allowed; pass an OrderTable"
+        )
     n = len(table)
     _lengths(table, n)
     rows = _Rows(table)

@@ -196,3 +196,10 @@ def test_side_column_matches_the_orders() -> None:
     orders = [buy("b", 1.0, 10.0), sell("s", 1.0, 5.0)]
     table = OrderTable.from_orders(orders)
     assert table.is_buy.tolist() == [o.side == Side.BUY for o in orders]
+
+
+def test_validating_something_else_as_a_table_names_its_type() -> None:
+    from clearing.table_validation import validate_table
+
+    with pytest.raises(ClearingInputError, match="book of type list is not allowed"):
+        validate_table([buy("b", 1.0, 2.0)], MarketSpec())  # type: ignore[arg-type]
