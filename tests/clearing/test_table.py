@@ -21,6 +21,7 @@ from clearing import (
     Side,
     clear,
 )
+from clearing.table_validation import validate_table
 from tests.clearing.book_factories import buy, divisible_books, random_book, sell
 from tests.clearing.test_fast_path import ODD_CASES, book_with_odd_value
 
@@ -199,7 +200,5 @@ def test_side_column_matches_the_orders() -> None:
 
 
 def test_validating_something_else_as_a_table_names_its_type() -> None:
-    from clearing.table_validation import validate_table
-
     with pytest.raises(ClearingInputError, match="book of type list is not allowed"):
         validate_table([buy("b", 1.0, 2.0)], MarketSpec())  # type: ignore[arg-type]
