@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from clearing.columns import extract_columns
+from clearing.columns import buy_mask, extract_columns
 from clearing.errors import ClearingInputError
 from clearing.types import Order, Side
-from clearing.validation import INT_TYPES, NUMBER_TYPES, types_within
+from clearing.validation import INT_TYPES, NUMBER_TYPES, order_error, types_within
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -155,12 +155,10 @@ class OrderTable:
             )
         columns = extract_columns(orders)
         n = columns.size
-        for order in orders:
-            if order.side not in (Side.BUY, Side.SELL):
-                raise ClearingInputError(
-                    f"order {order.id!r}: field 'side' = {order.side!r} is not allowed; "
-                    "must be 'buy' or 'sell'"
-                )
+        sides = columns.sides
+        if sides.count(Side.BUY) + sides.count(Side.SELL) != n:  # a table holds sides as bools
+            odd = next(o for o in orders if o.side not in (Side.BUY, Side.SELL))
+            raise order_error(odd.id, "side", odd.side, "must be 'buy' or 'sell'")
 
         def column(values: list[Any], dtype: type | None = None) -> Any:
             if n and columns.shared:
@@ -169,7 +167,7 @@ class OrderTable:
 
         return cls(
             id=tuple(columns.ids),
-            is_buy=np.array([s == Side.BUY for s in columns.sides], dtype=bool),
+            is_buy=buy_mask(sides),
             quantity=_numbers(columns.quantities, np.float64),
             price=_numbers(columns.prices, np.float64),
             agent=columns.agents,

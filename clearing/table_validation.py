@@ -8,7 +8,6 @@ the first bad one.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from clearing.columns import NumericColumns
 from clearing.errors import ClearingInputError
 from clearing.table import OrderTable
 from clearing.types import MarketSpec
-from clearing.validation import TICK_RTOL, all_strings, is_int, is_real
+from clearing.validation import all_strings, is_finite_real, is_int, off_tick, order_error
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -51,10 +50,7 @@ class _Rows:
         self.ids = table.id
 
     def error(self, k: int, field: str, value: object, allowed: str) -> ClearingInputError:
-        order_id = self.ids[k] if k < len(self.ids) else None
-        return ClearingInputError(
-            f"order {order_id!r} (row {k}): field '{field}' = {value!r} is not allowed; {allowed}"
-        )
+        return order_error(self.ids[k] if k < len(self.ids) else None, field, value, allowed, k)
 
     def first(self, bad: BoolArray, field: str, values: Any, allowed: str) -> None:
         """Raise for the first row flagged in ``bad``, if any."""
@@ -90,80 +86,69 @@ def _ids(table: OrderTable, rows: _Rows) -> list[Any]:
     return ids
 
 
-def _numbers(
-    rows: _Rows, name: str, values: np.ndarray, allowed: str, integer: bool = False
-) -> np.ndarray:
-    """A numeric column as float64 (int64 when ``integer``), or the first non-number named."""
-    kinds = "iu" if integer else NUMBER_KINDS
-    if values.dtype.kind in kinds or values.size == 0:
-        if not integer:
-            return values.astype(np.float64, copy=False)
-        if values.dtype.kind == "u" and values.size and values.max() > np.iinfo(np.int64).max:
-            raise ClearingInputError(
-                f"order table: field '{name}' holds integers beyond 64 bits; "
-                "pass a list of Order objects for those"
-            )
-        return values.astype(np.int64, copy=False)
-    if integer and values.dtype.kind == "f":
+def _numbers(rows: _Rows, name: str, values: np.ndarray, allowed: str) -> FloatArray:
+    """A numeric column as float64, or its first value that is not a finite number named."""
+    if values.dtype.kind in NUMBER_KINDS or values.size == 0:
+        return values.astype(np.float64, copy=False)
+    as_objects = values.tolist()
+    for k, value in enumerate(as_objects):
+        if not is_finite_real(value):
+            raise rows.error(k, name, value, allowed)
+    return np.array(as_objects, dtype=np.float64)
+
+
+def _integers(rows: _Rows, name: str, values: np.ndarray, allowed: str) -> list[Any]:
+    """An integer column as Python integers (of any size), or its first non-integer named."""
+    if values.dtype.kind in "iu" or values.size == 0:
+        return values.tolist()
+    if values.dtype.kind == "f":
         raise ClearingInputError(
             f"order table: field '{name}' has element type {values.dtype}; must be integers"
         )
-    check = is_int if integer else is_real
     as_objects = values.tolist()
     for k, value in enumerate(as_objects):
-        if not check(value):
+        if not is_int(value):
             raise rows.error(k, name, value, allowed)
-    try:
-        return np.array(as_objects, dtype=np.int64 if integer else np.float64)
-    except OverflowError:
-        raise ClearingInputError(
-            f"order table: field '{name}' holds integers beyond 64 bits; "
-            "pass a list of Order objects for those"
-        ) from None
+    return as_objects
 
 
 def _one_number(
     rows: _Rows, name: str, value: Any, allowed: str, integer: bool = False
 ) -> float | int:
-    if not (is_int(value) if integer else is_real(value)) or (
-        not integer and not math.isfinite(value)
-    ):
+    if not (is_int(value) if integer else is_finite_real(value)):
         raise rows.error(0, name, value, allowed)
     return value
 
 
 def _text(
-    rows: _Rows, name: str, values: Any, n: int, allowed: str, choices: frozenset[str] | None,
+    rows: _Rows,
+    name: str,
+    values: Any,
+    n: int,
+    allowed: str,
+    choices: frozenset[str] | None = None,
+    non_empty: bool = True,
 ) -> list[Any]:
     """A text column as one value per row; a bad value is named by its (first) row."""
+
+    def valid(value: Any) -> bool:
+        return isinstance(value, str) and (bool(value) or not non_empty) and (
+            choices is None or value in choices
+        )
+
     if isinstance(values, tuple):
         as_list = list(values)
-        ok = all_strings(as_list) and "" not in as_list and (
-            choices is None or set(as_list) <= choices
-        )
-        if not ok:
-            k = next(
-                k for k, v in enumerate(as_list)
-                if not (isinstance(v, str) and v and (choices is None or v in choices))
-            )
+        if not (
+            all_strings(as_list)
+            and (not non_empty or "" not in as_list)
+            and (choices is None or set(as_list) <= choices)
+        ):
+            k = next(k for k, v in enumerate(as_list) if not valid(v))
             raise rows.error(k, name, as_list[k], allowed)
         return as_list
-    valid = isinstance(values, str) and values and (choices is None or values in choices)
-    if n and not valid:
+    if n and not valid(values):
         raise rows.error(0, name, values, allowed)
     return [values] * n
-
-
-def _agents(rows: _Rows, agents: Any, n: int) -> list[Any]:
-    if isinstance(agents, tuple):
-        as_list = list(agents)
-        if not all_strings(as_list):
-            k = next(k for k, v in enumerate(as_list) if not isinstance(v, str))
-            raise rows.error(k, "agent", as_list[k], "must be a string")
-        return as_list
-    if not isinstance(agents, str) and n:
-        raise rows.error(0, "agent", agents, "must be a string")
-    return [agents] * n
 
 
 def _prices(rows: _Rows, table: OrderTable, spec: MarketSpec) -> FloatArray:
@@ -174,18 +159,19 @@ def _prices(rows: _Rows, table: OrderTable, spec: MarketSpec) -> FloatArray:
         f"must lie in [price_floor, price_cap] = [{spec.price_floor}, {spec.price_cap}]",
     )
     if spec.tick > 0:
-        steps = price / spec.tick
-        off_grid = np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
-        rows.first(off_grid, "price", price, f"must be a multiple of tick {spec.tick}")
+        rows.first(off_tick(price, spec.tick), "price", price,
+                   f"must be a multiple of tick {spec.tick}")
     return price
 
 
 def _periods(rows: _Rows, periods: Any, n: int) -> list[Any]:
     allowed = "must be an integer >= 0"
     if isinstance(periods, np.ndarray):
-        values = _numbers(rows, "period", periods, allowed, integer=True)
-        rows.first(values < 0, "period", values, allowed)
-        return values.tolist()
+        values = _integers(rows, "period", periods, allowed)
+        if values and min(values) < 0:
+            k = next(k for k, v in enumerate(values) if v < 0)
+            raise rows.error(k, "period", values[k], allowed)
+        return values
     if n:
         value = _one_number(rows, "period", periods, allowed, integer=True)
         if value < 0:
@@ -239,17 +225,7 @@ def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: i
 def _sequences(rows: _Rows, sequence: np.ndarray | None, n: int) -> Sequence[Any]:
     if sequence is None:
         return range(n)
-    if sequence.dtype.kind in "iu" or sequence.size == 0:
-        return sequence.tolist()
-    if sequence.dtype.kind == "f":
-        raise ClearingInputError(
-            f"order table: field 'sequence' has element type {sequence.dtype}; must be integers"
-        )
-    as_objects = sequence.tolist()  # integers of any size break ties like small ones
-    for k, value in enumerate(as_objects):
-        if not is_int(value):
-            raise rows.error(k, "sequence", value, "must be an integer")
-    return as_objects
+    return _integers(rows, "sequence", sequence, "must be an integer")
 
 
 def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, NumericColumns]:
@@ -276,7 +252,7 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
     _lengths(table, n)
     rows = _Rows(table)
     ids = _ids(table, rows)
-    agents = _agents(rows, table.agent, n)
+    agents = _text(rows, "agent", table.agent, n, "must be a string", non_empty=False)
     if table.is_buy.dtype.kind != "b" and n:
         raise ClearingInputError(
             f"order table: field 'is_buy' has element type {table.is_buy.dtype}; "
@@ -289,7 +265,7 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
     periods = _periods(rows, table.period, n)
     zones = _text(rows, "zone", table.zone, n, f"must be one of {sorted(spec.zones)}",
                   frozenset(spec.zones))
-    products = _text(rows, "product", table.product, n, "must be a non-empty string", None)
+    products = _text(rows, "product", table.product, n, "must be a non-empty string")
     ratio = _ratios(rows, table.min_acceptance_ratio, n)
     blocks = _blocks(rows, table.block, agents, ratio, n)
     sequences = _sequences(rows, table.sequence, n)

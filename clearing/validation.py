@@ -13,6 +13,7 @@ from operator import countOf
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from clearing.columns import (
     NumericColumns,
@@ -28,11 +29,26 @@ TIE_BREAK_RULES: tuple[str, ...] = ("price_sequence_id",)
 INT_TYPES = frozenset({int, np.int64, np.int32})
 NUMBER_TYPES = INT_TYPES | {float, np.float64, np.float32}
 TICK_RTOL = 1e-9
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def is_real(value: object) -> bool:
     """True for a real number that is not a bool."""
     return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def is_finite_real(value: object) -> bool:
+    """True for a real number that is not a bool and is finite as a float.
+
+    An integer too large for a float is not finite here (``math.isfinite`` would raise).
+    """
+    if not is_real(value):
+        return False
+    try:
+        return math.isfinite(value)  # type: ignore[arg-type]
+    except OverflowError:
+        return False
 
 
 def is_int(value: object) -> bool:
@@ -50,11 +66,19 @@ def _spec_error(field: str, value: object, allowed: str) -> ClearingInputError:
     return ClearingInputError(f"market spec: field '{field}' = {value!r} is not allowed; {allowed}")
 
 
-def order_error(order_id: object, field: str, value: object, allowed: str) -> ClearingInputError:
-    """The error naming a bad field of one order, its value and what is allowed."""
-    return ClearingInputError(
-        f"order {order_id!r}: field '{field}' = {value!r} is not allowed; {allowed}"
-    )
+def order_error(
+    order_id: object, field: str, value: object, allowed: str, row: int | None = None
+) -> ClearingInputError:
+    """The error naming a bad field of one order (and its table row), its value and what is
+    allowed."""
+    where = f"order {order_id!r}" if row is None else f"order {order_id!r} (row {row})"
+    return ClearingInputError(f"{where}: field '{field}' = {value!r} is not allowed; {allowed}")
+
+
+def off_tick(values: FloatArray, tick: float) -> BoolArray:
+    """True where a value is not a multiple of ``tick`` (> 0), up to rounding error."""
+    steps = values / tick
+    return np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
 
 
 def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
@@ -73,10 +97,10 @@ def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
         if key in seen:
             raise _spec_error(name, key, "each direction may be given only once")
         seen.add(key)
-        if not (is_real(link.capacity) and math.isfinite(link.capacity) and link.capacity >= 0):
+        if not (is_finite_real(link.capacity) and link.capacity >= 0):
             raise _spec_error(f"{name}.capacity", link.capacity, "must be a finite number >= 0")
         fee = link.wheeling_fee
-        if not (is_real(fee) and math.isfinite(fee) and fee >= 0):
+        if not (is_finite_real(fee) and fee >= 0):
             raise _spec_error(f"{name}.wheeling_fee", fee, "must be a finite number >= 0")
         if spec.tick > 0 and not on_tick(fee, spec.tick):
             raise _spec_error(
@@ -102,7 +126,7 @@ def validate_spec(spec: MarketSpec) -> None:
         ) from None
     for name in ("price_floor", "price_cap", "tick"):
         value = getattr(spec, name)
-        if not (is_real(value) and math.isfinite(value)):
+        if not (is_finite_real(value)):
             raise _spec_error(name, value, "must be a finite number")
     if spec.price_floor >= spec.price_cap:
         raise _spec_error(
@@ -136,10 +160,10 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
     if order.side not in (Side.BUY, Side.SELL):
         raise order_error(oid, "side", order.side, "must be 'buy' or 'sell'")
     q = order.quantity
-    if not (is_real(q) and math.isfinite(q) and q > 0):
+    if not (is_finite_real(q) and q > 0):
         raise order_error(oid, "quantity", q, "must be a finite number > 0")
     p = order.price
-    if not (is_real(p) and math.isfinite(p)):
+    if not (is_finite_real(p)):
         raise order_error(oid, "price", p, "must be a finite number")
     if not spec.price_floor <= p <= spec.price_cap:
         raise order_error(
@@ -155,7 +179,7 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
     if not (isinstance(order.product, str) and order.product):
         raise order_error(oid, "product", order.product, "must be a non-empty string")
     r = order.min_acceptance_ratio
-    if not (is_real(r) and math.isfinite(r) and 0.0 <= r <= 1.0):
+    if not (is_finite_real(r) and 0.0 <= r <= 1.0):
         raise order_error(oid, "min_acceptance_ratio", r, "must be a number in [0, 1]")
     if not is_int(order.sequence):
         raise order_error(oid, "sequence", order.sequence, "must be an integer")
@@ -259,11 +283,8 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
         and price.max() <= spec.price_cap
     ):
         return None
-    if spec.tick > 0:
-        steps = price / spec.tick
-        off_grid = np.abs(steps - np.round(steps)) > TICK_RTOL * np.maximum(1.0, np.abs(steps))
-        if off_grid.any():
-            return None
+    if spec.tick > 0 and off_tick(price, spec.tick).any():
+        return None
     ratios = columns.ratios
     if _all_equal(ratios):
         ratio = np.zeros(n) if ratios[0] == 0.0 else np.full(n, float(ratios[0]))
@@ -301,7 +322,8 @@ def validate_orders(
         columns = extract_columns(orders)
         try:
             numeric = _columns_valid(columns, spec)
-        except TypeError:  # unhashable or unorderable field: named by the order-by-order pass
+        except (TypeError, OverflowError):  # unhashable, unorderable or too large a field:
+            # named by the order-by-order pass
             numeric = None
         if numeric is not None:
             return columns, numeric

@@ -6,7 +6,15 @@ import math
 
 import pytest
 
-from clearing import ClearingInputError, Interconnector, MarketSpec, Order, Side, clear
+from clearing import (
+    ClearingInputError,
+    Interconnector,
+    MarketSpec,
+    Order,
+    OrderTable,
+    Side,
+    clear,
+)
 from tests.clearing.book_factories import buy, sell
 
 GOOD = [buy("b1", 10, 50), sell("s1", 10, 40)]
@@ -108,3 +116,12 @@ def test_nothing_is_half_applied() -> None:
 
 def test_error_is_a_value_error() -> None:
     assert issubclass(ClearingInputError, ValueError)
+
+
+@pytest.mark.parametrize("field", ["quantity", "price"])
+def test_an_integer_too_large_for_a_float_is_named_not_raised(field: str) -> None:
+    values = {"quantity": 1.0, "price": 10.0, field: 10**400}
+    book = [*GOOD, Order("x", "x", Side.BUY, values["quantity"], values["price"])]
+    for form in (book, OrderTable.from_orders(book)):
+        with pytest.raises(ClearingInputError, match=f"'x'.*field '{field}'"):
+            clear(form)
