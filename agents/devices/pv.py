@@ -304,8 +304,9 @@ def _infer_step_h(times: pd.DatetimeIndex, step_h: float | None) -> float:
         return float(step_h)
     if len(times) < 2:
         return 1.0
-    diffs_h = np.diff(times.asi8) / 3.6e12
-    step = float(np.median(diffs_h))
+    # Differences as timedeltas divided by one hour: correct whatever the index's unit (ns, us).
+    diffs_h = (times[1:] - times[:-1]) / pd.Timedelta(hours=1)
+    step = float(np.median(np.asarray(diffs_h, dtype=np.float64)))
     if step <= 0.0:
         raise PVInputError("times must be increasing to infer the step; pass step_h")
     return step

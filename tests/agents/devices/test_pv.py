@@ -283,3 +283,23 @@ def test_profile_rejects_bad_input(kwargs: dict[str, Any], field: str) -> None:
 def test_profile_rejects_non_datetime_index() -> None:
     with pytest.raises(PVInputError, match="times"):
         xian_profile([0, 1, 2], 0)
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_daily_output_centred_on_solar_noon_for_any_timestamp_unit(unit: str) -> None:
+    # A whole year of a south-facing 1 kWp array near Xi'an: each day's energy-weighted centre
+    # (step mid-points) falls within 0.2 h of solar noon, whatever the index's time unit.
+    times = year_2023().as_unit(unit)
+    output = xian_profile(times, 0, clearness=CLEAR_SKY, ambient_temperature_c=20.0)
+    noisy = xian_profile(times, 0)
+    days = pd.date_range("2023-01-01", periods=365, freq="D", tz=TZ)
+    transit = pvlib.solarposition.sun_rise_set_transit_spa(days, 34.26, 108.94)["transit"]
+    noon_h = (transit - days).dt.total_seconds().to_numpy() / 3600.0
+    mid_h = np.tile(np.arange(24) + 0.5, 365)
+    for profile, worst_h in ((output, 0.2), (noisy, None)):
+        energy = profile.reshape(365, 24)
+        centre_h = (energy * mid_h.reshape(365, 24)).sum(axis=1) / energy.sum(axis=1)
+        offset_h = centre_h - noon_h
+        if worst_h is not None:
+            assert np.abs(offset_h).max() < worst_h
+        assert abs(float(np.mean(offset_h))) < 0.2
