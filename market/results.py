@@ -254,6 +254,12 @@ def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
         values = [f[key] if sub is None else f[key][sub] for f in firms]
         return _r(sum(v for v in values if v is not None))
 
+    location_tco2 = imp / 1000.0 * inputs.grid_co2_tco2_per_mwh
+    certified_cut_tco2 = sum(
+        (f["co2_tco2"]["scope2_location"] or 0.0) - (f["co2_tco2"]["scope2_market"] or 0.0)
+        for f in firms
+    )
+
     cost = {
         "energy": _r(energy_cny),
         "export_revenue": _r(-export_cny),
@@ -275,8 +281,9 @@ def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
         "energy_use_tce": total("energy_use_tce"),
         "co2_tco2": {
             "scope1": total("co2_tco2", "scope1"),
-            "scope2_location": _r(imp / 1000.0 * inputs.grid_co2_tco2_per_mwh),
-            "scope2_market": _r(imp / 1000.0 * inputs.grid_co2_tco2_per_mwh),
+            "scope2_location": _r(location_tco2),
+            # Certified green power lowers the park's figure by exactly what it lowers its firms'.
+            "scope2_market": _r(location_tco2 - certified_cut_tco2),
         },
         "value_added_10k_cny": total("value_added_10k_cny"),
         "cost_cny": cost,

@@ -276,3 +276,17 @@ def test_cli_check_invariants_flag(tmp_path: Path) -> None:
     assert summary["markets"]["money_conservation_cny"] == 0.0
     effect = summary["renewable_exclusion_effect"]["years"]["2025"]
     assert effect["excluded_tce"] >= 0.0
+
+
+def test_park_market_based_scope2_is_lowered_by_its_firms_certificates() -> None:
+    summary = run(scenario(markets__energy_rights__enabled=False)).results().summary
+    lowered = 0.0
+    for park in summary["parks"].values():
+        co2 = park["co2_tco2"]
+        firms = park["firms_detail"].values()
+        cut = sum(
+            f["co2_tco2"]["scope2_location"] - f["co2_tco2"]["scope2_market"] for f in firms
+        )
+        assert co2["scope2_location"] - co2["scope2_market"] == pytest.approx(cut, abs=1e-5)
+        lowered += cut
+    assert lowered > 0.0  # certified green power was bought, so the figures must differ
