@@ -22,7 +22,7 @@ from web.bridge import LoopBridgeSink
 from web.control import RunControl
 from web.errors import RunStateError, TooManyRunsError, UnknownRunError
 from web.hub import StreamHub
-from web.store import RunRecord, RunStore, interruption_reason
+from web.store import RunRecord, RunState, RunStore, interruption_reason
 from web.worker import drive, save_results
 
 SimulationFactory = Callable[[ScenarioConfig], Simulation]
@@ -35,7 +35,7 @@ class RunView:
     id: str
     scenario: str
     source: str
-    state: str
+    state: RunState
     created_unix_s: float
     finished_unix_s: float | None
     horizon_h: float
@@ -86,7 +86,7 @@ class LiveRun:
     horizon_h: float
     parks: list[dict[str, Any]]
     control: RunControl
-    state: str = "queued"
+    state: RunState = "queued"
     now_h: float = 0.0
     last_seq: int = 0
     engine_compute_s: float = 0.0
@@ -94,7 +94,9 @@ class LiveRun:
     store: RunStore | None = field(default=None, repr=False)
     server_stopped_unix_s: float | None = None
 
-    def progress(self, state: str, now_h: float, last_seq: int, engine_compute_s: float) -> None:
+    def progress(
+        self, state: RunState, now_h: float, last_seq: int, engine_compute_s: float
+    ) -> None:
         """Record progress after a chunk (worker thread) and store it."""
         self.state, self.now_h, self.last_seq = state, now_h, last_seq
         self.engine_compute_s = engine_compute_s
@@ -250,7 +252,8 @@ class RunManager:
         sink: LoopBridgeSink,
         event_log: JsonlSink,
     ) -> None:
-        state, error = "finished", None
+        state: RunState = "finished"
+        error: str | None = None
         summary: dict[str, Any] | None = None
         files: dict[str, bytes] | None = None
         try:

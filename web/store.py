@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from market.api import SqliteFile
 
@@ -50,9 +50,10 @@ CREATE TABLE IF NOT EXISTS events (
 
 #: States a run can be in: live ones, then final ones. ``cancelled`` is a user's stop;
 #: ``interrupted`` is a stop by the server (shut down or gone) and must be started again.
-LIVE_STATES = ("queued", "running", "paused")
-FINAL_STATES = ("finished", "failed", "cancelled", "interrupted")
-RUN_STATES = (*LIVE_STATES, *FINAL_STATES)
+RunState = Literal["queued", "running", "paused", "finished", "failed", "cancelled", "interrupted"]
+RUN_STATES: tuple[str, ...] = get_args(RunState)
+LIVE_STATES = RUN_STATES[:3]
+FINAL_STATES = RUN_STATES[3:]
 
 
 def _utc_text(unix_s: float) -> str:
@@ -92,7 +93,7 @@ class RunRecord:
     id: str
     scenario: str
     source: str
-    state: str
+    state: RunState
     created_unix_s: float
     finished_unix_s: float | None
     horizon_h: float
@@ -110,12 +111,18 @@ _RUN_COLUMNS = (
 )
 
 
+def _state(text: str) -> RunState:
+    if text in RUN_STATES:
+        return cast(RunState, text)
+    raise ValueError(f"runs.state: got {text!r}; allowed: one of {RUN_STATES}")
+
+
 def _record(row: Sequence[Any]) -> RunRecord:
     return RunRecord(
         id=row[0],
         scenario=row[1],
         source=row[2],
-        state=row[3],
+        state=_state(row[3]),
         created_unix_s=row[4],
         finished_unix_s=row[5],
         horizon_h=row[6],
@@ -215,7 +222,7 @@ class RunStore(SqliteFile):
             )
 
     def update_progress(
-        self, run_id: str, state: str, now_h: float, last_seq: int, engine_compute_s: float
+        self, run_id: str, state: RunState, now_h: float, last_seq: int, engine_compute_s: float
     ) -> None:
         """Store a run's state and progress."""
         with self._connect() as db:
@@ -227,7 +234,7 @@ class RunStore(SqliteFile):
     def finish_run(
         self,
         run_id: str,
-        state: str,
+        state: RunState,
         error: str | None = None,
         summary: dict[str, Any] | None = None,
         files: dict[str, bytes] | None = None,

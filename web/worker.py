@@ -15,6 +15,7 @@ from market.api import RESULT_FILES, FinishedRun, JsonlSink, Simulation, finish_
 from web.bridge import LoopBridgeSink
 from web.control import RunControl
 from web.pacing import chunk_hours, due_wall_s, next_chunk_end_h
+from web.store import RunState
 
 __all__ = ["RESULT_FILES", "ProgressReport", "RunnableSimulation", "drive", "save_results"]
 
@@ -38,7 +39,9 @@ class RunnableSimulation(Protocol):
 class ProgressReport(Protocol):
     """Receives the worker's progress (the run manager's live record)."""
 
-    def progress(self, state: str, now_h: float, last_seq: int, engine_compute_s: float) -> None:
+    def progress(
+        self, state: RunState, now_h: float, last_seq: int, engine_compute_s: float
+    ) -> None:
         """Take the run's state after a chunk."""
 
 
