@@ -10,12 +10,18 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 import pytest
+from fastapi.testclient import TestClient
+
+from market.api import RunResults, Simulation
+from web.app import create_app
+from web.settings import WebSettings
 
 from .classroom.test_restart import free_port
 
@@ -105,3 +111,36 @@ def test_sigterm_interrupts_live_runs_and_keeps_cancelled_ones(tmp_path: Path) -
     assert match is not None, reason
     assert running["now_h"] <= float(match[1]) == stopped["now_h"] < 336
     assert user_stop["state"] == "cancelled" and user_stop["error"] is None
+
+
+class HeldResultsSimulation(Simulation):
+    """The engine's simulation whose results wait for :attr:`release` (a worker still busy
+    writing results when the server stops)."""
+
+    release = threading.Event()
+
+    def results(self) -> RunResults:
+        assert self.release.wait(timeout=30)
+        return super().results()
+
+
+def test_a_run_still_writing_results_at_shutdown_is_marked_then_finished(
+    settings: WebSettings,
+) -> None:
+    HeldResultsSimulation.release.clear()
+    with TestClient(create_app(settings, simulation_factory=HeldResultsSimulation)) as client:
+        run_id = client.post("/api/runs", json={"example": "tiny"}).json()["id"]
+        manager = client.app.state.manager
+        deadline = time.monotonic() + 20
+        while manager.store.get_run(run_id).now_h < 72 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        manager.shutdown(timeout_s=0.2)
+        marked = manager.store.get_run(run_id)
+        HeldResultsSimulation.release.set()
+        deadline = time.monotonic() + 30
+        while manager.store.get_run(run_id).state != "finished" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        final = client.get(f"/api/runs/{run_id}").json()
+    assert marked.state == "interrupted" and not marked.has_summary
+    assert "while the run was at hour 72 of 72; start it again" in marked.error
+    assert final["state"] == "finished" and final["error"] is None and final["has_results"]
