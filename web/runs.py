@@ -22,7 +22,7 @@ from web.bridge import LoopBridgeSink
 from web.control import RunControl
 from web.errors import RunStateError, TooManyRunsError, UnknownRunError
 from web.hub import StreamHub
-from web.store import RunRecord, RunState, RunStore, interruption_reason
+from web.store import LIVE_STATES, RunRecord, RunState, RunStore, interruption_reason
 from web.worker import drive, save_results
 
 SimulationFactory = Callable[[ScenarioConfig], Simulation]
@@ -292,7 +292,7 @@ class RunManager:
             record = self.store.get_run(run_id)
             if record is None:
                 raise UnknownRunError(run_id)
-            raise RunStateError(action, record.state, ("queued", "running", "paused"))
+            raise RunStateError(action, record.state, LIVE_STATES)
         return live
 
     def get(self, run_id: str) -> RunView:

@@ -11,21 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from market.api import RESULT_FILES, FinishedRun, JsonlSink, Simulation, finish_run
+from market.api import FinishedRun, JsonlSink, Simulation, finish_run
 from web.bridge import LoopBridgeSink
 from web.control import RunControl
 from web.pacing import chunk_hours, due_wall_s, next_chunk_end_h
 from web.store import RunState
-
-__all__ = ["RESULT_FILES", "ProgressReport", "RunnableSimulation", "drive", "save_results"]
 
 
 class RunnableSimulation(Protocol):
     """What the worker needs of a simulation (``market.api.Simulation`` has it)."""
 
     horizon_h: float
-    runs: Any
-    reference: Any
 
     @property
     def finished(self) -> bool: ...

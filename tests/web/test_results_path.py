@@ -21,6 +21,7 @@ from web.examples import example_paths
 from web.routers.results import MEDIA_TYPES
 from web.settings import WebSettings, default_configs_dir
 
+from .conftest import tiny_scenario
 from .helpers import start_and_finish
 
 #: Horizon the examples are cut to [h]: long enough for market clearings, short enough to be quick.
@@ -127,3 +128,21 @@ def test_web_results_hold_the_markets_and_each_firms_market_figures(
         assert isinstance(firm["rights"], dict) and "counted_use_tce" in firm["rights"]
         assert isinstance(firm["green_power"], dict)
     assert "renewable_exclusion_effect" in summary
+
+
+def test_without_markets_the_market_tables_are_absent_and_asking_for_one_is_404(
+    settings: WebSettings,
+) -> None:
+    scenario = tiny_scenario(24)
+    scenario["markets"] = {"green_power": {"enabled": False}, "energy_rights": {"enabled": False}}
+    with TestClient(create_app(settings)) as client:
+        status, _ = start_and_finish(client, config=scenario, pace_h_per_s=0)
+        assert status["state"] == "finished", status
+        run = f"/api/runs/{status['id']}/results"
+        names = client.get(f"{run}/files").json()
+        missing = client.get(f"{run}/green_power.csv")
+        summary = client.get(run).json()
+    assert names == ["summary.json", "timeseries.parquet", "firms.csv", "events.jsonl"]
+    assert missing.status_code == 404
+    assert missing.json()["errors"][0]["path"] == "file_name"
+    assert summary["markets"] is None

@@ -10,12 +10,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Response
 
+from market.api import RESULT_FILES
 from web.deps import get_manager, get_store
 from web.errors import RunStateError, WebInputError
 from web.runs import RunManager
 from web.schemas import ErrorBody
 from web.store import RunStore
-from web.worker import RESULT_FILES
 
 router = APIRouter(prefix="/api/runs/{run_id}/results", tags=["results"])
 
