@@ -356,7 +356,8 @@ class RunManager:
         with self._lock:
             lives = list(self._live.values())
         for live in lives:
-            live.server_stopped_unix_s = stopped_unix_s
+            if not live.control.cancelled:  # a user's cancel already under way stays a cancel
+                live.server_stopped_unix_s = stopped_unix_s
             live.control.cancel()
         deadline = time.monotonic() + timeout_s
         for live in lives:
