@@ -277,7 +277,8 @@ class RunManager:
             event_log.close()
         try:
             sink.flush()
-            live.progress(state, sim.now_h, sink.last_seq, live.engine_compute_s)
+            # The final state is shown only with the summary and files stored (one transaction).
+            live.progress(live.state, sim.now_h, sink.last_seq, live.engine_compute_s)
             self.store.finish_run(live.id, state, error, summary, files)
         finally:
             with self._lock:
