@@ -19,20 +19,34 @@ from market.engine.bus import (
 )
 from market.engine.simulation import Simulation
 from market.native_output import load_highs_quietly
-from market.results import RunResults, collect_results, write_results
-from market.runner import RunError, RunOutcome, run_scenario, simulate, with_seed
+from market.results import RunResults
+from market.runner import (
+    EVENTS_FILE,
+    RESULT_FILES,
+    FinishedRun,
+    RunError,
+    RunOutcome,
+    finish_run,
+    open_event_log,
+    run_scenario,
+    simulate,
+    with_seed,
+)
 from market.table import format_summary_table
 
 __all__ = [
     "BILLING_PERIOD",
+    "EVENTS_FILE",
     "PARK_DAY",
     "PARK_STEP",
+    "RESULT_FILES",
     "RUN_FINISHED",
     "RUN_STARTED",
     "ConfigError",
     "ConfigIssue",
     "Event",
     "EventBus",
+    "FinishedRun",
     "JsonlSink",
     "RecordingSink",
     "RunError",
@@ -41,16 +55,16 @@ __all__ = [
     "ScenarioConfig",
     "Simulation",
     "Sink",
-    "collect_results",
     "event_to_json",
+    "finish_run",
     "format_summary_table",
     "load_config",
     "load_highs_quietly",
+    "open_event_log",
     "parse_config",
     "run_scenario",
     "simulate",
     "with_seed",
-    "write_results",
 ]
 
 # --- Classroom market game (used by web.classroom) ---

@@ -1,12 +1,13 @@
 """Single-run orchestration: config → simulation → result files.
 
-The scenario runner grows here: one run now; comparisons and sweeps build on
-:func:`simulate`, which returns results in memory without touching the disk.
+:func:`finish_run` is the one path from a finished simulation to its results: the CLI
+(:func:`run_scenario`), the web app's run worker and the study runner (through :func:`simulate`)
+all obtain their summaries and result files from it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +34,37 @@ SUMMARY_EVENT_KINDS = frozenset(
 )
 
 
+#: Every file a run can write, in the order they are listed: the summary, the per-step time
+#: series, the per-firm table, the market tables (only with the market on) and the event log.
+RESULT_FILES = (
+    "summary.json",
+    "timeseries.parquet",
+    "firms.csv",
+    "green_power.csv",
+    "rights_auctions.csv",
+    "events.jsonl",
+)
+EVENTS_FILE = "events.jsonl"
+
+
 class RunError(ValueError):
-    """A run cannot start with the given options (e.g. an out-of-range seed)."""
+    """A run cannot start or finish with the given options (e.g. an out-of-range seed)."""
+
+
+@dataclass(frozen=True)
+class FinishedRun:
+    """What :func:`finish_run` produced.
+
+    Attributes
+    ----------
+    results
+        Summary (with the renewable-exclusion effect when it applies) and tables, in memory.
+    files
+        File name → path of every file written (empty when no folder was given).
+    """
+
+    results: RunResults
+    files: dict[str, Path] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -55,6 +85,85 @@ def with_seed(config: ScenarioConfig, seed: int | None) -> ScenarioConfig:
     return config.model_copy(update={"seed": seed})
 
 
+def event_kinds(level: str) -> frozenset[str] | None:
+    """Event kinds ``events.jsonl`` records at ``level`` (``None``: every kind)."""
+    return None if level == "all" else SUMMARY_EVENT_KINDS
+
+
+def open_event_log(bus: EventBus, out_dir: Path, level: str) -> JsonlSink:
+    """Subscribe a new ``out_dir/events.jsonl`` to ``bus`` at detail ``level`` and return it.
+
+    :func:`finish_run` closes it and lists it among the run's files.
+    """
+    sink = JsonlSink(out_dir / EVENTS_FILE)
+    bus.subscribe(sink, event_kinds(level))
+    return sink
+
+
+def finish_run(
+    sim: Simulation,
+    out_dir: Path | None = None,
+    *,
+    event_log: JsonlSink | None = None,
+    with_exclusion_effect: bool = True,
+) -> FinishedRun:
+    """Turn a finished simulation into its results and write every result file.
+
+    Parameters
+    ----------
+    sim
+        A simulation run to the end of its horizon.
+    out_dir
+        Folder for ``summary.json``, ``timeseries.parquet``, ``firms.csv`` and, with the
+        markets on, ``green_power.csv`` and ``rights_auctions.csv``; nothing is written when
+        ``None``.
+    event_log
+        The run's ``events.jsonl`` (from :func:`open_event_log`); closed here and listed last.
+    with_exclusion_effect
+        Add ``renewable_exclusion_effect`` to the summary when both markets and renewable
+        exclusion are on (a second run with the switch off, see :func:`exclusion_effect`).
+
+    Raises
+    ------
+    RunError
+        When the simulation has not reached the end of its horizon.
+    """
+    if event_log is not None:
+        event_log.close()
+    if not sim.finished:
+        raise RunError(
+            f"results: the run is at hour {sim.now_h:g} of {sim.horizon_h:g}; "
+            "results exist only for a finished run"
+        )
+    results = sim.results()
+    if with_exclusion_effect:
+        effect = exclusion_effect(sim.config, results)
+        if effect is not None:
+            results.summary["renewable_exclusion_effect"] = effect
+    if out_dir is None:
+        return FinishedRun(results)
+    files = {path.name: path for path in write_results(results, out_dir).values()}
+    if event_log is not None:
+        files[event_log.path.name] = event_log.path
+    return FinishedRun(results, files)
+
+
+def _run_with_progress(sim: Simulation) -> None:
+    """Run ``sim`` to the end with a progress bar on stderr."""
+    bar: Any = tqdm(total=100, unit="%", desc=sim.config.name, leave=False)
+    done = [0]
+
+    def progress(fraction: float) -> None:
+        pct = int(fraction * 100)
+        bar.update(pct - done[0])
+        done[0] = pct
+
+    try:
+        sim.run(progress=progress)
+    finally:
+        bar.close()
+
+
 def simulate(
     config: ScenarioConfig,
     *,
@@ -63,26 +172,17 @@ def simulate(
     show_progress: bool = False,
     check_invariants: bool = False,
 ) -> RunResults:
-    """Run a scenario to the end and return its results in memory."""
+    """Run a scenario to the end and return its results in memory (through :func:`finish_run`,
+    without the renewable-exclusion effect and without files)."""
     bus = EventBus()
     for sink, kinds in sinks or []:
         bus.subscribe(sink, kinds)
     sim = Simulation(config, reference=reference, bus=bus, check_invariants=check_invariants)
-    bar: Any = None
     if show_progress:
-        bar = tqdm(total=100, unit="%", desc=config.name, leave=False)
-        done = [0]
-
-        def progress(fraction: float) -> None:
-            pct = int(fraction * 100)
-            bar.update(pct - done[0])
-            done[0] = pct
-
-        sim.run(progress=progress)
-        bar.close()
+        _run_with_progress(sim)
     else:
         sim.run()
-    return sim.results()
+    return finish_run(sim, with_exclusion_effect=False).results
 
 
 def exclusion_effect(config: ScenarioConfig, with_exclusion: RunResults) -> dict[str, Any] | None:
@@ -142,24 +242,21 @@ def run_scenario(
     the switch off (skip it with ``with_exclusion_effect=False``).
     """
     config = with_seed(config, seed)
-    level = events or config.output.events
     out_dir.mkdir(parents=True, exist_ok=True)
-    events_path = out_dir / "events.jsonl"
-    jsonl = JsonlSink(events_path)
-    kinds = None if level == "all" else SUMMARY_EVENT_KINDS
+    sim = Simulation(config, check_invariants=check_invariants)
+    event_log = open_event_log(sim.bus, out_dir, events or config.output.events)
     try:
-        results = simulate(
-            config,
-            sinks=[(jsonl, kinds)],
-            show_progress=show_progress,
-            check_invariants=check_invariants,
-        )
+        if show_progress:
+            _run_with_progress(sim)
+        else:
+            sim.run()
     finally:
-        jsonl.close()
-    if with_exclusion_effect:
-        effect = exclusion_effect(config, results)
-        if effect is not None:
-            results.summary["renewable_exclusion_effect"] = effect
-    paths = write_results(results, out_dir)
-    files = (*paths.values(), events_path)
-    return RunOutcome(results=results, files=files, table=format_summary_table(results.summary))
+        event_log.close()
+    finished = finish_run(
+        sim, out_dir, event_log=event_log, with_exclusion_effect=with_exclusion_effect
+    )
+    return RunOutcome(
+        results=finished.results,
+        files=tuple(finished.files.values()),
+        table=format_summary_table(finished.results.summary),
+    )

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from market.api import ScenarioConfig, Simulation
+from market.api import JsonlSink, ScenarioConfig, Simulation, open_event_log
 from web.bridge import LoopBridgeSink
 from web.control import RunControl
 from web.errors import RunStateError, TooManyRunsError, UnknownRunError
 from web.hub import StreamHub
-from web.store import RunRecord, RunStore
-from web.worker import RunnableSimulation, drive, save_results
+from web.store import LIVE_STATES, RunRecord, RunState, RunStore, interruption_reason
+from web.worker import drive, save_results
 
-SimulationFactory = Callable[[ScenarioConfig], RunnableSimulation]
+SimulationFactory = Callable[[ScenarioConfig], Simulation]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class RunView:
     id: str
     scenario: str
     source: str
-    state: str
+    state: RunState
     created_unix_s: float
     finished_unix_s: float | None
     horizon_h: float
@@ -86,14 +86,17 @@ class LiveRun:
     horizon_h: float
     parks: list[dict[str, Any]]
     control: RunControl
-    state: str = "queued"
+    state: RunState = "queued"
     now_h: float = 0.0
     last_seq: int = 0
     engine_compute_s: float = 0.0
     thread: threading.Thread | None = field(default=None, repr=False)
     store: RunStore | None = field(default=None, repr=False)
+    server_stopped_unix_s: float | None = None
 
-    def progress(self, state: str, now_h: float, last_seq: int, engine_compute_s: float) -> None:
+    def progress(
+        self, state: RunState, now_h: float, last_seq: int, engine_compute_s: float
+    ) -> None:
         """Record progress after a chunk (worker thread) and store it."""
         self.state, self.now_h, self.last_seq = state, now_h, last_seq
         self.engine_compute_s = engine_compute_s
@@ -202,6 +205,7 @@ class RunManager:
                 raise TooManyRunsError(self.max_active_runs)
             run_id = uuid.uuid4().hex[:12]
             sim = self.simulation_factory(config)
+            event_log = open_event_log(sim.bus, self.results_dir / run_id, config.output.events)
             live = LiveRun(
                 id=run_id,
                 scenario=config.name,
@@ -230,12 +234,10 @@ class RunManager:
                 run_id, [(i.seq, i.kind, i.text) for i in batch]
             ),
         )
-        sim_bus = getattr(sim, "bus", None)
-        if sim_bus is not None:
-            sim_bus.subscribe(sink)
+        sim.bus.subscribe(sink)
         live.thread = threading.Thread(
             target=self._work,
-            args=(live, sim, config, sink),
+            args=(live, sim, config, sink, event_log),
             name=f"run-{run_id}",
             daemon=True,
         )
@@ -243,9 +245,15 @@ class RunManager:
         return live.view()
 
     def _work(
-        self, live: LiveRun, sim: RunnableSimulation, config: ScenarioConfig, sink: LoopBridgeSink
+        self,
+        live: LiveRun,
+        sim: Simulation,
+        config: ScenarioConfig,
+        sink: LoopBridgeSink,
+        event_log: JsonlSink,
     ) -> None:
-        state, error = "finished", None
+        state: RunState = "finished"
+        error: str | None = None
         summary: dict[str, Any] | None = None
         files: dict[str, bytes] | None = None
         try:
@@ -253,16 +261,24 @@ class RunManager:
             drive(sim, live.control, sink, float(config.time.step_h), live)
             if live.control.cancelled and not sim.finished:
                 state = "cancelled"
+                if live.server_stopped_unix_s is not None:
+                    state = "interrupted"
+                    error = interruption_reason(
+                        sim.now_h, live.horizon_h, stopped_unix_s=live.server_stopped_unix_s
+                    )
             else:
-                results, files = save_results(sim, config, self.results_dir / live.id)
-                summary = results.summary
+                finished, files = save_results(sim, self.results_dir / live.id, event_log)
+                summary = finished.results.summary
         except Exception as exc:  # the run fails; the server goes on
             state = "failed"
             error = f"{type(exc).__name__}: {exc}"
             traceback.print_exc()
+        finally:
+            event_log.close()
         try:
             sink.flush()
-            live.progress(state, sim.now_h, sink.last_seq, live.engine_compute_s)
+            # The final state is shown only with the summary and files stored (one transaction).
+            live.progress(live.state, sim.now_h, sink.last_seq, live.engine_compute_s)
             self.store.finish_run(live.id, state, error, summary, files)
         finally:
             with self._lock:
@@ -277,7 +293,7 @@ class RunManager:
             record = self.store.get_run(run_id)
             if record is None:
                 raise UnknownRunError(run_id)
-            raise RunStateError(action, record.state, ("queued", "running", "paused"))
+            raise RunStateError(action, record.state, LIVE_STATES)
         return live
 
     def get(self, run_id: str) -> RunView:
@@ -325,18 +341,31 @@ class RunManager:
         return live.view()
 
     def cancel(self, run_id: str) -> RunView:
-        """Stop a run after its current chunk (it ends in state ``cancelled``)."""
+        """Stop a run after its current chunk at the user's request (it ends ``cancelled``)."""
         live = self._live_run(run_id, "cancel")
         live.control.cancel()
         return live.view()
 
     def shutdown(self, timeout_s: float = 10.0) -> None:
-        """Cancel every live run and wait for the worker threads to end."""
+        """Stop every live run as ``interrupted`` and wait for the worker threads to end.
+
+        Each run ends after its current chunk with the reason (when and at which hour the server
+        stopped it). A run whose worker does not end within ``timeout_s`` (e.g. still writing
+        its results) is recorded as interrupted at once; its worker may still finish it.
+        """
+        stopped_unix_s = time.time()
         with self._lock:
             lives = list(self._live.values())
         for live in lives:
+            if not live.control.cancelled:  # a user's cancel already under way stays a cancel
+                live.server_stopped_unix_s = stopped_unix_s
             live.control.cancel()
         deadline = time.monotonic() + timeout_s
         for live in lives:
             if live.thread is not None:
                 live.thread.join(max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            stuck = [live for live in lives if live.id in self._live]
+        for live in stuck:
+            reason = interruption_reason(live.now_h, live.horizon_h, stopped_unix_s=stopped_unix_s)
+            self.store.interrupt_run(live.id, reason)

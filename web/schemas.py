@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from web.control import MAX_SPEED, MIN_SPEED
 from web.runs import RunView
+from web.store import RunState
 
 
 class Issue(BaseModel):
@@ -97,8 +98,9 @@ class RunStatus(BaseModel):
     id: str
     scenario: str
     source: str = Field(description="`example:<name>` or `json`.")
-    state: str = Field(
-        description="queued, running, paused, finished, failed, cancelled or interrupted."
+    state: RunState = Field(
+        description="Live: queued, running, paused. Final: finished, failed, cancelled (by a "
+        "user) or interrupted (the server stopped; `error` says at which hour; start it again)."
     )
     created_unix_s: float
     finished_unix_s: float | None

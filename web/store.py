@@ -10,8 +10,9 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast, get_args
 
 from market.api import SqliteFile
 
@@ -47,9 +48,42 @@ CREATE TABLE IF NOT EXISTS events (
 ) WITHOUT ROWID;
 """
 
-#: States a run can be in; the last three are final.
-LIVE_STATES = ("queued", "running", "paused")
-FINAL_STATES = ("finished", "failed", "cancelled", "interrupted")
+#: States a run can be in: live ones, then final ones. ``cancelled`` is a user's stop;
+#: ``interrupted`` is a stop by the server (shut down or gone) and must be started again.
+RunState = Literal["queued", "running", "paused", "finished", "failed", "cancelled", "interrupted"]
+RUN_STATES: tuple[str, ...] = get_args(RunState)
+LIVE_STATES = RUN_STATES[:3]
+FINAL_STATES = RUN_STATES[3:]
+
+
+def _utc_text(unix_s: float) -> str:
+    return datetime.fromtimestamp(unix_s, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def interruption_reason(
+    now_h: float,
+    horizon_h: float,
+    *,
+    stopped_unix_s: float | None = None,
+    found_unix_s: float | None = None,
+) -> str:
+    """Say why a run is ``interrupted``, where it was, and that it must be started again.
+
+    Parameters
+    ----------
+    now_h, horizon_h
+        The run's last recorded simulation hour and its horizon [h].
+    stopped_unix_s
+        When the server stopped the run (a clean shutdown).
+    found_unix_s
+        When a later server process found the run unfinished (the earlier one ended without
+        stopping it).
+    """
+    where = f"while the run was at hour {now_h:g} of {horizon_h:g}"
+    if stopped_unix_s is not None:
+        return f"the server stopped at {_utc_text(stopped_unix_s)} {where}; start it again"
+    found = "" if found_unix_s is None else f" (found at start-up, {_utc_text(found_unix_s)})"
+    return f"the server stopped {where}{found}; start it again"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +93,7 @@ class RunRecord:
     id: str
     scenario: str
     source: str
-    state: str
+    state: RunState
     created_unix_s: float
     finished_unix_s: float | None
     horizon_h: float
@@ -77,12 +111,18 @@ _RUN_COLUMNS = (
 )
 
 
+def _state(text: str) -> RunState:
+    if text in RUN_STATES:
+        return cast(RunState, text)
+    raise ValueError(f"runs.state: got {text!r}; allowed: one of {RUN_STATES}")
+
+
 def _record(row: Sequence[Any]) -> RunRecord:
     return RunRecord(
         id=row[0],
         scenario=row[1],
         source=row[2],
-        state=row[3],
+        state=_state(row[3]),
         created_unix_s=row[4],
         finished_unix_s=row[5],
         horizon_h=row[6],
@@ -110,18 +150,50 @@ class RunStore(SqliteFile):
     def mark_interrupted(self) -> int:
         """Mark runs left unfinished by a previous server process as ``interrupted``.
 
+        Each gets a reason naming the hour it had reached (see :func:`interruption_reason`).
+
         Returns
         -------
         int
             Number of runs marked.
         """
+        found_unix_s = time.time()
+        marks = ",".join("?" * len(LIVE_STATES))
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT id, now_h, horizon_h FROM runs WHERE state IN ({marks})", LIVE_STATES
+            ).fetchall()
+            db.executemany(
+                f"UPDATE runs SET state='interrupted', error=?, finished_unix_s=? "
+                f"WHERE id=? AND state IN ({marks})",
+                [
+                    (
+                        interruption_reason(now_h, horizon_h, found_unix_s=found_unix_s),
+                        found_unix_s,
+                        run_id,
+                        *LIVE_STATES,
+                    )
+                    for run_id, now_h, horizon_h in rows
+                ],
+            )
+        return len(rows)
+
+    def interrupt_run(self, run_id: str, reason: str) -> bool:
+        """Mark one run ``interrupted`` with ``reason`` unless it has already ended.
+
+        Returns
+        -------
+        bool
+            Whether the run was still live (and is now marked).
+        """
         marks = ",".join("?" * len(LIVE_STATES))
         with self._connect() as db:
             cur = db.execute(
-                f"UPDATE runs SET state='interrupted', error=? WHERE state IN ({marks})",
-                ("the server stopped before the run finished", *LIVE_STATES),
+                f"UPDATE runs SET state='interrupted', error=?, finished_unix_s=? "
+                f"WHERE id=? AND state IN ({marks})",
+                (reason, time.time(), run_id, *LIVE_STATES),
             )
-            return cur.rowcount
+            return cur.rowcount > 0
 
     def insert_run(
         self,
@@ -150,7 +222,7 @@ class RunStore(SqliteFile):
             )
 
     def update_progress(
-        self, run_id: str, state: str, now_h: float, last_seq: int, engine_compute_s: float
+        self, run_id: str, state: RunState, now_h: float, last_seq: int, engine_compute_s: float
     ) -> None:
         """Store a run's state and progress."""
         with self._connect() as db:
@@ -162,7 +234,7 @@ class RunStore(SqliteFile):
     def finish_run(
         self,
         run_id: str,
-        state: str,
+        state: RunState,
         error: str | None = None,
         summary: dict[str, Any] | None = None,
         files: dict[str, bytes] | None = None,
@@ -235,6 +307,12 @@ class RunStore(SqliteFile):
             return None
         summary: dict[str, Any] = json.loads(row[0])
         return summary
+
+    def list_files(self, run_id: str) -> list[str]:
+        """Return the names of a run's stored result files."""
+        with self._connect() as db:
+            rows = db.execute("SELECT name FROM run_files WHERE run_id=?", (run_id,)).fetchall()
+        return [str(row[0]) for row in rows]
 
     def get_file(self, run_id: str, name: str) -> bytes | None:
         """Return one result file of a run, or ``None``."""

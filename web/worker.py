@@ -1,4 +1,8 @@
-"""The body of a run's worker thread: pace the engine in chunks, then store the results."""
+"""The body of a run's worker thread: pace the engine in chunks, then store the results.
+
+Results come from the engine's one results path (``market.api.finish_run``), so a run started
+here writes the same files, byte for byte, as ``greenmarket run`` with the same config and seed.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from market.api import RunResults, collect_results, write_results
+from market.api import FinishedRun, JsonlSink, Simulation, finish_run
 from web.bridge import LoopBridgeSink
 from web.control import RunControl
 from web.pacing import chunk_hours, due_wall_s, next_chunk_end_h
-
-#: Result files of a run, as written by the engine's results writer.
-RESULT_FILES = ("summary.json", "timeseries.parquet", "firms.csv")
+from web.store import RunState
 
 
 class RunnableSimulation(Protocol):
     """What the worker needs of a simulation (``market.api.Simulation`` has it)."""
 
     horizon_h: float
-    runs: Any
-    reference: Any
 
     @property
     def finished(self) -> bool: ...
@@ -35,7 +35,9 @@ class RunnableSimulation(Protocol):
 class ProgressReport(Protocol):
     """Receives the worker's progress (the run manager's live record)."""
 
-    def progress(self, state: str, now_h: float, last_seq: int, engine_compute_s: float) -> None:
+    def progress(
+        self, state: RunState, now_h: float, last_seq: int, engine_compute_s: float
+    ) -> None:
         """Take the run's state after a chunk."""
 
 
@@ -80,13 +82,18 @@ def drive(
 
 
 def save_results(
-    sim: RunnableSimulation, config: Any, out_dir: Path
-) -> tuple[RunResults, dict[str, bytes]]:
-    """Collect a finished run's results, write its files and return them with their bytes."""
-    results = collect_results(sim.runs, sim.reference, config)
-    paths = write_results(results, out_dir)
-    files = {path.name: path.read_bytes() for path in paths.values()}
-    return results, files
+    sim: Simulation, out_dir: Path, event_log: JsonlSink | None = None
+) -> tuple[FinishedRun, dict[str, bytes]]:
+    """Finish a run through the engine's results path and return its files' bytes too.
+
+    Returns
+    -------
+    tuple
+        The finished run (results and file paths) and file name → content of every file.
+    """
+    finished = finish_run(sim, out_dir, event_log=event_log)
+    files = {name: path.read_bytes() for name, path in finished.files.items()}
+    return finished, files
 
 
 OnDone = Callable[[str, str | None, dict[str, Any] | None, dict[str, bytes] | None], None]

@@ -122,7 +122,15 @@ def test_dashboard_shows_live_prices_and_charts(market_server: LiveServer, brows
     # At the end the firm table fills in and the download links appear.
     page.wait_for_selector("#firms tbody tr:nth-child(4)", timeout=30_000)
     assert "electronics_a" in page.locator("#firms tbody").inner_text()
-    assert page.locator("#downloads a").count() == 3
+    page.wait_for_selector("#downloads a", timeout=10_000)
+    assert page.locator("#downloads a").all_inner_texts() == [
+        "summary.json",
+        "timeseries.parquet",
+        "firms.csv",
+        "green_power.csv",
+        "rights_auctions.csv",
+        "events.jsonl",
+    ]
     assert trace_points(page, "chart-emissions") == 7  # one bar per simulated day
     # Nothing overflows the phone-sized screen horizontally.
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")

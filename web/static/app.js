@@ -279,7 +279,8 @@ async function finished(runId) {
     $("progress").value = run.progress;
     if (run.has_results) {
       setFirmTable(await api("GET", `/api/runs/${runId}/results`));
-      const links = ["summary.json", "timeseries.parquet", "firms.csv"]
+      const names = await api("GET", `/api/runs/${runId}/results/files`);
+      const links = names
         .map((f) => `<a href="/api/runs/${runId}/results/${f}">${f}</a>`).join(" · ");
       $("downloads").innerHTML = `Download: ${links}`;
     }
