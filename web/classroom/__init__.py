@@ -31,7 +31,16 @@ async def classroom_lifespan(app: FastAPI) -> AsyncIterator[None]:
     if not presets_dir.is_dir():
         presets_dir = default_presets_dir()
     store = await asyncio.to_thread(GameStore, settings.db_path)
-    service = await asyncio.to_thread(ClassroomService, store, presets_dir, clock, burst, per_s)
+    service = await asyncio.to_thread(
+        ClassroomService,
+        store,
+        presets_dir,
+        clock,
+        burst,
+        per_s,
+        settings.game_ttl_h * 3600.0,
+        settings.idle_game_ttl_h * 3600.0,
+    )
     app.state.classroom = service
     timers = asyncio.ensure_future(service.run_timers())
     try:

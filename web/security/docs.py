@@ -52,24 +52,25 @@ def install_docs(app: FastAPI, csp: str) -> None:
         swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
         swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
         swagger_ui_parameters={"validatorUrl": None},
-    ).body.decode("utf-8")
+    ).body
     redoc = get_redoc_html(
         openapi_url=openapi_url,
         title=f"{app.title} - ReDoc",
         redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
         redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
         with_google_fonts=False,
-    ).body.decode("utf-8")
+    ).body
+    swagger_html, redoc_html = bytes(swagger).decode("utf-8"), bytes(redoc).decode("utf-8")
     # ReDoc writes its styles into <style> elements and starts a worker from a blob.
     redoc_csp = csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
     redoc_csp += "; worker-src 'self' blob:"
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return _page(swagger, csp)
+        return _page(swagger_html, csp)
 
     @app.get("/redoc", include_in_schema=False)
     def redoc_page() -> HTMLResponse:
-        return _page(redoc, redoc_csp)
+        return _page(redoc_html, redoc_csp)
 
     app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")
