@@ -155,5 +155,10 @@ def create_app(
         return FileResponse(plotly_js_path(), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    install_security(app, cfg, body_limits=[("/api/classroom", CLASSROOM_BODY_BYTES)])
+    install_security(
+        app,
+        cfg,
+        body_limits=[("/api/classroom", CLASSROOM_BODY_BYTES)],
+        style_scripts=[plotly_js_path()],
+    )
     return app

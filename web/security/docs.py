@@ -1,8 +1,8 @@
-"""API documentation served from this server: Swagger UI at ``/docs``, ReDoc at ``/redoc``.
+"""API documentation served from this server: Swagger UI at ``/docs``.
 
-The JavaScript and CSS come from the ``fastapi_offline`` package's static folder, so the pages
-work without internet access. Their inline start-up script is allowed by its hash in the
-page's own Content-Security-Policy.
+The JavaScript and CSS come from the ``fastapi_offline`` package's static folder, so the page
+works without internet access. Its inline start-up script is allowed by its hash in the page's
+own Content-Security-Policy. There is no ReDoc page: ReDoc loads its logo from the internet.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -24,7 +24,7 @@ INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
 def assets_dir() -> Path:
-    """Folder of Swagger UI's and ReDoc's files inside the installed ``fastapi_offline``."""
+    """Folder of Swagger UI's files inside the installed ``fastapi_offline`` package."""
     return Path(str(files("fastapi_offline") / "static"))
 
 
@@ -37,40 +37,22 @@ def page_csp(html: str, base: str) -> str:
     return base.replace("script-src 'self'", f"script-src 'self' {hashes}".rstrip(), 1)
 
 
-def _page(html: str, csp: str) -> HTMLResponse:
-    return HTMLResponse(html, headers={"Content-Security-Policy": page_csp(html, csp)})
-
-
 def install_docs(app: FastAPI, csp: str) -> None:
-    """Add ``/docs`` and ``/redoc`` (the app must be built with ``docs_url=None,
-    redoc_url=None``) and the files they load."""
-    openapi_url = app.openapi_url or "/openapi.json"
+    """Add ``/docs`` (the app must be built with ``docs_url=None, redoc_url=None``) and the
+    files it loads."""
     swagger = get_swagger_ui_html(
-        openapi_url=openapi_url,
+        openapi_url=app.openapi_url or "/openapi.json",
         title=f"{app.title} - API",
         swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
         swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
         swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
         swagger_ui_parameters={"validatorUrl": None},
     ).body
-    redoc = get_redoc_html(
-        openapi_url=openapi_url,
-        title=f"{app.title} - ReDoc",
-        redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
-        redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
-        with_google_fonts=False,
-    ).body
-    swagger_html, redoc_html = bytes(swagger).decode("utf-8"), bytes(redoc).decode("utf-8")
-    # ReDoc writes its styles into <style> elements and starts a worker from a blob.
-    redoc_csp = csp.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'", 1)
-    redoc_csp += "; worker-src 'self' blob:"
+    html = bytes(swagger).decode("utf-8")
+    headers = {"Content-Security-Policy": page_csp(html, csp)}
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return _page(swagger_html, csp)
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc_page() -> HTMLResponse:
-        return _page(redoc_html, redoc_csp)
+        return HTMLResponse(html, headers=headers)
 
     app.mount(ASSETS_URL, StaticFiles(directory=assets_dir()), name="docs-assets")

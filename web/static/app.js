@@ -402,6 +402,7 @@ async function openPastRun() {
 window.addEventListener("DOMContentLoaded", async () => {
   resetCharts();
   $("start").addEventListener("click", start);
+  $("controls").addEventListener("submit", (e) => e.preventDefault());
   $("pause").addEventListener("click", togglePause);
   $("speed").addEventListener("change", changeSpeed);
   $("runs").addEventListener("change", openPastRun);
