@@ -42,7 +42,7 @@ from web.classroom.schemas import (
 )
 from web.classroom.service import ClassroomService, to_json
 from web.errors import WebInputError
-from web.security import RateLimits
+from web.security import RateLimitedError, RateLimits
 
 router = APIRouter(
     prefix="/api/classroom", tags=["classroom"], dependencies=[Depends(guard_join_codes)]
@@ -199,11 +199,9 @@ async def bid(code: str, seat: int, body: BidIn, request: Request, service: Serv
     """Store the seat's bid for the open round (persisted before this answer)."""
     game = _game(service, code)
     require_seat(service, game, request, seat)
-    wait = service.limiter.allow(f"{game.code}:{seat}")
-    if wait > 0:
-        raise WebInputError(
-            "bids", "too many", f"at most a few bids a second; retry in {wait:.1f} s", 429
-        )
+    wait_s = service.bid_wait_s(game, seat)
+    if wait_s > 0:
+        raise RateLimitedError("bids", str(service.bid_limit), wait_s)
     with game_errors():
         placed = service.submit(game, seat, [o.model_dump() for o in body.orders])
     return {

@@ -20,9 +20,14 @@ import asyncio
 import contextlib
 import json
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from market.api import (
     ClassroomInputError,
@@ -37,7 +42,6 @@ from market.api import (
 )
 from web.classroom.channel import Channels, Subscriber
 from web.classroom.security import (
-    RateLimiter,
     find_token,
     new_join_code,
     new_token,
@@ -93,8 +97,8 @@ class ClassroomService:
         Folder of the preset files.
     clock
         Current time [s since the epoch].
-    bid_burst, bids_per_s
-        Rate limit of bid submissions per seat (token bucket).
+    bid_rate
+        Rate limit of bid submissions per seat (``limits`` notation, a moving window).
     game_ttl_s
         Time a finished game is kept after its last activity [s].
     idle_ttl_s
@@ -106,15 +110,15 @@ class ClassroomService:
         store: GameStore,
         presets_dir: Path,
         clock: Callable[[], float],
-        bid_burst: float = 10.0,
-        bids_per_s: float = 2.0,
+        bid_rate: str = "10 per 5 seconds",
         game_ttl_s: float = 24 * 3600.0,
         idle_ttl_s: float = 72 * 3600.0,
     ) -> None:
         self.store = store
         self.presets_dir = presets_dir
         self.clock = clock
-        self.limiter = RateLimiter(bid_burst, bids_per_s, clock)
+        self.bid_limit: RateLimitItem = parse(bid_rate)
+        self.bid_limiter = MovingWindowRateLimiter(MemoryStorage())
         self.channels = Channels()
         self.games: dict[str, Game] = {}
         self.game_ttl_s = game_ttl_s
@@ -159,6 +163,14 @@ class ClassroomService:
         if game.is_due(self.clock()):
             self._clear(game)
         return game
+
+    def bid_wait_s(self, game: Game, seat: int) -> int:
+        """Count a bid of a seat: 0 when allowed, else the seconds until the next is allowed."""
+        key = (game.code, str(seat))
+        if self.bid_limiter.hit(self.bid_limit, *key):
+            return 0
+        reset = self.bid_limiter.get_window_stats(self.bid_limit, *key).reset_time
+        return max(1, math.ceil(reset - time.time()))
 
     def is_instructor(self, game: Game, token: str | None) -> bool:
         """Whether a token is the game's instructor token."""
