@@ -112,7 +112,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from web.app import create_app
-    from web.security.access import allowed_host_names
+    from web.security.access import ANY_ADDRESS, allowed_host_names
 
     app = create_app(settings)
     print(f"greenmarket dashboard: http://{settings.host}:{settings.port}/", file=sys.stderr)
@@ -121,7 +121,8 @@ def serve(args: argparse.Namespace) -> int:
         print(f"answering host names: {hosts} (add more with --allowed-host)", file=sys.stderr)
         if settings.operator_token is None:
             token = app.state.operator_token
-            print(f"operator link: http://<host>:{settings.port}/?token={token}", file=sys.stderr)
+            shown = "<host>" if settings.host in ANY_ADDRESS else settings.host
+            print(f"operator link: http://{shown}:{settings.port}/?token={token}", file=sys.stderr)
     uvicorn.run(
         app,
         host=settings.host,
