@@ -9,17 +9,19 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from market.api import ConfigError, RunError, load_highs_quietly
 from web.classroom import router as classroom_router
+from web.classroom.deps import MAX_BODY_BYTES as CLASSROOM_BODY_BYTES
 from web.errors import WebInputError
 from web.hub import StreamHub
 from web.routers import clear, configs, results, runs, stream, studies
 from web.runs import RunManager, SimulationFactory
+from web.security import GUARD_RESPONSES, install_security, require_operator
 from web.settings import WebSettings
 from web.store import RunStore
 
@@ -119,6 +121,8 @@ def create_app(
         version="0.1.0",
         summary="Simulate green-power and energy-use-rights markets in industrial parks.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = cfg
     _install_error_handlers(app)
@@ -130,7 +134,10 @@ def create_app(
         clear.router,
         stream.router,
     ):
-        app.include_router(router)
+        # The dashboard's API: the operator token is needed on a server open to a network.
+        app.include_router(
+            router, dependencies=[Depends(require_operator)], responses=GUARD_RESPONSES
+        )
     # Classroom market game (web/classroom): pages, API, websocket views and round timers.
     app.include_router(classroom_router)
 
@@ -148,4 +155,10 @@ def create_app(
         return FileResponse(plotly_js_path(), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_security(
+        app,
+        cfg,
+        body_limits=[("/api/classroom", CLASSROOM_BODY_BYTES)],
+        style_scripts=[plotly_js_path()],
+    )
     return app

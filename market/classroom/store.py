@@ -4,6 +4,10 @@ One short-lived connection per operation, WAL journal, ``synchronous=NORMAL`` (a
 the server process being killed). A bid is committed before the server acknowledges it, so a
 restarted server resumes every game with every acknowledged bid. The tables live in the same
 database file as the web app's runs (names start with ``classroom_``).
+
+Games expire: :meth:`GameStore.delete_expired` deletes finished games whose last activity is
+older than one limit and any game idle for longer than another (a game without a recorded
+activity counts from its creation).
 """
 
 from __future__ import annotations
@@ -46,12 +50,32 @@ CREATE TABLE IF NOT EXISTS classroom_bids (
     submitted_unix_s REAL NOT NULL,
     PRIMARY KEY (code, seq)
 );
+CREATE TABLE IF NOT EXISTS classroom_activity (
+    code TEXT PRIMARY KEY,
+    active_unix_s REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS classroom_rounds (
     code TEXT NOT NULL,
     round INTEGER NOT NULL,
     result_json TEXT NOT NULL,
     PRIMARY KEY (code, round)
 );
+"""
+
+
+#: Tables holding a game's rows (each has a ``code`` column).
+GAME_TABLES = (
+    "classroom_games",
+    "classroom_seats",
+    "classroom_bids",
+    "classroom_rounds",
+    "classroom_activity",
+)
+EXPIRED_SQL = """
+SELECT g.code FROM classroom_games AS g LEFT JOIN classroom_activity AS a ON a.code = g.code
+WHERE (json_extract(g.header_json, '$.status') = 'finished'
+       AND COALESCE(a.active_unix_s, g.created_unix_s) < ?)
+   OR COALESCE(a.active_unix_s, g.created_unix_s) < ?
 """
 
 
@@ -140,6 +164,36 @@ class GameStore(SqliteFile):
                 (game.code, result.round, json.dumps(result.to_dict())),
             )
             self._header(db, game)
+
+    def save_activity(self, code: str, active_unix_s: float) -> None:
+        """Record the time of a game's latest activity [s since the epoch]."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO classroom_activity (code, active_unix_s) VALUES (?, ?)",
+                (code, active_unix_s),
+            )
+
+    def delete_games(self, codes: Sequence[str]) -> None:
+        """Delete games with every seat, bid, round and activity record, in one transaction."""
+        rows = [(code,) for code in codes]
+        with self._connect() as db:
+            for table in GAME_TABLES:
+                db.executemany(f"DELETE FROM {table} WHERE code=?", rows)
+
+    def delete_expired(self, finished_before_unix_s: float, idle_before_unix_s: float) -> list[str]:
+        """Delete finished games last active before one time and games idle since another.
+
+        Returns
+        -------
+        list of str
+            The join codes of the deleted games.
+        """
+        with self._connect() as db:
+            rows = db.execute(EXPIRED_SQL, (finished_before_unix_s, idle_before_unix_s)).fetchall()
+        codes = [str(r[0]) for r in rows]
+        if codes:
+            self.delete_games(codes)
+        return codes
 
     def codes(self) -> list[str]:
         """Join codes of every stored game, oldest first."""

@@ -57,6 +57,7 @@ def settings(tmp_path: Path, configs_dir: Path) -> WebSettings:
         client_queue_events=1000,
         replay_buffer_events=5000,
         max_active_runs=3,
+        allowed_hosts=("testserver",),  # the in-process client's host name
     )
 
 

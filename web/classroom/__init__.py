@@ -3,7 +3,8 @@
 ``router`` carries everything, including a lifespan that loads the games from the database and
 runs the round timers; ``web.app.create_app`` includes it. Tests may set
 ``app.state.classroom_clock`` (a callable returning seconds since the epoch) and
-``app.state.classroom_rate`` (``(burst, per_s)`` of the per-seat bid limit) before start-up.
+``app.state.classroom_rate`` (the per-seat bid limit in ``limits`` notation, e.g. ``"3/second"``)
+before start-up.
 """
 
 from __future__ import annotations
@@ -26,12 +27,20 @@ async def classroom_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Load the games, run the timers while the app runs, stop the screens at the end."""
     settings = app.state.settings
     clock = getattr(app.state, "classroom_clock", None) or time.time
-    burst, per_s = getattr(app.state, "classroom_rate", (10.0, 2.0))
+    bid_rate = getattr(app.state, "classroom_rate", "10 per 5 seconds")
     presets_dir = settings.configs_dir / "classroom"
     if not presets_dir.is_dir():
         presets_dir = default_presets_dir()
     store = await asyncio.to_thread(GameStore, settings.db_path)
-    service = await asyncio.to_thread(ClassroomService, store, presets_dir, clock, burst, per_s)
+    service = await asyncio.to_thread(
+        ClassroomService,
+        store,
+        presets_dir,
+        clock,
+        bid_rate,
+        settings.game_ttl_h * 3600.0,
+        settings.idle_game_ttl_h * 3600.0,
+    )
     app.state.classroom = service
     timers = asyncio.ensure_future(service.run_timers())
     try:

@@ -4,6 +4,10 @@ Players act with the seat token in their HttpOnly cookie (``gm_seat_<code>``): w
 one the answer is 401, and a token acting for another seat gets 403. Instructor actions need the
 instructor token in the ``X-Instructor-Token`` header (401 without it). Bad input gets 422 with
 the field, the value and what is allowed; too many bids from one seat get 429.
+
+On a server open to a network, each client has limits (429 with ``Retry-After`` beyond): join
+attempts and look-ups of unknown join codes, seats taken in one game, games created. An
+instructor deletes their own game with ``DELETE /api/classroom/games/{code}``.
 """
 
 from __future__ import annotations
@@ -18,8 +22,10 @@ from fastapi.responses import PlainTextResponse
 from market.api import ClassroomInputError, Game, debrief_view, export_csv
 from web.classroom.channel import Subscriber
 from web.classroom.deps import (
-    check_body_size,
+    client_key,
+    get_limits,
     get_service,
+    guard_join_codes,
     instructor_token,
     seat_cookie,
     web_error,
@@ -36,11 +42,13 @@ from web.classroom.schemas import (
 )
 from web.classroom.service import ClassroomService, to_json
 from web.errors import WebInputError
+from web.security import RateLimitedError, RateLimits
 
 router = APIRouter(
-    prefix="/api/classroom", tags=["classroom"], dependencies=[Depends(check_body_size)]
+    prefix="/api/classroom", tags=["classroom"], dependencies=[Depends(guard_join_codes)]
 )
 Service = Annotated[ClassroomService, Depends(get_service)]
+Limits = Annotated[RateLimits, Depends(get_limits)]
 #: Lifetime of a seat cookie [s].
 SEAT_COOKIE_S = 12 * 3600
 
@@ -113,8 +121,11 @@ async def presets(service: Service) -> list[dict[str, Any]]:
 
 
 @router.post("/games", status_code=201, summary="Create a game")
-async def create_game(body: CreateGame, service: Service) -> dict[str, Any]:
+async def create_game(
+    body: CreateGame, request: Request, service: Service, limits: Limits
+) -> dict[str, Any]:
     """Create a game; the answer holds the join code and the instructor token (shown once)."""
+    limits.hit("games", limits.create, client_key(request))
     with game_errors():
         game, token = service.create(
             body.preset,
@@ -139,12 +150,21 @@ def _public_sub() -> Any:
 
 
 @router.post("/join", summary="Join a game (or return to one's seat)")
-async def join(body: JoinGame, request: Request, response: Response, service: Service) -> Any:
+async def join(
+    body: JoinGame, request: Request, response: Response, service: Service, limits: Limits
+) -> Any:
     """Take a seat; a valid seat cookie of the game returns the player to their seat."""
+    client = client_key(request)
+    limits.hit("join", limits.join, client)
     with game_errors():
         game = service.game(body.code)
         cookie = request.cookies.get(seat_cookie(game.code))
+        new_seat = not body.claim and service.seat_of(game, cookie) is None
+        if new_seat:
+            limits.check("seats", limits.seats, client, game.code)
         game, seat, token = service.join(body.code, body.name, cookie, body.claim)
+    if new_seat:
+        limits.hit("seats", limits.seats, client, game.code)
     if token is not None:
         response.set_cookie(
             seat_cookie(game.code),
@@ -179,11 +199,9 @@ async def bid(code: str, seat: int, body: BidIn, request: Request, service: Serv
     """Store the seat's bid for the open round (persisted before this answer)."""
     game = _game(service, code)
     require_seat(service, game, request, seat)
-    wait = service.limiter.allow(f"{game.code}:{seat}")
-    if wait > 0:
-        raise WebInputError(
-            "bids", "too many", f"at most a few bids a second; retry in {wait:.1f} s", 429
-        )
+    wait_s = service.bid_wait_s(game, seat)
+    if wait_s > 0:
+        raise RateLimitedError("bids", str(service.bid_limit), wait_s)
     with game_errors():
         placed = service.submit(game, seat, [o.model_dump() for o in body.orders])
     return {
@@ -203,6 +221,15 @@ async def instructor(code: str, request: Request, service: Service) -> Response:
     return Response(
         service.view_text(game, Subscriber("instructor")), media_type="application/json"
     )
+
+
+@router.delete("/games/{code}", summary="Delete a game")
+async def delete_game(code: str, request: Request, service: Service) -> dict[str, str]:
+    """Delete the game with its seats, bids and results (instructor token); its screens close."""
+    game = _game(service, code)
+    require_instructor(service, game, request)
+    service.delete(game)
+    return {"deleted": game.code}
 
 
 @router.post("/games/{code}/control", summary="Start, pause, resume, advance, extend, finish")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
 
 from market.api import (
     BidError,
@@ -14,10 +15,13 @@ from market.api import (
     PresetError,
     UnknownGameError,
 )
+from web.classroom.security import normalise_code
 from web.classroom.service import ClassroomService, TooManyGamesError
 from web.errors import WebInputError
+from web.security import RateLimits
 
-#: Largest request body accepted by the classroom API [bytes].
+#: Largest request body accepted by the classroom API [bytes] (enforced by the app's
+#: body size middleware).
 MAX_BODY_BYTES = 16 * 1024
 INSTRUCTOR_HEADER = "X-Instructor-Token"
 
@@ -27,7 +31,7 @@ def seat_cookie(code: str) -> str:
     return f"gm_seat_{code}"
 
 
-def get_service(request: Request) -> ClassroomService:
+def get_service(request: HTTPConnection) -> ClassroomService:
     """The app's classroom service."""
     return cast(ClassroomService, request.app.state.classroom)
 
@@ -41,11 +45,31 @@ def instructor_token(request: Request) -> str | None:
     return auth[7:] if auth.startswith("Bearer ") else None
 
 
-def check_body_size(request: Request) -> None:
-    """Refuse bodies larger than :data:`MAX_BODY_BYTES` (HTTP 413) before they are parsed."""
-    length = request.headers.get("content-length")
-    if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-        raise WebInputError("body", length, f"at most {MAX_BODY_BYTES} bytes", 413)
+def get_limits(request: HTTPConnection) -> RateLimits:
+    """The app's per-client rate limits."""
+    return cast(RateLimits, request.app.state.rate_limits)
+
+
+def client_key(request: HTTPConnection) -> str:
+    """The address a request comes from (the key of its client's rate limits)."""
+    return request.client.host if request.client else "unknown"
+
+
+def count_code_guess(request: HTTPConnection, code: str) -> None:
+    """Count a look-up of an unknown join code against the client's join limit (429 beyond).
+
+    Guessing codes through any route is as limited as guessing them by joining.
+    """
+    if normalise_code(code) not in get_service(request).games:
+        limits = get_limits(request)
+        limits.hit("join", limits.join, client_key(request))
+
+
+def guard_join_codes(request: Request) -> None:
+    """Router dependency: limit look-ups of unknown join codes in the path."""
+    code = request.path_params.get("code")
+    if isinstance(code, str):
+        count_code_guess(request, code)
 
 
 def web_error(exc: ClassroomInputError) -> WebInputError:

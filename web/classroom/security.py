@@ -1,4 +1,4 @@
-"""Tokens, join codes and rate limits of the classroom game.
+"""Tokens and join codes of the classroom game.
 
 Tokens are ``secrets.token_urlsafe(32)`` (256 random bits). Only their SHA-256 hashes are stored;
 a presented token is hashed and compared with :func:`hmac.compare_digest`. Join codes are six
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 from collections.abc import Callable, Iterable
 
@@ -68,40 +67,3 @@ def new_join_code(taken: Callable[[str], bool]) -> str:
 def normalise_code(text: str) -> str:
     """A join code as typed (spaces, dashes and case ignored)."""
     return "".join(ch for ch in text.upper() if ch.isalnum())[:16]
-
-
-class RateLimiter:
-    """Token buckets per key: ``burst`` actions at once, refilled at ``per_s`` per second.
-
-    Parameters
-    ----------
-    burst
-        Bucket size [actions].
-    per_s
-        Refill rate [actions/s].
-    clock
-        Returns the current time [s]; injectable for tests.
-    """
-
-    def __init__(self, burst: float, per_s: float, clock: Callable[[], float]) -> None:
-        self.burst = burst
-        self.per_s = per_s
-        self.clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def allow(self, key: str) -> float:
-        """Take one action from a key's bucket.
-
-        Returns
-        -------
-        float
-            0 when allowed, else the seconds to wait before the next action is allowed.
-        """
-        now = self.clock()
-        level, stamp = self._buckets.get(key, (self.burst, now))
-        level = min(self.burst, level + max(0.0, now - stamp) * self.per_s)
-        if level >= 1.0:
-            self._buckets[key] = (level - 1.0, now)
-            return 0.0
-        self._buckets[key] = (level, now)
-        return math.inf if self.per_s <= 0 else (1.0 - level) / self.per_s

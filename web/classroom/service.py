@@ -7,6 +7,11 @@ has to wait for the timer task. In a running server :meth:`run_timers` wakes at 
 
 A bid is committed to SQLite before it is acknowledged. After a restart every game is loaded back;
 a round whose deadline passed while the server was down gets :data:`RESTART_GRACE_S` more seconds.
+
+Games expire: a finished game ``game_ttl_s`` after its last activity, any game after
+``idle_ttl_s`` without activity. Expired games are deleted from the database at start, every
+:data:`EXPIRY_CHECK_S` seconds and before a game is created; :data:`MAX_GAMES` counts the games
+that remain.
 """
 
 from __future__ import annotations
@@ -15,9 +20,14 @@ import asyncio
 import contextlib
 import json
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from market.api import (
     ClassroomInputError,
@@ -32,7 +42,6 @@ from market.api import (
 )
 from web.classroom.channel import Channels, Subscriber
 from web.classroom.security import (
-    RateLimiter,
     find_token,
     new_join_code,
     new_token,
@@ -43,8 +52,12 @@ from web.classroom.security import (
 
 #: Seconds given to a round whose deadline passed while the server was down.
 RESTART_GRACE_S = 15.0
-#: Most games a server keeps.
+#: Most live games a server keeps.
 MAX_GAMES = 1000
+#: Seconds between two searches for expired games.
+EXPIRY_CHECK_S = 60.0
+#: Activity is written to the database at most this often per game [s].
+ACTIVITY_WRITE_S = 60.0
 
 
 def _finite(obj: Any) -> Any:
@@ -69,7 +82,8 @@ class TooManyGamesError(ClassroomInputError):
     """The server holds as many games as it may."""
 
     def __init__(self) -> None:
-        super().__init__("games", MAX_GAMES, "fewer games on this server (restart it to clear)")
+        allowed = "fewer live games on this server (finish or delete games; finished ones expire)"
+        super().__init__("games", MAX_GAMES, allowed)
 
 
 class ClassroomService:
@@ -83,8 +97,12 @@ class ClassroomService:
         Folder of the preset files.
     clock
         Current time [s since the epoch].
-    bid_burst, bids_per_s
-        Rate limit of bid submissions per seat (token bucket).
+    bid_rate
+        Rate limit of bid submissions per seat (``limits`` notation, a moving window).
+    game_ttl_s
+        Time a finished game is kept after its last activity [s].
+    idle_ttl_s
+        Time any game is kept without activity [s].
     """
 
     def __init__(
@@ -92,17 +110,26 @@ class ClassroomService:
         store: GameStore,
         presets_dir: Path,
         clock: Callable[[], float],
-        bid_burst: float = 10.0,
-        bids_per_s: float = 2.0,
+        bid_rate: str = "10 per 5 seconds",
+        game_ttl_s: float = 24 * 3600.0,
+        idle_ttl_s: float = 72 * 3600.0,
     ) -> None:
         self.store = store
         self.presets_dir = presets_dir
         self.clock = clock
-        self.limiter = RateLimiter(bid_burst, bids_per_s, clock)
+        self.bid_limit: RateLimitItem = parse(bid_rate)
+        self.bid_limiter = MovingWindowRateLimiter(MemoryStorage())
         self.channels = Channels()
         self.games: dict[str, Game] = {}
+        self.game_ttl_s = game_ttl_s
+        self.idle_ttl_s = idle_ttl_s
+        self.active_s: dict[str, float] = {}
+        self._active_written_s: dict[str, float] = {}
+        self._presets: tuple[tuple[tuple[str, int], ...], dict[str, Preset]] | None = None
         self._wake: asyncio.Event | None = None
         now = clock()
+        self._next_expiry_s = now + EXPIRY_CHECK_S
+        store.delete_expired(now - game_ttl_s, now - idle_ttl_s)
         for code in store.codes():
             game = store.load(code)
             if game is None:
@@ -111,11 +138,17 @@ class ClassroomService:
                 game.header.deadline_unix_s = now + RESTART_GRACE_S
                 store.save_header(game)
             self.games[code] = game
+            self.active_s[code] = now
 
     # ------------------------------------------------------------------ lookups
     def presets(self) -> dict[str, Preset]:
-        """The presets on offer, by name."""
-        return list_presets(self.presets_dir)
+        """The presets on offer, by name (read again only when a preset file changes)."""
+        stamp = tuple(
+            (p.name, p.stat().st_mtime_ns) for p in sorted(self.presets_dir.glob("*.yaml"))
+        )
+        if self._presets is None or self._presets[0] != stamp:
+            self._presets = (stamp, list_presets(self.presets_dir))
+        return self._presets[1]
 
     def game(self, code: str) -> Game:
         """A game by join code (its overdue round is cleared first).
@@ -130,6 +163,14 @@ class ClassroomService:
         if game.is_due(self.clock()):
             self._clear(game)
         return game
+
+    def bid_wait_s(self, game: Game, seat: int) -> int:
+        """Count a bid of a seat: 0 when allowed, else the seconds until the next is allowed."""
+        key = (game.code, str(seat))
+        if self.bid_limiter.hit(self.bid_limit, *key):
+            return 0
+        reset = self.bid_limiter.get_window_stats(self.bid_limit, *key).reset_time
+        return max(1, math.ceil(reset - time.time()))
 
     def is_instructor(self, game: Game, token: str | None) -> bool:
         """Whether a token is the game's instructor token."""
@@ -155,6 +196,8 @@ class ClassroomService:
         if preset_name not in presets:
             raise ClassroomInputError("preset", preset_name, f"one of {sorted(presets)}")
         if len(self.games) >= MAX_GAMES:
+            self.expire()
+        if len(self.games) >= MAX_GAMES:
             raise TooManyGamesError()
         token = new_token()
         code = new_join_code(lambda c: c in self.games or self.store.code_exists(c))
@@ -171,7 +214,48 @@ class ClassroomService:
         )
         self.store.insert_game(game)
         self.games[code] = game
+        self.touch(game)
         return game, token
+
+    def delete(self, game: Game) -> None:
+        """Delete a game now: its screens are closed and its rows removed from the database."""
+        self._drop([game.code])
+        self.store.delete_games([game.code])
+
+    def _drop(self, codes: Sequence[str]) -> None:
+        for code in codes:
+            self.games.pop(code, None)
+            self.active_s.pop(code, None)
+            self._active_written_s.pop(code, None)
+            for sub in self.channels.subscribers(code):
+                sub.close()
+
+    def touch(self, game: Game) -> None:
+        """Note activity in a game (written to the database at most once a minute)."""
+        now = self.clock()
+        self.active_s[game.code] = now
+        if now - self._active_written_s.get(game.code, -math.inf) >= ACTIVITY_WRITE_S:
+            self.store.save_activity(game.code, now)
+            self._active_written_s[game.code] = now
+
+    def expired(self, now: float) -> list[str]:
+        """Join codes of the games that have expired by ``now``."""
+        codes = []
+        for code, game in self.games.items():
+            idle_s = now - self.active_s.get(code, game.header.created_unix_s)
+            if idle_s > self.idle_ttl_s or (game.status == "finished" and idle_s > self.game_ttl_s):
+                codes.append(code)
+        return codes
+
+    def expire(self) -> list[str]:
+        """Delete the expired games; returns their join codes."""
+        now = self.clock()
+        self._next_expiry_s = now + EXPIRY_CHECK_S
+        codes = self.expired(now)
+        if codes:
+            self._drop(codes)
+            self.store.delete_games(codes)
+        return codes
 
     def join(
         self, code: str, name: object, cookie_token: str | None, claim: str | None
@@ -301,6 +385,7 @@ class ClassroomService:
 
     def publish(self, game: Game, players: bool = True) -> None:
         """Push the game's new views to its screens (players only when ``players``)."""
+        self.touch(game)
         subs = self.channels.subscribers(game.code)
         if not subs:
             return
@@ -336,6 +421,8 @@ class ClassroomService:
         while True:
             self._wake.clear()
             self.tick()
+            if self.clock() >= self._next_expiry_s:
+                self.expire()
             deadline = self.next_deadline()
             sleep = max_sleep_s
             if deadline is not None:

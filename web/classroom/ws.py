@@ -5,7 +5,8 @@ Roles: ``spectator`` and ``projector`` (public view), ``player`` (seat cookie ne
 ``instructor``). Every message is a whole view ``{"kind": "view", "role", "public", ...}``: the
 screen redraws from the newest one, so a slow screen that misses views loses nothing. Close
 codes: 4404 unknown game, 4401 missing or invalid token (or the seat was freed), 4400 unknown
-role, 4403 a page from another origin.
+role; 1008 a page from another origin or a foreign ``Host`` (the app's guard middleware) or too
+many unknown join codes from one client.
 """
 
 from __future__ import annotations
@@ -13,26 +14,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from typing import Annotated
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
 from market.api import ClassroomInputError
 from web.classroom.channel import Subscriber
-from web.classroom.deps import seat_cookie
+from web.classroom.deps import count_code_guess, seat_cookie
 from web.classroom.service import ClassroomService
+from web.security import RateLimitedError
 
 router = APIRouter(tags=["classroom"])
 
 ROLES = ("spectator", "projector", "player", "instructor")
-
-
-def same_origin(websocket: WebSocket) -> bool:
-    """Whether the page that opened the socket comes from this server (or sent no origin)."""
-    origin = websocket.headers.get("origin")
-    if not origin:
-        return True
-    return urlsplit(origin).netloc == websocket.headers.get("host", "")
 
 
 async def _send_views(websocket: WebSocket, sub: Subscriber) -> None:
@@ -61,15 +54,17 @@ async def stream_game(
     service: ClassroomService = websocket.app.state.classroom
     await websocket.accept()
     try:
+        count_code_guess(websocket, code)
+    except RateLimitedError as exc:
+        await websocket.close(1008, f"too many unknown join codes; retry in {exc.retry_after_s} s")
+        return
+    try:
         game = service.game(code)
     except ClassroomInputError:
         await websocket.close(4404, "unknown game")
         return
     if role not in ROLES:
         await websocket.close(4400, "unknown role")
-        return
-    if role in ("player", "instructor") and not same_origin(websocket):
-        await websocket.close(4403, "other origin")
         return
     seat: int | None = None
     if role == "player":

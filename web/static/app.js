@@ -7,6 +7,16 @@ const PLOT_CONFIG = { responsive: true, displayModeBar: false };
 
 const $ = (id) => document.getElementById(id);
 
+// Operator token of a server open to a network: opened once as /?token=…, kept for this tab.
+const OPERATOR_TOKEN = (() => {
+  const given = new URLSearchParams(location.search).get("token");
+  if (given) {
+    sessionStorage.setItem("gm_operator_token", given);
+    history.replaceState(null, "", location.pathname);
+  }
+  return sessionStorage.getItem("gm_operator_token");
+})();
+
 const state = {
   run: null,          // RunStatus of the run shown
   ws: null,
@@ -217,7 +227,8 @@ function connect() {
   const run = state.run;
   if (!run) return;
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/runs/${run.id}?batch=true&after=${state.lastSeq}`);
+  const ws = new WebSocket(`${scheme}://${location.host}/ws/runs/${run.id}?batch=true&after=${state.lastSeq}` +
+    (OPERATOR_TOKEN ? `&token=${encodeURIComponent(OPERATOR_TOKEN)}` : ""));
   state.ws = ws;
   ws.onopen = () => { state.retry = 0; };
   ws.onmessage = (e) => {
@@ -235,9 +246,11 @@ function connect() {
 }
 
 async function api(method, path, body) {
+  const headers = body ? { "Content-Type": "application/json" } : {};
+  if (OPERATOR_TOKEN) headers.Authorization = `Bearer ${OPERATOR_TOKEN}`;
   const res = await fetch(path, {
     method,
-    headers: body ? { "Content-Type": "application/json" } : {},
+    headers,
     body: body ? JSON.stringify(body) : undefined,
   });
   const data = await res.json().catch(() => ({}));
@@ -390,6 +403,7 @@ async function openPastRun() {
 window.addEventListener("DOMContentLoaded", async () => {
   resetCharts();
   $("start").addEventListener("click", start);
+  $("controls").addEventListener("submit", (e) => e.preventDefault());
   $("pause").addEventListener("click", togglePause);
   $("speed").addEventListener("change", changeSpeed);
   $("runs").addEventListener("change", openPastRun);

@@ -180,3 +180,6 @@ GM.emissionTraces = (path) => {
   }
   return traces;
 };
+
+// Forms are driven by their buttons: pressing Enter never reloads the page.
+document.addEventListener("submit", (e) => e.preventDefault());
