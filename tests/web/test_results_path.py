@@ -61,6 +61,7 @@ def web_files(
         results_dir=data / "results",
         pace_h_per_s=0.0,
         max_active_runs=1,
+        allowed_hosts=("testserver",),  # the in-process client's host name
     )
     out: dict[str, tuple[dict[str, Any], dict[str, bytes]]] = {}
     with TestClient(create_app(settings)) as client:
