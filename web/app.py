@@ -79,19 +79,22 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         # Unknown paths (404), unsupported methods (405) and errors raised as HTTPException.
         assert isinstance(exc, StarletteHTTPException)
-        headers = dict(exc.headers or {})
+        status, detail, headers = exc.status_code, str(exc.detail), dict(exc.headers or {})
         errors: list[dict[str, str]] = []
-        if exc.status_code == 405:
-            methods = allowed_methods(request.app.routes, request.url.path)
-            headers["Allow"] = ", ".join(methods)
-            errors.append(
-                {"path": request.url.path, "value": request.method, "allowed": ", ".join(methods)}
-            )
-        elif exc.status_code == 404 and exc.detail == "Not Found":
+        if status == 405:
+            methods = allowed_methods(request.app.routes, request.scope)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
+                errors.append(
+                    {"path": request.url.path, "value": request.method, "allowed": headers["Allow"]}
+                )
+            else:  # only the OPTIONS route matched: no route has the path
+                status, detail = 404, "Not Found"
+        if status == 404 and detail == "Not Found":
             errors.append(
                 {"path": request.url.path, "value": request.method, "allowed": "a path of the API"}
             )
-        return _error(exc.status_code, str(exc.detail), errors, headers)
+        return _error(status, detail, errors, headers)
 
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(WebInputError, on_web_error)

@@ -5,13 +5,15 @@ each answer against the document, plus the error form and method lists the docum
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import schemathesis
 import yaml
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given
-from hypothesis.errors import Unsatisfiable
 from hypothesis import settings as hypothesis_settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -28,6 +30,7 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from market.api import ScenarioConfig, Simulation
 from tests.web.conftest import LiveServer, start_server, tiny_scenario
+from web.app import create_app
 from web.settings import WebSettings
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -135,3 +138,81 @@ def test_every_operation_answers_as_documented(
         if (failure := contract_failures(operation, mode, contract_server.http)) is not None
     ]
     assert not failures, "\n\n".join(failures)
+
+
+@pytest.fixture
+def client(settings: WebSettings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def assert_error_body(response: Any, status: int) -> dict[str, Any]:
+    """Check the status and the one error form; return the body."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"detail", "errors"} and isinstance(body["detail"], str), body
+    assert all(set(issue) == {"path", "value", "allowed"} for issue in body["errors"]), body
+    return body
+
+
+def test_document_names_error_body_for_every_error(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    error_ref = {"$ref": "#/components/schemas/ErrorBody"}
+    errors = 0
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            for status, answer in operation["responses"].items():
+                if status.startswith("4"):
+                    errors += 1
+                    assert answer["content"] == {"application/json": {"schema": error_ref}}, (
+                        method,
+                        path,
+                        status,
+                    )
+            if path.startswith(("/api/classroom/games/", "/api/studies/", "/api/runs/")):
+                assert "404" in operation["responses"], (method, path)
+    assert errors > 60
+
+
+def test_start_bodies_say_which_source_is_required(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    assert schemas["StartRun"]["oneOf"] == [{"required": ["example"]}, {"required": ["config"]}]
+    assert schemas["StudyRequest"]["oneOf"] == [{"required": ["example"]}, {"required": ["study"]}]
+    for body in ({}, {"example": "tiny", "config": {}}, {"example": None, "config": {}}):
+        body_errors = assert_error_body(client.post("/api/runs", json=body), 422)
+        assert "exactly one of" in body_errors["errors"][0]["allowed"]
+    assert_error_body(client.post("/api/runs", json={"example": "tiny", "seed": True}), 422)
+    assert_error_body(client.post("/api/runs", json={"example": "tiny", "speed": "2"}), 422)
+
+
+def test_study_errors_have_the_one_error_form(client: TestClient) -> None:
+    assert_error_body(client.post("/api/studies", json={}), 422)
+    assert_error_body(client.post("/api/studies", json={"example": "../x"}), 422)
+    assert_error_body(client.post("/api/studies", json={"example": "nope"}), 404)
+    bad_study = {"study": {"name": "x", "base": "tiny.yaml", "seeds": "many"}}
+    body = assert_error_body(client.post("/api/studies", json=bad_study), 422)
+    assert body["errors"], body
+    assert_error_body(client.get("/api/studies/unknown"), 404)
+    assert_error_body(client.get("/api/studies/unknown/files/report.html"), 404)
+    assert_error_body(client.get("/api/studies/unknown/files/other.txt"), 422)
+
+
+def test_options_and_405_list_every_method_of_a_path(client: TestClient) -> None:
+    options = client.options("/api/runs")
+    assert options.status_code == 204
+    assert options.headers["allow"] == "GET, OPTIONS, POST"
+    assert client.options("/api/runs/abc/pause").headers["allow"] == "OPTIONS, POST"
+    refused = client.delete("/api/runs")
+    assert_error_body(refused, 405)
+    assert refused.headers["allow"] == "GET, OPTIONS, POST"
+    static = client.options("/static/nowhere.js")
+    assert_error_body(static, 405)
+    assert static.headers["allow"] == "GET, HEAD, OPTIONS"
+    assert_error_body(client.options("/api/nowhere"), 404)
+    assert_error_body(client.get("/api/nowhere"), 404)
+
+
+def test_clear_errors_have_the_one_error_form(client: TestClient) -> None:
+    order = {"id": "b1", "side": "buy", "quantity": True, "price": 30}
+    assert_error_body(client.post("/api/clear", json={"orders": [order]}), 422)
