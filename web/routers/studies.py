@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from market.api import (
@@ -57,13 +57,20 @@ class StudyRequest(RequestBody):
 
     example: str | SkipJsonSchema[None] = Field(
         default=None,
-        pattern=_NAME_PATTERN,
         description="e.g. 'quick' (a file of configs/studies); an unknown one is a 404.",
+        json_schema_extra={"pattern": _NAME_PATTERN},
     )
     study: dict[str, Any] | SkipJsonSchema[None] = Field(
         default=None, description="A study as JSON; an invalid one is a 422 naming the field."
     )
     workers: Integer = Field(default=1, ge=1, le=64, description="1 = in-process; > 1 = Dask.")
+
+    @field_validator("example")
+    @classmethod
+    def _example_name(cls, name: str | None) -> str | None:
+        if name is not None and not _NAME.fullmatch(name):
+            raise ValueError(f"a name matching {_NAME_PATTERN}")
+        return name
 
     @model_validator(mode="after")
     def _one_source(self) -> StudyRequest:
@@ -100,7 +107,7 @@ class _Registry:
 
     def _from_disk(self, study_id: str) -> StudyStatus | None:
         meta = self.root / study_id / "study.json"
-        if not _NAME.match(study_id) or not meta.is_file():
+        if not _NAME.fullmatch(study_id) or not meta.is_file():
             return None
         return StudyStatus.model_validate_json(meta.read_text(encoding="utf-8"))
 
@@ -141,7 +148,7 @@ def _plan(body: StudyRequest, settings: WebSettings) -> Any:
     study = parse_study(body.study, "study")
     base_name = Path(str(study.base)).name
     base_path = settings.configs_dir / base_name
-    if not _NAME.match(base_name) or not base_path.is_file():
+    if not _NAME.fullmatch(base_name) or not base_path.is_file():
         raise WebInputError("study.base", study.base, "the file name of an example scenario", 422)
     return plan_study(study, read_yaml(base_path), "study")
 
