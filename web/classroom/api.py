@@ -12,12 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, Security
 from fastapi.responses import PlainTextResponse
+from fastapi.security import APIKeyHeader, HTTPBearer
 
 from market.api import ClassroomInputError, Game, debrief_view, export_csv
 from web.classroom.channel import Subscriber
 from web.classroom.deps import (
+    INSTRUCTOR_HEADER,
     check_body_size,
     get_service,
     instructor_token,
@@ -48,6 +50,25 @@ router = APIRouter(
 _GAME = (404, 422)
 #: ... that need the instructor token.
 _INSTRUCTOR = (*_GAME, 401)
+#: How the instructor token may be sent, for the OpenAPI document (either one; the routes check
+#: it with :func:`require_instructor`).
+INSTRUCTOR_AUTH = [
+    Security(
+        APIKeyHeader(
+            name=INSTRUCTOR_HEADER,
+            scheme_name="InstructorToken",
+            description="The instructor token of the game (from the instructor link).",
+            auto_error=False,
+        )
+    ),
+    Security(
+        HTTPBearer(
+            scheme_name="InstructorBearer",
+            description="The instructor token as `Authorization: Bearer <token>`.",
+            auto_error=False,
+        )
+    ),
+]
 ExportTable = Literal["bids", "trades", "allocations", "payoffs"]
 Service = Annotated[ClassroomService, Depends(get_service)]
 #: Lifetime of a seat cookie [s].
@@ -225,6 +246,7 @@ async def bid(code: str, seat: int, body: BidIn, request: Request, service: Serv
 @router.get(
     "/games/{code}/instructor",
     responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
     summary="Instructor's view",
 )
 async def instructor(code: str, request: Request, service: Service) -> Response:
@@ -239,6 +261,7 @@ async def instructor(code: str, request: Request, service: Service) -> Response:
 @router.post(
     "/games/{code}/control",
     responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
     summary="Start, pause, resume, advance, extend, finish",
 )
 async def control(code: str, body: ControlIn, request: Request, service: Service) -> Any:
@@ -253,6 +276,7 @@ async def control(code: str, body: ControlIn, request: Request, service: Service
 @router.patch(
     "/games/{code}/params",
     responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
     summary="Change the rules between rounds",
 )
 async def params(code: str, body: ParamsIn, request: Request, service: Service) -> Any:
@@ -265,7 +289,10 @@ async def params(code: str, body: ParamsIn, request: Request, service: Service) 
 
 
 @router.post(
-    "/games/{code}/bots", responses=error_responses(*_INSTRUCTOR), summary="Switch bots on or off"
+    "/games/{code}/bots",
+    responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Switch bots on or off",
 )
 async def bots(code: str, body: SwitchIn, request: Request, service: Service) -> Any:
     """With bots off, empty seats and seats without a bid do not trade."""
@@ -278,6 +305,7 @@ async def bots(code: str, body: SwitchIn, request: Request, service: Service) ->
 @router.post(
     "/games/{code}/leaderboard",
     responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
     summary="Hide or show the leaderboard",
 )
 async def leaderboard(code: str, body: HideIn, request: Request, service: Service) -> Any:
@@ -291,6 +319,7 @@ async def leaderboard(code: str, body: HideIn, request: Request, service: Servic
 @router.post(
     "/games/{code}/seats/{seat}/free",
     responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
     summary="Free a seat",
 )
 async def free_seat(code: str, seat: int, request: Request, service: Service) -> Any:
@@ -305,6 +334,7 @@ async def free_seat(code: str, seat: int, request: Request, service: Service) ->
 @router.post(
     "/games/{code}/seats/{seat}/reassign",
     responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
     summary="Give a seat to a new device",
 )
 async def reassign_seat(
@@ -343,6 +373,7 @@ def _json(data: Any) -> str:
         200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
         **error_responses(*_INSTRUCTOR),
     },
+    dependencies=INSTRUCTOR_AUTH,
     summary="CSV export",
 )
 async def export(
