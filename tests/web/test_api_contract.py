@@ -29,9 +29,10 @@ from schemathesis.specs.openapi.checks import (
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from market.api import ScenarioConfig, Simulation
-from tests.web.conftest import LiveServer, start_server, tiny_scenario
 from web.app import create_app
 from web.settings import WebSettings
+
+from .conftest import LiveServer, start_server, tiny_scenario
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -142,6 +143,7 @@ def test_every_operation_answers_as_documented(
 
 @pytest.fixture
 def client(settings: WebSettings) -> Iterator[TestClient]:
+    """An in-process client of an app with a fresh database and the test examples."""
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 
