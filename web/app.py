@@ -13,12 +13,15 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from market.api import ConfigError, RunError, load_highs_quietly
 from web.classroom import router as classroom_router
 from web.classroom.deps import MAX_BODY_BYTES as CLASSROOM_BODY_BYTES
 from web.errors import WebInputError
 from web.hub import StreamHub
+from web.methods import add_options_route, allowed_methods
+from web.openapi import use_error_body_schema
 from web.routers import clear, configs, results, runs, stream, studies
 from web.runs import RunManager, SimulationFactory
 from web.security import GUARD_RESPONSES, install_security, require_operator
@@ -33,8 +36,13 @@ def plotly_js_path() -> Path:
     return Path(str(files("plotly") / "package_data" / "plotly.min.js"))
 
 
-def _error(status: int, detail: str, errors: list[dict[str, str]]) -> JSONResponse:
-    return JSONResponse({"detail": detail, "errors": errors}, status_code=status)
+def _error(
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]],
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=status, headers=headers)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -70,6 +78,27 @@ def _install_error_handlers(app: FastAPI) -> None:
         ]
         return _error(422, f"request: {len(issues)} error(s)", issues)
 
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        # Unknown paths (404), unsupported methods (405) and errors raised as HTTPException.
+        assert isinstance(exc, StarletteHTTPException)
+        status, detail, headers = exc.status_code, str(exc.detail), dict(exc.headers or {})
+        errors: list[dict[str, str]] = []
+        if status == 405:
+            methods = allowed_methods(request.app.routes, request.scope)
+            if methods:
+                headers["Allow"] = ", ".join(methods)
+                errors.append(
+                    {"path": request.url.path, "value": request.method, "allowed": headers["Allow"]}
+                )
+            else:  # only the OPTIONS route matched: no route has the path
+                status, detail = 404, "Not Found"
+        if status == 404 and detail == "Not Found":
+            errors.append(
+                {"path": request.url.path, "value": request.method, "allowed": "a path of the API"}
+            )
+        return _error(status, detail, errors, headers)
+
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(WebInputError, on_web_error)
     app.add_exception_handler(ConfigError, on_config_error)
     app.add_exception_handler(RunError, on_run_error)
@@ -155,6 +184,8 @@ def create_app(
         return FileResponse(plotly_js_path(), media_type="text/javascript")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    add_options_route(app)
+    use_error_body_schema(app)
     install_security(
         app,
         cfg,

@@ -69,12 +69,13 @@ class SubmittedBid:
 
 
 def _number(field: str, raw: object) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+    """``raw`` as a finite float; booleans and texts are not numbers."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise BidError(field, raw, "a number")
     try:
         value = float(raw)
-    except ValueError:
-        raise BidError(field, raw, "a number") from None
+    except OverflowError:
+        raise BidError(field, raw, "a finite number") from None
     if not math.isfinite(value):
         raise BidError(field, raw, "a finite number")
     return value

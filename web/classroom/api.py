@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, Security
 from fastapi.responses import PlainTextResponse
+from fastapi.security import APIKeyHeader, HTTPBearer
 
 from market.api import ClassroomInputError, Game, debrief_view, export_csv
 from web.classroom.channel import Subscriber
 from web.classroom.deps import (
+    INSTRUCTOR_HEADER,
     client_key,
     get_limits,
     get_service,
@@ -42,11 +44,39 @@ from web.classroom.schemas import (
 )
 from web.classroom.service import ClassroomService, to_json
 from web.errors import WebInputError
+from web.schemas import error_responses
 from web.security import RateLimitedError, RateLimits
 
 router = APIRouter(
-    prefix="/api/classroom", tags=["classroom"], dependencies=[Depends(guard_join_codes)]
+    prefix="/api/classroom",
+    tags=["classroom"],
+    dependencies=[Depends(guard_join_codes)],
+    responses=error_responses(413, 429),
 )
+#: Errors of operations on one game: unknown join code, and invalid path or body fields.
+_GAME = (404, 422)
+#: ... that need the instructor token.
+_INSTRUCTOR = (*_GAME, 401)
+#: How the instructor token may be sent, for the OpenAPI document (either one; the routes check
+#: it with :func:`require_instructor`).
+INSTRUCTOR_AUTH = [
+    Security(
+        APIKeyHeader(
+            name=INSTRUCTOR_HEADER,
+            scheme_name="InstructorToken",
+            description="The instructor token of the game (from the instructor link).",
+            auto_error=False,
+        )
+    ),
+    Security(
+        HTTPBearer(
+            scheme_name="InstructorBearer",
+            description="The instructor token as `Authorization: Bearer <token>`.",
+            auto_error=False,
+        )
+    ),
+]
+ExportTable = Literal["bids", "trades", "allocations", "payoffs"]
 Service = Annotated[ClassroomService, Depends(get_service)]
 Limits = Annotated[RateLimits, Depends(get_limits)]
 #: Lifetime of a seat cookie [s].
@@ -120,12 +150,20 @@ async def presets(service: Service) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/games", status_code=201, summary="Create a game")
+@router.post(
+    "/games",
+    status_code=201,
+    responses=error_responses(404, 422, 429, s404="Unknown preset."),
+    summary="Create a game",
+)
 async def create_game(
     body: CreateGame, request: Request, service: Service, limits: Limits
 ) -> dict[str, Any]:
     """Create a game; the answer holds the join code and the instructor token (shown once)."""
     limits.hit("games", limits.create, client_key(request))
+    known = service.presets()
+    if body.preset not in known:
+        raise WebInputError("preset", body.preset, f"one of {sorted(known)}", 404)
     with game_errors():
         game, token = service.create(
             body.preset,
@@ -138,7 +176,7 @@ async def create_game(
     return {"code": game.code, "instructor_token": token, **_links(game, token)}
 
 
-@router.get("/games/{code}", summary="Public view of a game")
+@router.get("/games/{code}", responses=error_responses(*_GAME), summary="Public view of a game")
 async def public(code: str, service: Service) -> Response:
     """What the projector shows: state, countdown, last round's price and curves, price path."""
     game = _game(service, code)
@@ -149,7 +187,11 @@ def _public_sub() -> Any:
     return Subscriber("spectator")
 
 
-@router.post("/join", summary="Join a game (or return to one's seat)")
+@router.post(
+    "/join",
+    responses=error_responses(*_GAME, 409, s409="Every seat is taken."),
+    summary="Join a game (or return to one's seat)",
+)
 async def join(
     body: JoinGame, request: Request, response: Response, service: Service, limits: Limits
 ) -> Any:
@@ -184,7 +226,9 @@ async def join(
     }
 
 
-@router.get("/games/{code}/me", summary="The caller's own firm")
+@router.get(
+    "/games/{code}/me", responses=error_responses(*_GAME, 401), summary="The caller's own firm"
+)
 async def me(code: str, request: Request, service: Service) -> Response:
     """The player's view: firm, values of the round, standing bid, results (cookie needed)."""
     game = _game(service, code)
@@ -194,7 +238,11 @@ async def me(code: str, request: Request, service: Service) -> Response:
     )
 
 
-@router.put("/games/{code}/seats/{seat}/bid", summary="Place or replace a seat's bid")
+@router.put(
+    "/games/{code}/seats/{seat}/bid",
+    responses=error_responses(*_GAME, 401, 403, 409, 429, s409="No round is open."),
+    summary="Place or replace a seat's bid",
+)
 async def bid(code: str, seat: int, body: BidIn, request: Request, service: Service) -> Any:
     """Store the seat's bid for the open round (persisted before this answer)."""
     game = _game(service, code)
@@ -213,7 +261,12 @@ async def bid(code: str, seat: int, body: BidIn, request: Request, service: Serv
     }
 
 
-@router.get("/games/{code}/instructor", summary="Instructor's view")
+@router.get(
+    "/games/{code}/instructor",
+    responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Instructor's view",
+)
 async def instructor(code: str, request: Request, service: Service) -> Response:
     """Every seat, who plays it, who has submitted, profits so far (instructor token)."""
     game = _game(service, code)
@@ -223,7 +276,12 @@ async def instructor(code: str, request: Request, service: Service) -> Response:
     )
 
 
-@router.delete("/games/{code}", summary="Delete a game")
+@router.delete(
+    "/games/{code}",
+    responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Delete a game",
+)
 async def delete_game(code: str, request: Request, service: Service) -> dict[str, str]:
     """Delete the game with its seats, bids and results (instructor token); its screens close."""
     game = _game(service, code)
@@ -232,7 +290,12 @@ async def delete_game(code: str, request: Request, service: Service) -> dict[str
     return {"deleted": game.code}
 
 
-@router.post("/games/{code}/control", summary="Start, pause, resume, advance, extend, finish")
+@router.post(
+    "/games/{code}/control",
+    responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Start, pause, resume, advance, extend, finish",
+)
 async def control(code: str, body: ControlIn, request: Request, service: Service) -> Any:
     """Run the game: ``advance`` clears an open round now, or opens the next round."""
     game = _game(service, code)
@@ -242,7 +305,12 @@ async def control(code: str, body: ControlIn, request: Request, service: Service
     return {"status": game.status, "round": game.header.round}
 
 
-@router.patch("/games/{code}/params", summary="Change the rules between rounds")
+@router.patch(
+    "/games/{code}/params",
+    responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Change the rules between rounds",
+)
 async def params(code: str, body: ParamsIn, request: Request, service: Service) -> Any:
     """Change the cap, allocation rule, penalty or price range for the coming rounds."""
     game = _game(service, code)
@@ -252,7 +320,12 @@ async def params(code: str, body: ParamsIn, request: Request, service: Service) 
     return game.header.params.model_dump()
 
 
-@router.post("/games/{code}/bots", summary="Switch bots on or off")
+@router.post(
+    "/games/{code}/bots",
+    responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Switch bots on or off",
+)
 async def bots(code: str, body: SwitchIn, request: Request, service: Service) -> Any:
     """With bots off, empty seats and seats without a bid do not trade."""
     game = _game(service, code)
@@ -261,7 +334,12 @@ async def bots(code: str, body: SwitchIn, request: Request, service: Service) ->
     return {"bots_enabled": game.header.bots_enabled}
 
 
-@router.post("/games/{code}/leaderboard", summary="Hide or show the leaderboard")
+@router.post(
+    "/games/{code}/leaderboard",
+    responses=error_responses(*_INSTRUCTOR),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Hide or show the leaderboard",
+)
 async def leaderboard(code: str, body: HideIn, request: Request, service: Service) -> Any:
     """Players see the leaderboard only when it is not hidden (always at the end)."""
     game = _game(service, code)
@@ -270,7 +348,12 @@ async def leaderboard(code: str, body: HideIn, request: Request, service: Servic
     return {"leaderboard_hidden": game.header.leaderboard_hidden}
 
 
-@router.post("/games/{code}/seats/{seat}/free", summary="Free a seat")
+@router.post(
+    "/games/{code}/seats/{seat}/free",
+    responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Free a seat",
+)
 async def free_seat(code: str, seat: int, request: Request, service: Service) -> Any:
     """Remove the seat's player; their token stops working and a bot plays while bots are on."""
     game = _game(service, code)
@@ -280,7 +363,12 @@ async def free_seat(code: str, seat: int, request: Request, service: Service) ->
     return {"seat": seat, "controlled_by": game.controlled_by(seat)}
 
 
-@router.post("/games/{code}/seats/{seat}/reassign", summary="Give a seat to a new device")
+@router.post(
+    "/games/{code}/seats/{seat}/reassign",
+    responses=error_responses(*_INSTRUCTOR, 409),
+    dependencies=INSTRUCTOR_AUTH,
+    summary="Give a seat to a new device",
+)
 async def reassign_seat(
     code: str, seat: int, body: ReassignIn, request: Request, service: Service
 ) -> Any:
@@ -292,7 +380,7 @@ async def reassign_seat(
     return {"seat": seat, "claim_url": f"/join?code={game.code}#claim={token}"}
 
 
-@router.get("/games/{code}/debrief", summary="Debrief data")
+@router.get("/games/{code}/debrief", responses=error_responses(*_GAME), summary="Debrief data")
 async def debrief(code: str, request: Request, service: Service) -> Any:
     """Price path, merit orders, emissions, profits; the leaderboard unless it is hidden."""
     game = _game(service, code)
@@ -310,8 +398,19 @@ def _json(data: Any) -> str:
     return to_json(data)
 
 
-@router.get("/games/{code}/export/{table}.csv", summary="CSV export")
-async def export(code: str, table: str, request: Request, service: Service) -> PlainTextResponse:
+@router.get(
+    "/games/{code}/export/{table}.csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+        **error_responses(*_INSTRUCTOR),
+    },
+    dependencies=INSTRUCTOR_AUTH,
+    summary="CSV export",
+)
+async def export(
+    code: str, table: ExportTable, request: Request, service: Service
+) -> PlainTextResponse:
     """``bids``, ``trades``, ``allocations`` or ``payoffs`` of every round (instructor token)."""
     game = _game(service, code)
     require_instructor(service, game, request)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from market.api import ClearRequestError, clear_book
+from web.schemas import NOT_BOOL_OR_TEXT, error_responses
 
 router = APIRouter(prefix="/api", tags=["clearing"])
 
@@ -15,14 +16,14 @@ router = APIRouter(prefix="/api", tags=["clearing"])
 class BookOrder(BaseModel):
     """One order: the CSV columns of ``greenmarket clear``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     id: str = Field(min_length=1, max_length=128)
     side: Literal["buy", "sell"]
     quantity: float
     price: float
     zone: str | None = Field(default=None, max_length=64)
-    period: int | None = Field(default=None, ge=0, le=100_000)
+    period: Annotated[int, Field(ge=0, le=100_000), Strict(False), NOT_BOOL_OR_TEXT] | None = None
     block: str | None = Field(default=None, max_length=128)
     agent: str | None = Field(default=None, max_length=128)
     min_acceptance_ratio: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -31,7 +32,7 @@ class BookOrder(BaseModel):
 class ClearRequest(BaseModel):
     """A book and the clearing options."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     orders: list[BookOrder] = Field(max_length=20_000)
     rule: Literal["pay_as_clear", "pay_as_bid"] = "pay_as_clear"
@@ -40,7 +41,11 @@ class ClearRequest(BaseModel):
     price_cap: float = Field(default=1e6, allow_inf_nan=False)
 
 
-@router.post("/clear", summary="Clear an order book")
+@router.post(
+    "/clear",
+    responses=error_responses(422, s422="Invalid book: the message names the order and field."),
+    summary="Clear an order book",
+)
 def clear_orders(body: ClearRequest) -> dict[str, Any]:
     """Return ``{status, price, volume, welfare, accepted, payments}``; a bad book is a 422
     naming the order and the field."""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, Depends
 from market.api import ScenarioConfig, parse_config
 from web.deps import get_settings
 from web.examples import describe_examples
-from web.schemas import ErrorBody, ExampleConfig, ValidConfig
+from web.schemas import ExampleConfig, ValidConfig, error_responses
 from web.settings import WebSettings
 
 router = APIRouter(prefix="/api/configs", tags=["configs"])
@@ -30,11 +30,18 @@ def list_examples(settings: Annotated[WebSettings, Depends(get_settings)]) -> li
 @router.post(
     "/validate",
     response_model=ValidConfig,
-    responses={422: {"model": ErrorBody, "description": "The scenario is invalid."}},
+    responses=error_responses(422, s422="The scenario is invalid: every error with its path."),
     summary="Validate a scenario",
 )
 def validate_config(
-    config: Annotated[Any, Body(description="A scenario, in the same form as the YAML files.")],
+    config: Annotated[
+        dict[str, Any],
+        Body(
+            description="A scenario, in the same form as the YAML files (JSON Schema: "
+            "GET /api/configs/schema).",
+            json_schema_extra={"required": ["parks"]},
+        ),
+    ],
 ) -> ValidConfig:
     """Validate a scenario given as JSON; 422 lists every error with its field path, the value
     given and what is allowed (the same errors as ``greenmarket validate``)."""

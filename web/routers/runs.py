@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
@@ -10,27 +10,22 @@ from market.api import parse_config, with_seed
 from web.deps import get_manager, get_settings
 from web.examples import load_example
 from web.runs import RunManager
-from web.schemas import ErrorBody, RunStatus, SpeedChange, StartRun
+from web.schemas import RunStatus, SpeedChange, StartRun, error_responses
 from web.settings import WebSettings
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 
 Manager = Annotated[RunManager, Depends(get_manager)]
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorBody, "description": "Unknown run."},
-    409: {"model": ErrorBody, "description": "The run is not in a state that allows this."},
-}
+_ERRORS = error_responses(404, 409, s404="Unknown run.")
 
 
 @router.post(
     "",
     status_code=201,
     response_model=RunStatus,
-    responses={
-        404: {"model": ErrorBody, "description": "Unknown example."},
-        422: {"model": ErrorBody, "description": "Invalid scenario or options."},
-        429: {"model": ErrorBody, "description": "Too many runs in progress."},
-    },
+    responses=error_responses(
+        404, 422, 429, s404="Unknown example.", s422="Invalid scenario or options."
+    ),
     summary="Start a run",
 )
 def start_run(

@@ -16,13 +16,13 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from market.api import (
     ExecutionOptions,
-    StudyError,
     load_study,
     parse_study,
     plan_study,
@@ -30,23 +30,52 @@ from market.api import (
     run_study,
 )
 from web.deps import get_settings
+from web.errors import WebInputError
+from web.schemas import Integer, RequestBody, error_responses, one_of_required, require_exactly_one
 from web.settings import WebSettings
 
 router = APIRouter(prefix="/api/studies", tags=["studies"])
 
-STUDY_FILES = ("summary.csv", "runs.parquet", "firms.parquet", "report.html")
-_NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,64}$")
+_NAME_PATTERN = r"^[A-Za-z0-9_.\-]{1,64}$"
+_NAME = re.compile(_NAME_PATTERN)
+#: Media types of the study files, for their download answers.
+STUDY_MEDIA_TYPES = {
+    "summary.csv": "text/csv; charset=utf-8",
+    "runs.parquet": "application/vnd.apache.parquet",
+    "firms.parquet": "application/vnd.apache.parquet",
+    "report.html": "text/html; charset=utf-8",
+}
+STUDY_FILES = tuple(STUDY_MEDIA_TYPES)
+StudyFileName = Literal["summary.csv", "runs.parquet", "firms.parquet", "report.html"]
 
 
-class StudyRequest(BaseModel):
+class StudyRequest(RequestBody):
     """Start a study: an example from ``configs/studies`` or a study body whose ``base`` names
-    an example scenario (e.g. ``shaanxi_park.yaml``)."""
+    an example scenario (e.g. ``shaanxi_park.yaml``); exactly one of the two."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(json_schema_extra=one_of_required("example", "study"))
 
-    example: str | None = Field(default=None, max_length=64, description="e.g. 'quick'")
-    study: dict[str, Any] | None = Field(default=None, description="A study as JSON.")
-    workers: int = Field(default=1, ge=1, le=64, description="1 = in-process; > 1 = Dask.")
+    example: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="e.g. 'quick' (a file of configs/studies); an unknown one is a 404.",
+        json_schema_extra={"pattern": _NAME_PATTERN},
+    )
+    study: dict[str, Any] | SkipJsonSchema[None] = Field(
+        default=None, description="A study as JSON; an invalid one is a 422 naming the field."
+    )
+    workers: Integer = Field(default=1, ge=1, le=64, description="1 = in-process; > 1 = Dask.")
+
+    @field_validator("example")
+    @classmethod
+    def _example_name(cls, name: str | None) -> str | None:
+        if name is not None and not _NAME.fullmatch(name):
+            raise ValueError(f"a name matching {_NAME_PATTERN}")
+        return name
+
+    @model_validator(mode="after")
+    def _one_source(self) -> StudyRequest:
+        require_exactly_one(self, ("example", "study"))
+        return self
 
 
 class StudyStatus(BaseModel):
@@ -78,7 +107,7 @@ class _Registry:
 
     def _from_disk(self, study_id: str) -> StudyStatus | None:
         meta = self.root / study_id / "study.json"
-        if not _NAME.match(study_id) or not meta.is_file():
+        if not _NAME.fullmatch(study_id) or not meta.is_file():
             return None
         return StudyStatus.model_validate_json(meta.read_text(encoding="utf-8"))
 
@@ -108,38 +137,36 @@ def _registry(
 
 
 def _plan(body: StudyRequest, settings: WebSettings) -> Any:
-    if (body.example is None) == (body.study is None):
-        raise HTTPException(422, "give exactly one of 'example' or 'study'")
+    """Plan the requested study; a study error (a ``ConfigError``) reaches the app's handler."""
     studies_dir = settings.configs_dir / "studies"
     if body.example is not None:
-        if not _NAME.match(body.example):
-            raise HTTPException(422, f"example: {body.example!r} is not a valid name")
         path = studies_dir / f"{body.example.removesuffix('.yaml')}.yaml"
         if not path.is_file():
             known = sorted(p.stem for p in studies_dir.glob("*.yaml"))
-            raise HTTPException(404, f"example study {body.example!r} unknown; known: {known}")
+            raise WebInputError("example", body.example, f"one of {known}", 404)
         return load_study(path)
     study = parse_study(body.study, "study")
     base_name = Path(str(study.base)).name
     base_path = settings.configs_dir / base_name
-    if not _NAME.match(base_name) or not base_path.is_file():
-        raise HTTPException(422, f"study.base: {study.base!r} must name an example scenario")
+    if not _NAME.fullmatch(base_name) or not base_path.is_file():
+        raise WebInputError("study.base", study.base, "the file name of an example scenario", 422)
     return plan_study(study, read_yaml(base_path), "study")
 
 
-@router.post("", status_code=202, response_model=StudyStatus, summary="Start a study")
+@router.post(
+    "",
+    status_code=202,
+    response_model=StudyStatus,
+    responses=error_responses(404, 422, s404="Unknown example study."),
+    summary="Start a study",
+)
 def start_study(
     body: StudyRequest,
     settings: Annotated[WebSettings, Depends(get_settings)],
     registry: Annotated[_Registry, Depends(_registry)],
 ) -> StudyStatus:
     """Plan the study (422 with field paths when it is invalid) and run it in the background."""
-    try:
-        plan = _plan(body, settings)
-    except StudyError as exc:
-        raise HTTPException(
-            422, {"detail": str(exc).splitlines()[0], "errors": [i.as_dict() for i in exc.issues]}
-        ) from None
+    plan = _plan(body, settings)
     study_id = uuid.uuid4().hex[:12]
     status = StudyStatus(id=study_id, name=plan.study.name, status="running", runs=len(plan.tasks))
     registry.put(status)
@@ -170,30 +197,43 @@ def list_studies(registry: Annotated[_Registry, Depends(_registry)]) -> list[Stu
     return registry.all()
 
 
-@router.get("/{study_id}", response_model=StudyStatus, summary="Status of a study")
-def study_status(study_id: str, registry: Annotated[_Registry, Depends(_registry)]) -> StudyStatus:
-    """404 when unknown."""
+def _known(registry: _Registry, study_id: str) -> StudyStatus:
     status = registry.get(study_id)
     if status is None:
-        raise HTTPException(404, f"study {study_id!r} unknown")
+        raise WebInputError("study_id", study_id, "the id of a study (see GET /api/studies)", 404)
     return status
 
 
-@router.get("/{study_id}/files/{name}", summary="Download a study file")
+@router.get(
+    "/{study_id}",
+    response_model=StudyStatus,
+    responses=error_responses(404, s404="Unknown study."),
+    summary="Status of a study",
+)
+def study_status(study_id: str, registry: Annotated[_Registry, Depends(_registry)]) -> StudyStatus:
+    """404 when unknown."""
+    return _known(registry, study_id)
+
+
+@router.get(
+    "/{study_id}/files/{name}",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {media: {} for media in STUDY_MEDIA_TYPES.values()}},
+        **error_responses(404, 409, s404="Unknown study.", s409="The study has not finished."),
+    },
+    summary="Download a study file",
+)
 def study_file(
-    study_id: str, name: str, registry: Annotated[_Registry, Depends(_registry)]
+    study_id: str, name: StudyFileName, registry: Annotated[_Registry, Depends(_registry)]
 ) -> FileResponse:
     """``summary.csv``, ``runs.parquet``, ``firms.parquet`` or ``report.html`` of a finished
     study."""
-    status = registry.get(study_id)
-    if status is None:
-        raise HTTPException(404, f"study {study_id!r} unknown")
-    if name not in STUDY_FILES:
-        raise HTTPException(404, f"file {name!r} unknown; files: {list(STUDY_FILES)}")
+    status = _known(registry, study_id)
     path = registry.root / study_id / name
     if status.status != "finished" or not path.is_file():
-        raise HTTPException(409, f"study {study_id!r} is {status.status}; {name} not ready")
-    return FileResponse(path)
+        raise WebInputError("status", status.status, f"a finished study with {name}", 409)
+    return FileResponse(path, media_type=STUDY_MEDIA_TYPES[name])
 
 
 def study_json(status: StudyStatus) -> str:

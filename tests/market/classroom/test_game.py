@@ -120,6 +120,9 @@ def test_bids_are_validated_with_named_fields(tiny: Preset, clock: FakeClock) ->
         ([{"side": "buy", "quantity": -1, "price": 1}], "orders[0].quantity"),
         ([{"side": "buy", "quantity": 1, "price": 5000}], "orders[0].price"),
         ([{"side": "buy", "quantity": "nan", "price": 1}], "orders[0].quantity"),
+        ([{"side": "buy", "quantity": True, "price": 1}], "orders[0].quantity"),
+        ([{"side": "buy", "quantity": "2", "price": 1}], "orders[0].quantity"),
+        ([{"side": "buy", "quantity": 1, "price": 10**400}], "orders[0].price"),
         ([{"side": "sell", "quantity": 81, "price": 1}], "at most 80.000 tce sold"),
         ([{"side": "buy", "quantity": 1, "price": 1}] * 11, "at most 10 orders"),
     ]

@@ -48,7 +48,7 @@ def test_unknown_game_and_bad_names(client: TestClient) -> None:
     r = client.post("/api/classroom/join", json={"code": game["code"], "name": "a" * 500})
     assert r.status_code == 422  # bounded by the request model
     r = client.post("/api/classroom/games", json={"preset": "nope"})
-    assert r.status_code == 422 and "rights_grandfathering" in r.json()["detail"]
+    assert r.status_code == 404 and "rights_grandfathering" in r.json()["detail"]
 
 
 def test_seat_token_acts_only_for_its_own_seat(client: TestClient) -> None:
@@ -104,6 +104,9 @@ def test_bad_bids_get_422_with_a_message(client: TestClient, clock: FakeClock) -
         ({"orders": [{"side": "buy", "quantity": 0, "price": 1}]}, "orders[0].quantity"),
         ({"orders": [{"side": "buy", "quantity": 1e9, "price": 1}]}, "orders"),
         ({"orders": [{"side": "buy", "quantity": "ten", "price": 1}]}, "orders[0].quantity"),
+        ({"orders": [{"side": "buy", "quantity": True, "price": 1}]}, "orders[0].quantity"),
+        ({"orders": [{"side": "buy", "quantity": "2", "price": 1}]}, "orders[0].quantity"),
+        ({"orders": [{"side": "buy", "quantity": 1, "price": False}]}, "orders[0].price"),
         ({"orders": [{"side": "buy", "quantity": 1, "price": 1}] * 11}, "orders"),
         ({"bids": []}, "orders"),
     ]
