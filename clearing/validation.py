@@ -78,7 +78,11 @@ def order_error(
     """The error naming a bad field of one order (and its table row), its value and what is
     allowed."""
     where = f"order {order_id!r}" if row is None else f"order {order_id!r} (row {row})"
-    return ClearingInputError(f"{where}: field '{field}' = {value!r} is not allowed; {allowed}")
+    return ClearingInputError(
+        f"{where}: field '{field}' = {value!r} is not allowed; {allowed}",
+        order_id=order_id,
+        field=field,
+    )
 
 
 def off_tick(values: FloatArray, tick: float) -> BoolArray:

@@ -306,5 +306,15 @@ def clear_book(
         )
         result = clear(orders, spec, solver=solver)
     except ClearingInputError as exc:
-        raise ClearRequestError("orders", "<book>", str(exc)) from None
+        raise _located(exc, orders) from None
     return result_to_json(result)
+
+
+def _located(exc: ClearingInputError, orders: Sequence[Order]) -> ClearRequestError:
+    """The clearing error as a request error with the path of the order and field at fault."""
+    index = {order.id: k for k, order in enumerate(orders)}
+    if isinstance(exc.order_id, str) and exc.order_id in index and exc.field:
+        k = index[exc.order_id]
+        value = getattr(orders[k], exc.field, None)
+        return ClearRequestError(f"orders[{k}].{exc.field}", value, str(exc))
+    return ClearRequestError("orders", "<book>", str(exc))

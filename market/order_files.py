@@ -121,6 +121,17 @@ def read_orders(path: Path) -> list[Order]:
     OrderFileError
         Naming the file, the line and the column of the first bad cell, header or row.
     """
+    return read_orders_with_lines(path)[0]
+
+
+def read_orders_with_lines(path: Path) -> tuple[list[Order], dict[str, int]]:
+    """Read an order book CSV; also return the line of each order id (to name it in errors).
+
+    Raises
+    ------
+    OrderFileError
+        Naming the file, the line and the column of the first bad cell, header or row.
+    """
     orders: list[Order] = []
     lines: dict[str, int] = {}
     rows = _read_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, MAX_BOOK_ORDERS)
@@ -137,7 +148,19 @@ def read_orders(path: Path) -> list[Order]:
         except ClearRequestError as exc:
             column = exc.path.rpartition(".")[2]
             raise _cell_error(path, line, column, row.get(column, ""), exc.allowed) from None
-    return orders
+    return orders, lines
+
+
+def locate_order_error(path: Path, lines: dict[str, int], exc: Exception) -> str:
+    """The message of a clearing error about one order, prefixed with its file, line and column.
+
+    Errors that name no order of the file keep their message.
+    """
+    order_id = getattr(exc, "order_id", None)
+    field = getattr(exc, "field", None)
+    if not isinstance(order_id, str) or order_id not in lines or not field:
+        return str(exc)
+    return f"{path}, line {lines[order_id]}: column '{field}': {exc}"
 
 
 def _link_number(
@@ -163,10 +186,19 @@ def read_interconnectors(path: Path) -> list[Interconnector]:
         Naming the file, the line and the column of the first bad cell, header or row.
     """
     links: list[Interconnector] = []
+    seen: dict[tuple[str, str], int] = {}
     for line, row in _read_rows(path, LINK_COLUMNS, ("wheeling_fee",), MAX_BOOK_ORDERS):
         for column in ("from_zone", "to_zone"):
             if row[column] == "":
                 raise _cell_error(path, line, column, "", "a zone name")
+        key = (row["from_zone"], row["to_zone"])
+        if key[0] == key[1]:
+            raise _cell_error(path, line, "to_zone", key[1], "a zone other than from_zone")
+        if key in seen:
+            raise _cell_error(
+                path, line, "to_zone", key[1], f"a link not given before (line {seen[key]})"
+            )
+        seen[key] = line
         links.append(
             Interconnector(
                 row["from_zone"],

@@ -85,7 +85,12 @@ def run(args: argparse.Namespace) -> int:
         result_to_json,
     )
     from market.native_output import load_highs_quietly
-    from market.order_files import OrderFileError, read_interconnectors, read_orders
+    from market.order_files import (
+        OrderFileError,
+        locate_order_error,
+        read_interconnectors,
+        read_orders_with_lines,
+    )
 
     try:
         check_options(args.price_floor, args.price_cap, args.tick, ())
@@ -97,8 +102,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    lines: dict[str, int] = {}
     try:
-        orders = read_orders(Path(args.orders))
+        orders, lines = read_orders_with_lines(Path(args.orders))
         links = read_interconnectors(Path(args.interconnectors)) if args.interconnectors else []
         zones = {o.zone for o in orders} | {z for ic in links for z in (ic.from_zone, ic.to_zone)}
         spec = MarketSpec(
@@ -113,8 +119,12 @@ def run(args: argparse.Namespace) -> int:
             load_highs_quietly()
         result = clear(orders, spec, solver=args.solver)
         check_finite(result)
-    except (OrderFileError, ClearingInputError, ClearRequestError) as exc:
+    except (OrderFileError, ClearRequestError) as exc:
         print(f"greenmarket clear: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ClearingInputError as exc:
+        message = locate_order_error(Path(args.orders), lines, exc)
+        print(f"greenmarket clear: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except InfeasibleClearing as exc:
         print(f"greenmarket clear: solver failed: {exc}", file=sys.stderr)
