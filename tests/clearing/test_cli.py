@@ -190,7 +190,7 @@ def test_parser_choices_are_the_engines() -> None:
     from market.commands.clear import RULES
     from market.commands.clear import SOLVERS as CLI_SOLVERS
 
-    assert RULES == tuple(r.value for r in PricingRule) and CLI_SOLVERS == SOLVERS
+    assert tuple(r.value for r in PricingRule) == RULES and CLI_SOLVERS == SOLVERS
 
 
 def test_registering_the_command_imports_no_clearing_code() -> None:
