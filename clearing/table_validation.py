@@ -19,7 +19,14 @@ from clearing.columns import NumericColumns
 from clearing.errors import ClearingInputError
 from clearing.table import OrderTable
 from clearing.types import MarketSpec
-from clearing.validation import all_strings, is_finite_real, is_int, off_tick, order_error
+from clearing.validation import (
+    QUANTITY_LIMIT,
+    all_strings,
+    is_finite_real,
+    is_int,
+    off_tick,
+    order_error,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -258,9 +265,9 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
             f"order table: field 'is_buy' has element type {table.is_buy.dtype}; "
             "must be booleans (True for a bid)"
         )
-    quantity = _numbers(rows, "quantity", table.quantity, "must be a finite number > 0")
-    rows.first(~(np.isfinite(quantity) & (quantity > 0.0)), "quantity", quantity,
-               "must be a finite number > 0")
+    allowed = f"must be a number > 0 and <= {QUANTITY_LIMIT:g}"
+    quantity = _numbers(rows, "quantity", table.quantity, allowed)
+    rows.first(~((quantity > 0.0) & (quantity <= QUANTITY_LIMIT)), "quantity", quantity, allowed)
     price = _prices(rows, table, spec)
     periods = _periods(rows, table.period, n)
     zones = _text(rows, "zone", table.zone, n, f"must be one of {sorted(spec.zones)}",

@@ -29,6 +29,12 @@ TIE_BREAK_RULES: tuple[str, ...] = ("price_sequence_id",)
 INT_TYPES = frozenset({int, np.int64, np.int32})
 NUMBER_TYPES = INT_TYPES | {float, np.float64, np.float32}
 TICK_RTOL = 1e-9
+#: Largest order quantity, in the product's unit. Far above any physical book, it keeps every
+#: quantity × price sum, welfare and payment finite together with :data:`PRICE_LIMIT`.
+QUANTITY_LIMIT = 1e15
+#: Largest magnitude of the price floor, price cap and wheeling fees, in money per unit (so of
+#: every order price, which lies between floor and cap).
+PRICE_LIMIT = 1e12
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -72,7 +78,11 @@ def order_error(
     """The error naming a bad field of one order (and its table row), its value and what is
     allowed."""
     where = f"order {order_id!r}" if row is None else f"order {order_id!r} (row {row})"
-    return ClearingInputError(f"{where}: field '{field}' = {value!r} is not allowed; {allowed}")
+    return ClearingInputError(
+        f"{where}: field '{field}' = {value!r} is not allowed; {allowed}",
+        order_id=order_id,
+        field=field,
+    )
 
 
 def off_tick(values: FloatArray, tick: float) -> BoolArray:
@@ -100,8 +110,10 @@ def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
         if not (is_finite_real(link.capacity) and link.capacity >= 0):
             raise _spec_error(f"{name}.capacity", link.capacity, "must be a finite number >= 0")
         fee = link.wheeling_fee
-        if not (is_finite_real(fee) and fee >= 0):
-            raise _spec_error(f"{name}.wheeling_fee", fee, "must be a finite number >= 0")
+        if not (is_finite_real(fee) and 0 <= fee <= PRICE_LIMIT):
+            raise _spec_error(
+                f"{name}.wheeling_fee", fee, f"must be a number in [0, {PRICE_LIMIT:g}]"
+            )
         if spec.tick > 0 and not on_tick(fee, spec.tick):
             raise _spec_error(
                 f"{name}.wheeling_fee", fee, f"must be a multiple of tick {spec.tick}"
@@ -128,6 +140,10 @@ def validate_spec(spec: MarketSpec) -> None:
         value = getattr(spec, name)
         if not (is_finite_real(value)):
             raise _spec_error(name, value, "must be a finite number")
+    for name in ("price_floor", "price_cap"):
+        value = getattr(spec, name)
+        if abs(value) > PRICE_LIMIT:
+            raise _spec_error(name, value, f"must lie in [-{PRICE_LIMIT:g}, {PRICE_LIMIT:g}]")
     if spec.price_floor >= spec.price_cap:
         raise _spec_error(
             "price_cap", spec.price_cap, f"must exceed price_floor {spec.price_floor}"
@@ -160,8 +176,8 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
     if order.side not in (Side.BUY, Side.SELL):
         raise order_error(oid, "side", order.side, "must be 'buy' or 'sell'")
     q = order.quantity
-    if not (is_finite_real(q) and q > 0):
-        raise order_error(oid, "quantity", q, "must be a finite number > 0")
+    if not (is_finite_real(q) and 0 < q <= QUANTITY_LIMIT):
+        raise order_error(oid, "quantity", q, f"must be a number > 0 and <= {QUANTITY_LIMIT:g}")
     p = order.price
     if not (is_finite_real(p)):
         raise order_error(oid, "price", p, "must be a finite number")
@@ -278,7 +294,7 @@ def _columns_valid(columns: OrderColumns, spec: MarketSpec) -> NumericColumns | 
     # NaN fails every comparison, so it never passes these bounds.
     if not (
         qty.min() > 0.0
-        and qty.max() < math.inf
+        and qty.max() <= QUANTITY_LIMIT
         and price.min() >= spec.price_floor
         and price.max() <= spec.price_cap
     ):
@@ -311,9 +327,9 @@ def validate_orders(
     Raises
     ------
     ClearingInputError
-        For the first bad order: NaN/inf or non-positive quantity, price outside floor/cap or off
-        the tick grid, unknown zone, duplicate id, malformed block (empty id, orders of several
-        agents, partial minimum ratio), bad period or ratio.
+        For the first bad order: NaN/inf, non-positive or too large quantity, price outside
+        floor/cap or off the tick grid, unknown zone, duplicate id, malformed block (empty id,
+        orders of several agents, partial minimum ratio), bad period or ratio.
     """
     if not orders:
         columns = extract_columns(orders)

@@ -121,6 +121,11 @@ __all__ += [
 ]
 
 # Clearing of plain order books (the HTTP API's ``/api/clear``).
+from market.book_limits import (  # noqa: E402
+    MAX_ABS_PRICE_CNY_PER_UNIT,
+    MAX_ORDER_QUANTITY,
+    MAX_PERIOD,
+)
 from market.clear_service import ClearRequestError, clear_book  # noqa: E402
 from market.config.loader import read_yaml  # noqa: E402
 
@@ -137,6 +142,9 @@ from market.studies import (  # noqa: E402
 )
 
 __all__ += [
+    "MAX_ABS_PRICE_CNY_PER_UNIT",
+    "MAX_ORDER_QUANTITY",
+    "MAX_PERIOD",
     "ClearRequestError",
     "ExecutionOptions",
     "StudyError",

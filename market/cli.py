@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import entry_points
@@ -24,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
 
 
 PLUGIN_GROUP = "greenmarket.commands"
+#: Exit code when the reader of stdout went away before the output was written.
+EXIT_BROKEN_PIPE = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,11 +60,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        Process exit code: 0 on success, 2 on bad input.
+        Process exit code: 0 on success, 2 on bad input, 1 when the reader of stdout closed
+        the pipe early (quietly, without a traceback).
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    code: int = args.func(args)
+    try:
+        code: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader closed the pipe (``greenmarket ... | head``). Point stdout at devnull so
+        # the interpreter's final flush does not fail again, and exit quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return code
 
 

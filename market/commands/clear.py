@@ -4,136 +4,36 @@ CSV columns: ``id,side,quantity,price`` (required; ``side`` is ``buy`` or ``sell
 optionally ``zone``, ``period``, ``block``, ``agent``, ``min_acceptance_ratio``. The row order
 is the submission sequence used for tie-breaking. An optional interconnector CSV
 (``from_zone,to_zone,capacity[,wheeling_fee]``) links zones.
+
+Each column may appear once and every row needs one cell per column. Values must lie within
+the limits of :mod:`market.book_limits` (quantity <= 1e9 per order, |price| <= 1e6 CNY per
+unit, at most 100,000 orders). A bad file is rejected as a whole: one line on stderr naming
+the file, line and column, exit code 2, nothing on stdout. Reading the files lives in
+:mod:`market.order_files`; this module imports it (and the clearing engine) only when the
+command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clearing import (
-    ClearingInputError,
-    ClearingResult,
-    InfeasibleClearing,
-    Interconnector,
-    MarketSpec,
-    Order,
-    PricingRule,
-    Side,
-    clear,
-)
-from market.clear_service import result_to_json
-from market.native_output import load_highs_quietly
+if TYPE_CHECKING:
+    from clearing import ClearingResult, Order
 
 EXIT_OK = 0
 EXIT_SOLVER_FAILED = 1
 EXIT_BAD_INPUT = 2
 
-REQUIRED_COLUMNS = ("id", "side", "quantity", "price")
-OPTIONAL_COLUMNS = ("zone", "period", "block", "agent", "min_acceptance_ratio")
-LINK_COLUMNS = ("from_zone", "to_zone", "capacity")
-
-
-class OrderFileError(ValueError):
-    """A CSV file that cannot be read as an order book or link list."""
-
-
-def _read_rows(
-    path: Path, required: tuple[str, ...], allowed: tuple[str, ...]
-) -> list[dict[str, str]]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            missing = [c for c in required if c not in header]
-            if missing:
-                raise OrderFileError(
-                    f"{path}: missing column(s) {missing}; required columns are {list(required)}"
-                )
-            unknown = [c for c in header if c not in required + allowed]
-            if unknown:
-                raise OrderFileError(
-                    f"{path}: unknown column(s) {unknown}; allowed are {list(required + allowed)}"
-                )
-            reader.fieldnames = header
-            rows = [
-                {k: (v or "").strip() for k, v in row.items() if k is not None} for row in reader
-            ]
-    except FileNotFoundError:
-        raise OrderFileError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise OrderFileError(f"{path}: cannot read file ({exc})") from None
-    return rows
-
-
-def _number(row: dict[str, str], column: str, line: int, path: Path) -> float:
-    text = row.get(column, "")
-    try:
-        return float(text)
-    except ValueError:
-        raise OrderFileError(
-            f"{path}, line {line}: column '{column}' = {text!r} is not a number"
-        ) from None
-
-
-def _integer(row: dict[str, str], column: str, line: int, path: Path, default: int) -> int:
-    text = row.get(column, "")
-    if text == "":
-        return default
-    try:
-        return int(text)
-    except ValueError:
-        raise OrderFileError(
-            f"{path}, line {line}: column '{column}' = {text!r} is not an integer"
-        ) from None
-
-
-def read_orders(path: Path) -> list[Order]:
-    """Read an order book CSV (see module docstring); the row order is the sequence."""
-    orders: list[Order] = []
-    for k, row in enumerate(_read_rows(path, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)):
-        line = k + 2
-        side_text = row["side"].lower()
-        if side_text not in ("buy", "sell"):
-            raise OrderFileError(
-                f"{path}, line {line}: column 'side' = {row['side']!r} must be 'buy' or 'sell'"
-            )
-        ratio_text = row.get("min_acceptance_ratio", "")
-        orders.append(
-            Order(
-                id=row["id"],
-                agent=row.get("agent", "") or row["id"],
-                side=Side(side_text),
-                quantity=_number(row, "quantity", line, path),
-                price=_number(row, "price", line, path),
-                period=_integer(row, "period", line, path, 0),
-                zone=row.get("zone", "") or "default",
-                block=row.get("block", "") or None,
-                min_acceptance_ratio=(
-                    _number(row, "min_acceptance_ratio", line, path) if ratio_text else 0.0
-                ),
-                sequence=k,
-            )
-        )
-    return orders
-
-
-def read_interconnectors(path: Path) -> list[Interconnector]:
-    """Read ``from_zone,to_zone,capacity[,wheeling_fee]`` rows."""
-    links: list[Interconnector] = []
-    for k, row in enumerate(_read_rows(path, LINK_COLUMNS, ("wheeling_fee",))):
-        line = k + 2
-        fee = _number(row, "wheeling_fee", line, path) if row.get("wheeling_fee") else 0.0
-        links.append(
-            Interconnector(
-                row["from_zone"], row["to_zone"], _number(row, "capacity", line, path), fee
-            )
-        )
-    return links
+#: Pricing rules and solvers offered (the values of ``clearing.PricingRule`` and the solvers of
+#: ``clearing.clear``); spelled out so that building the parser imports no clearing code.
+RULES = ("pay_as_clear", "pay_as_bid")
+SOLVERS = ("auto", "fast", "highs", "cbc")
+OPTION_FLAGS = {"price_floor": "--price-floor", "price_cap": "--price-cap", "tick": "--tick"}
 
 
 def format_table(result: ClearingResult, orders: list[Order]) -> str:
@@ -171,8 +71,40 @@ def format_table(result: ClearingResult, orders: list[Order]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Execute ``greenmarket clear``; returns the process exit code."""
+    from clearing import (
+        ClearingInputError,
+        InfeasibleClearing,
+        MarketSpec,
+        PricingRule,
+        clear,
+    )
+    from market.clear_service import (
+        ClearRequestError,
+        check_finite,
+        check_options,
+        result_to_json,
+    )
+    from market.native_output import load_highs_quietly
+    from market.order_files import (
+        OrderFileError,
+        locate_order_error,
+        read_interconnectors,
+        read_orders_with_lines,
+    )
+
     try:
-        orders = read_orders(Path(args.orders))
+        check_options(args.price_floor, args.price_cap, args.tick, ())
+    except ClearRequestError as exc:
+        flag = OPTION_FLAGS.get(exc.path, exc.path)
+        print(
+            f"greenmarket clear: error: option {flag} = {exc.value!r} is not allowed; "
+            f"allowed: {exc.allowed}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    lines: dict[str, int] = {}
+    try:
+        orders, lines = read_orders_with_lines(Path(args.orders))
         links = read_interconnectors(Path(args.interconnectors)) if args.interconnectors else []
         zones = {o.zone for o in orders} | {z for ic in links for z in (ic.from_zone, ic.to_zone)}
         spec = MarketSpec(
@@ -186,8 +118,13 @@ def run(args: argparse.Namespace) -> int:
         if args.solver in ("auto", "highs"):
             load_highs_quietly()
         result = clear(orders, spec, solver=args.solver)
-    except (OrderFileError, ClearingInputError) as exc:
+        check_finite(result)
+    except (OrderFileError, ClearRequestError) as exc:
         print(f"greenmarket clear: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ClearingInputError as exc:
+        message = locate_order_error(Path(args.orders), lines, exc)
+        print(f"greenmarket clear: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except InfeasibleClearing as exc:
         print(f"greenmarket clear: solver failed: {exc}", file=sys.stderr)
@@ -210,10 +147,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("orders", metavar="ORDERS.csv", help="order book CSV file")
-    parser.add_argument(
-        "--rule", choices=[r.value for r in PricingRule], default=PricingRule.PAY_AS_CLEAR.value
-    )
-    parser.add_argument("--solver", choices=["auto", "fast", "highs", "cbc"], default="auto")
+    parser.add_argument("--rule", choices=RULES, default=RULES[0])
+    parser.add_argument("--solver", choices=SOLVERS, default="auto")
     parser.add_argument("--price-floor", type=float, default=0.0, metavar="X")
     parser.add_argument("--price-cap", type=float, default=1e6, metavar="Y")
     parser.add_argument("--tick", type=float, default=0.0, help="price grid (0 = continuous)")

@@ -125,3 +125,33 @@ def test_an_integer_too_large_for_a_float_is_named_not_raised(field: str) -> Non
     for form in (book, OrderTable.from_orders(book)):
         with pytest.raises(ClearingInputError, match=f"'x'.*field '{field}'"):
             clear(form)
+
+
+def test_limits_keep_every_figure_finite() -> None:
+    from clearing.validation import PRICE_LIMIT, QUANTITY_LIMIT
+
+    # The largest allowed order moves a finite amount of money, with room for any book size.
+    assert math.isfinite(QUANTITY_LIMIT * PRICE_LIMIT * 1e200)
+    huge = buy("x", 1e308, 10)
+    with pytest.raises(ClearingInputError, match="'x'.*quantity.*<= 1e\\+15") as info:
+        clear([*GOOD, huge])
+    assert (info.value.order_id, info.value.field) == ("x", "quantity")
+    with pytest.raises(ClearingInputError, match="quantity"):
+        clear(OrderTable.from_orders([*GOOD, huge]))
+    at_limit = clear([buy("b", QUANTITY_LIMIT, 10), sell("s", QUANTITY_LIMIT, 5)])
+    assert math.isfinite(at_limit.welfare) and at_limit.volume == QUANTITY_LIMIT
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MarketSpec(price_cap=1e300),
+        MarketSpec(price_floor=-1e300),
+        MarketSpec(
+            zones=("a", "b"), interconnectors=(Interconnector("a", "b", 1.0, 1e300),)
+        ),
+    ],
+)
+def test_spec_prices_beyond_the_limit_are_named(spec: MarketSpec) -> None:
+    with pytest.raises(ClearingInputError, match="1e\\+12"):
+        clear(GOOD, spec)
