@@ -19,13 +19,21 @@ cost) into the store; the store is well mixed, so its grid fraction ``φ`` is up
 battery receives the grid electricity stored in it; renewable electricity stored and later used
 stays non-grid.
 
-**Park key.** Flows that reach no firm's draw are charged to the firms pro rata to their draw
-over the settlement block (equal shares if no firm drew): the battery's conversion and
-self-discharge losses (with their grid content), the grid content of exports and curtailment, the
-unserved share of the battery's charging, and the grid content still stored at the end of the
-block (charged at its last step; the store enters the next block as already counted energy).
+**Park key.** What reaches no firm's draw is charged to the firms pro rata to their draw over
+the settlement block (equal shares if no firm drew):
+
+- the grid content of the battery's conversion and self-discharge losses;
+- the grid content of exports and curtailment (e.g. grid electricity stored and later exported:
+  the firms carry its import and are credited with its export);
+- the unserved share of the battery's charging, export and curtailment;
+- the grid content still stored at the end of the block, charged at its last step. The store
+  then enters the next block as already counted energy, so every settlement closes on its own
+  (the engine settles one day at a time; representative days need not follow each other).
+
 A firm's export and curtailment are its feed's pro-rata part plus its key share of the part that
-came from the shared renewables, the battery and the grid.
+came from the shared renewables, the battery and the grid. For peak charges, a firm's part of the
+grid connection's power in a step is the grid share of its draw plus its key share of the grid
+power going to the battery, export and curtailment.
 
 Consequently, over every settlement block, Σ firms' grid electricity equals the park's import,
 Σ firms' grid cost equals the park's import cost, and per step Σ firms' unserved, exported and

@@ -174,7 +174,7 @@ N_STEPS, N_FIRMS = 8, 4
 power = st.floats(0, 500, allow_subnormal=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     meter=arrays(np.float64, (N_STEPS, N_FIRMS), elements=st.floats(-500, 500)),
     ren=arrays(np.float64, N_STEPS, elements=power),
