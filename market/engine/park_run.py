@@ -244,13 +244,20 @@ class ParkRun:
         """
         inputs = self.inputs
         shared = inputs.unit_owner < 0
-        soc = self.soc_record_kwh[:, shared].sum(axis=1)
+        # Stored energy of the shared units at the end of steps a-1 .. b-1 (index 0: the start).
+        soc = np.concatenate(
+            (
+                self.soc_record_kwh[a - 1 : a, shared].sum(axis=1)
+                if a > 0
+                else inputs.initial_soc_kwh[shared].sum(keepdims=True),
+                self.soc_record_kwh[a:b, shared].sum(axis=1),
+            )
+        )
         weight = inputs.step_weight[a:b]
         cuts = np.flatnonzero(np.diff(weight)) + 1
         parts = []
         for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, b - a], strict=True):
             s, e = a + int(lo), a + int(hi)
-            soc_start = float(soc[s - 1]) if s > 0 else float(inputs.initial_soc_kwh[shared].sum())
             parts.append(
                 share_bus(
                     meter_kw[lo:hi],
@@ -261,8 +268,8 @@ class ParkRun:
                     shared_renewable_kw[lo:hi],
                     shared_charge_kw[lo:hi],
                     shared_discharge_kw[lo:hi],
-                    soc[s:e],
-                    soc_start,
+                    soc[lo + 1 : hi + 1],
+                    float(soc[lo]),
                     inputs.import_price_cny_per_kwh[s:e],
                     inputs.dt_h,
                 )
