@@ -98,6 +98,11 @@ def test_small_export_limit_forces_curtailment() -> None:
     assert park_b.curtailment_kw.sum() > 0.0
 
 
+def firm_sum(firms: list[dict[str, Any]], key: str, sub: str | None = None) -> float:
+    """Sum of one summary figure over firms."""
+    return float(sum(f[key] if sub is None else f[key][sub] for f in firms))
+
+
 def assert_firms_sum_to_park(sim: Simulation) -> None:
     """Σ firms == park, on the unrounded totals and on the (rounded) summary figures."""
     for run in sim.runs:
@@ -119,9 +124,6 @@ def assert_firms_sum_to_park(sim: Simulation) -> None:
         # Summary figures are rounded to 1e-6 each.
         rounding = 1e-6 * len(firms)
 
-        def firm_sum(key: str, sub: str | None = None) -> float:
-            return sum(f[key] if sub is None else f[key][sub] for f in firms)
-
         for firm_key, park_key in [
             ("load_kwh", "load_kwh"),
             ("grid_kwh", "import_kwh"),
@@ -130,14 +132,14 @@ def assert_firms_sum_to_park(sim: Simulation) -> None:
             ("unserved_kwh", "unserved_kwh"),
             ("energy_use_tce", "energy_use_tce"),
         ]:
-            expected = park[park_key]
-            assert firm_sum(firm_key) == pytest.approx(expected, rel=1e-9, abs=rounding), firm_key
+            total = firm_sum(firms, firm_key)
+            assert total == pytest.approx(park[park_key], rel=1e-9, abs=rounding), firm_key
         for scope in ("scope1", "scope2_location", "scope2_market"):
-            assert firm_sum("co2_tco2", scope) == pytest.approx(
+            assert firm_sum(firms, "co2_tco2", scope) == pytest.approx(
                 park["co2_tco2"][scope], rel=1e-9, abs=rounding
             ), scope
         for cost in ("energy", "export_revenue", "demand_charge"):
-            assert firm_sum("cost_cny", cost) == pytest.approx(
+            assert firm_sum(firms, "cost_cny", cost) == pytest.approx(
                 park["cost_cny"][cost], rel=1e-9, abs=rounding
             ), cost
 
