@@ -64,3 +64,24 @@ def test_days_of_different_weights_in_one_block_still_sum() -> None:
     weights = sim.runs[0].inputs.step_weight
     assert np.unique(weights[:24]).size == 2
     assert_firms_sum_to_park(sim)
+
+
+def test_firms_sum_to_park_at_every_settled_day() -> None:
+    data: dict[str, Any] = copy.deepcopy(SMALL)
+    data["parks"][0]["operator"] = {"strategy": "tou_arbitrage"}
+    sim = Simulation(parse_config(data))
+    for day in range(1, 4):
+        sim.run(until_h=24.0 * day + 0.5)
+        run = sim.runs[0]
+        wdt = run.inputs.step_weight * run.inputs.dt_h
+        assert run.settled_until == 24 * day
+        settled = slice(0, run.settled_until)
+        assert run.firm.grid_kwh.sum() == pytest.approx(
+            wdt[settled] @ run.import_kw[settled], rel=1e-9
+        )
+        assert run.firm.energy_cost_cny.sum() == pytest.approx(
+            wdt[settled] @ (run.import_kw * run.inputs.import_price_cny_per_kwh)[settled], rel=1e-9
+        )
+    # The shared battery did carry grid electricity across the day.
+    shared = run.inputs.unit_owner < 0
+    assert run.charge_kw[:, shared].sum() > 0.0
