@@ -232,7 +232,14 @@ def _firm_demand_charge(run: ParkRun) -> FloatArray:
     return out
 
 
-def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
+def _park_summary(
+    run: ParkRun, firms: list[dict[str, Any]], ref: ReferenceData, accounting: Any
+) -> dict[str, Any]:
+    """Park figures from the park's own meters: import at the grid connection and fuels burnt.
+
+    The firms' grid electricity sums to the park's import (see :mod:`agents.bus_allocation`),
+    so the park's energy use and CO2 equal the sums of its firms'.
+    """
     inputs = run.inputs
     wdt = inputs.step_weight * inputs.dt_h
     load = float(wdt @ inputs.firm_load_kw.sum(axis=1))
@@ -255,6 +262,18 @@ def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
         return _r(sum(v for v in values if v is not None))
 
     location_tco2 = imp / 1000.0 * inputs.grid_co2_tco2_per_mwh
+    coal_kg = float(inputs.step_weight @ inputs.coal_kg.sum(axis=1))
+    gas_m3 = float(inputs.step_weight @ inputs.gas_m3.sum(axis=1))
+    energy_tce = float(
+        energy_use_tce(
+            imp,
+            coal_kg,
+            gas_m3,
+            convention=accounting.electricity_accounting,
+            factors=ref.conversion_factors(),
+        )
+    )
+    scope1 = float(scope1_tco2(coal_kg, gas_m3, ref.emission_factors()))
     certified_cut_tco2 = sum(
         (f["co2_tco2"]["scope2_location"] or 0.0) - (f["co2_tco2"]["scope2_market"] or 0.0)
         for f in firms
@@ -278,9 +297,9 @@ def _park_summary(run: ParkRun, firms: list[dict[str, Any]]) -> dict[str, Any]:
         "export_kwh": _r(exp),
         "curtailment_kwh": _r(curt),
         "unserved_kwh": _r(unserved),
-        "energy_use_tce": total("energy_use_tce"),
+        "energy_use_tce": _r(energy_tce),
         "co2_tco2": {
-            "scope1": total("co2_tco2", "scope1"),
+            "scope1": _r(scope1),
             "scope2_location": _r(location_tco2),
             # Certified green power lowers the park's figure by exactly what it lowers its firms'.
             "scope2_market": _r(location_tco2 - certified_cut_tco2),
@@ -336,7 +355,7 @@ def collect_results(
     for run in runs:
         firms = _firm_records(run, ref, config.accounting, markets, offset)
         offset += run.inputs.firms.size
-        park = _park_summary(run, firms)
+        park = _park_summary(run, firms, ref, config.accounting)
         park["firms_detail"] = {
             f["firm"]: {k: v for k, v in f.items() if k not in ("park", "firm")} for f in firms
         }

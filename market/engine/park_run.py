@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
-from agents.bus_allocation import firm_meter_kw, share_bus
+from agents.bus_allocation import FirmBusShares, firm_meter_kw, share_bus
 from agents.dispatch import DispatchStrategy, ParkDispatchProblem, make_strategy, step_dispatch
 from market.build import ParkInputs
 
@@ -152,16 +152,7 @@ class ParkRun:
         shared_ren = inputs.shared_pv_kw[a:b] + inputs.shared_wind_kw[a:b]
         load = inputs.firm_load_kw[a:b]
         meter = firm_meter_kw(load, firm_ren, own_charge, own_discharge)
-        shares = share_bus(
-            meter,
-            self.import_kw[a:b],
-            self.export_kw[a:b],
-            self.curtailment_kw[a:b],
-            self.unserved_kw[a:b],
-            shared_ren,
-            shared_charge,
-            shared_discharge,
-        )
+        shares = self._bus_shares(a, b, meter, shared_ren, shared_charge, shared_discharge)
         price = inputs.import_price_cny_per_kwh[a:b, None]
         export_price = inputs.export_price_cny_per_kwh[a:b, None]
         # Energy weight of each step [h]: dt, times the number of days a representative day
@@ -183,14 +174,14 @@ class ParkRun:
         tot.pv_kwh += kwh(inputs.firm_pv_kw[a:b])
         grid_kwh = kwh(shares.grid_import_kw)
         tot.grid_kwh += grid_kwh
-        tot.energy_cost_cny += kwh(shares.grid_import_kw * price)
+        tot.energy_cost_cny += kwh(shares.grid_cost_cny_per_h)
         tot.exported_kwh += kwh(shares.exported_kw)
         tot.export_revenue_cny += kwh(shares.exported_kw * export_price)
         tot.curtailed_kwh += kwh(shares.curtailed_kw)
         tot.unserved_kwh += kwh(shares.unserved_kw)
         tot.self_consumed_renewable_kwh += kwh(firm_ren - np.minimum(shares.feed_kw, firm_ren))
         tot.peak_grid_import_kw = np.maximum(
-            tot.peak_grid_import_kw, shares.grid_import_kw.max(axis=0, initial=0.0)
+            tot.peak_grid_import_kw, shares.instant_grid_import_kw.max(axis=0, initial=0.0)
         )
         tot.heat_pump_kwh += kwh(inputs.heat_pump_kw[a:b])
         tot.heat_pump_heat_kwh_th += kwh(inputs.heat_pump_heat_kw_th[a:b])
@@ -214,7 +205,7 @@ class ParkRun:
                 key not in self.period_peak_firm_kw
                 or self.import_kw[a + k] >= self.period_peak_kw[key] - 1e-12
             ):
-                self.period_peak_firm_kw[key] = shares.grid_import_kw[k].copy()
+                self.period_peak_firm_kw[key] = shares.instant_grid_import_kw[k].copy()
         year = int(inputs.times[a].year)
         acc = self.by_year.setdefault(
             year, {k: np.zeros(n_firms) for k in ("grid_kwh", "coal_kg", "gas_m3", "production_t")}
@@ -235,6 +226,62 @@ class ParkRun:
             "coal_kg": float(coal.sum()),
             "gas_m3": float(gas.sum()),
         }
+
+    def _bus_shares(
+        self,
+        a: int,
+        b: int,
+        meter_kw: FloatArray,
+        shared_renewable_kw: FloatArray,
+        shared_charge_kw: FloatArray,
+        shared_discharge_kw: FloatArray,
+    ) -> FirmBusShares:
+        """Firms' shares of steps a..b-1, allocated per run of equal step weight.
+
+        Each run is closed on its own (the grid still stored in the shared battery is charged at
+        its last step), so weighted sums over firms equal the park's over every block even when
+        a block spans representative days of different weights.
+        """
+        inputs = self.inputs
+        shared = inputs.unit_owner < 0
+        # Stored energy of the shared units at the end of steps a-1 .. b-1 (index 0: the start).
+        soc = np.concatenate(
+            (
+                self.soc_record_kwh[a - 1 : a, shared].sum(axis=1)
+                if a > 0
+                else inputs.initial_soc_kwh[shared].sum(keepdims=True),
+                self.soc_record_kwh[a:b, shared].sum(axis=1),
+            )
+        )
+        weight = inputs.step_weight[a:b]
+        cuts = np.flatnonzero(np.diff(weight)) + 1
+        parts = []
+        for lo, hi in zip(np.r_[0, cuts], np.r_[cuts, b - a], strict=True):
+            s, e = a + int(lo), a + int(hi)
+            parts.append(
+                share_bus(
+                    meter_kw[lo:hi],
+                    self.import_kw[s:e],
+                    self.export_kw[s:e],
+                    self.curtailment_kw[s:e],
+                    self.unserved_kw[s:e],
+                    shared_renewable_kw[lo:hi],
+                    shared_charge_kw[lo:hi],
+                    shared_discharge_kw[lo:hi],
+                    soc[lo + 1 : hi + 1],
+                    float(soc[lo]),
+                    inputs.import_price_cny_per_kwh[s:e],
+                    inputs.dt_h,
+                )
+            )
+        if len(parts) == 1:
+            return parts[0]
+        return FirmBusShares(
+            **{
+                name: np.concatenate([getattr(p, name) for p in parts])
+                for name in FirmBusShares.__dataclass_fields__
+            }
+        )
 
     def _unit_degradation_cny(self, a: int, b: int) -> FloatArray:
         """Degradation cost per storage unit over steps a..b-1 [CNY]."""

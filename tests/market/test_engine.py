@@ -98,16 +98,58 @@ def test_small_export_limit_forces_curtailment() -> None:
     assert park_b.curtailment_kw.sum() > 0.0
 
 
-def test_firm_allocation_sums_to_park() -> None:
-    results = simulate(config_with("self_consumption"))
-    park = results.summary["parks"]["a"]
-    firms = park["firms_detail"].values()
-    assert sum(f["load_kwh"] for f in firms) == pytest.approx(park["load_kwh"], rel=1e-9)
-    # Grid import is shared among firms and the shared battery; firms never get more than all.
-    assert sum(f["grid_kwh"] for f in firms) <= park["import_kwh"] * (1 + 1e-9)
-    assert sum(f["cost_cny"]["demand_charge"] for f in firms) == pytest.approx(
-        park["cost_cny"]["demand_charge"], rel=1e-9
-    )
+def firm_sum(firms: list[dict[str, Any]], key: str, sub: str | None = None) -> float:
+    """Sum of one summary figure over firms."""
+    return float(sum(f[key] if sub is None else f[key][sub] for f in firms))
+
+
+def assert_firms_sum_to_park(sim: Simulation) -> None:
+    """Σ firms == park, on the unrounded totals and on the (rounded) summary figures."""
+    for run in sim.runs:
+        inp = run.inputs
+        wdt = inp.step_weight * inp.dt_h
+        tot = run.firm
+        for firm_kwh, park_kw in [
+            (tot.grid_kwh, run.import_kw),
+            (tot.exported_kwh, run.export_kw),
+            (tot.curtailed_kwh, run.curtailment_kw),
+            (tot.unserved_kwh, run.unserved_kw),
+        ]:
+            assert firm_kwh.sum() == pytest.approx(wdt @ park_kw, rel=1e-9, abs=1e-9)
+        assert tot.energy_cost_cny.sum() == pytest.approx(
+            wdt @ (run.import_kw * inp.import_price_cny_per_kwh), rel=1e-9, abs=1e-9
+        )
+    for park in sim.results().summary["parks"].values():
+        firms = list(park["firms_detail"].values())
+        # Summary figures are rounded to 1e-6 each.
+        rounding = 1e-6 * len(firms)
+
+        for firm_key, park_key in [
+            ("load_kwh", "load_kwh"),
+            ("grid_kwh", "import_kwh"),
+            ("exported_kwh", "export_kwh"),
+            ("curtailment_kwh", "curtailment_kwh"),
+            ("unserved_kwh", "unserved_kwh"),
+            ("energy_use_tce", "energy_use_tce"),
+        ]:
+            total = firm_sum(firms, firm_key)
+            assert total == pytest.approx(park[park_key], rel=1e-9, abs=rounding), firm_key
+        for scope in ("scope1", "scope2_location", "scope2_market"):
+            assert firm_sum(firms, "co2_tco2", scope) == pytest.approx(
+                park["co2_tco2"][scope], rel=1e-9, abs=rounding
+            ), scope
+        for cost in ("energy", "export_revenue", "demand_charge"):
+            assert firm_sum(firms, "cost_cny", cost) == pytest.approx(
+                park["cost_cny"][cost], rel=1e-9, abs=rounding
+            ), cost
+
+
+@pytest.mark.parametrize("strategy", ["none", "self_consumption", "tou_arbitrage", "optimal"])
+def test_firm_allocation_sums_to_park(strategy: str) -> None:
+    sim = Simulation(config_with(strategy))
+    sim.run()
+    assert sim.runs[0].charge_kw.sum() > 0.0 or strategy == "none"
+    assert_firms_sum_to_park(sim)
 
 
 def test_optimal_not_costlier_than_rule_based_strategies() -> None:
