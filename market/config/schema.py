@@ -298,7 +298,12 @@ class OperatorConfig(StrictModel):
     horizon_h: Annotated[int, Field(ge=1, le=24 * 14)] = 48
     reoptimise_every_h: Annotated[int, Field(ge=1, le=24 * 14)] = 24
     forecast: Literal["perfect", "noisy"] = "perfect"
-    forecast_error_std_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    # Forecast error model of the "noisy" forecast (agents/dispatch/forecast.py); all assumed.
+    load_forecast_error_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.03
+    pv_forecast_error_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.15
+    wind_forecast_error_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.15
+    forecast_error_autocorrelation_per_h: Annotated[float, Field(ge=0.0, le=0.999)] = 0.9
+    forecast_error_growth_per_day: Annotated[float, Field(ge=0.0, le=10.0)] = 1.0
 
     @model_validator(mode="after")
     def _replan_within_horizon(self) -> OperatorConfig:

@@ -138,7 +138,7 @@ def test_noisy_forecasts_are_reproducible_and_cost_no_less_than_perfect() -> Non
             horizon_h=hours,
             reoptimise_every_h=24.0,
             forecast="noisy",
-            forecast_error_std_frac=0.2,
+            load_forecast_error_frac=0.2,
         )
         return run_dispatch(problem, strategy, np.random.default_rng(seed)).total_cny
 
