@@ -35,7 +35,8 @@ FloatArray = NDArray[np.float64]
 CLEAR_SKY_HALF_WINDOW_DAYS = 7
 
 
-def _check(name: str, value: float, low: float, high: float) -> float:
+def check_in_range(name: str, value: float, low: float, high: float) -> float:
+    """``value`` as a float if it is a finite number in ``[low, high]``; else a named error."""
     ok = isinstance(value, int | float) and np.isfinite(value) and low <= value <= high
     if not ok:
         raise StrategyParameterError(f"{name} must be a number in [{low}, {high}]; got {value!r}")
@@ -72,11 +73,11 @@ class ForecastErrorModel:
     growth_per_day: float = 1.0
 
     def __post_init__(self) -> None:
-        _check("load_error_frac", self.load_error_frac, 0.0, 1.0)
-        _check("pv_error_frac", self.pv_error_frac, 0.0, 1.0)
-        _check("wind_error_frac", self.wind_error_frac, 0.0, 1.0)
-        _check("autocorrelation_per_h", self.autocorrelation_per_h, 0.0, 0.999)
-        _check("growth_per_day", self.growth_per_day, 0.0, 10.0)
+        check_in_range("load_error_frac", self.load_error_frac, 0.0, 1.0)
+        check_in_range("pv_error_frac", self.pv_error_frac, 0.0, 1.0)
+        check_in_range("wind_error_frac", self.wind_error_frac, 0.0, 1.0)
+        check_in_range("autocorrelation_per_h", self.autocorrelation_per_h, 0.0, 0.999)
+        check_in_range("growth_per_day", self.growth_per_day, 0.0, 10.0)
 
     @property
     def is_exact(self) -> bool:

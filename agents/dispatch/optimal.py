@@ -9,6 +9,7 @@ from numpy.typing import NDArray
 from agents.dispatch.forecast import (
     ForecastErrorModel,
     ForecastScales,
+    check_in_range,
     forecast_scales,
     forecast_window,
 )
@@ -125,11 +126,24 @@ class OptimalDispatch:
             )
         self.forecast = _choice("forecast", forecast, FORECASTS)
         self.forecast_errors = ForecastErrorModel(
-            load_error_frac=load_forecast_error_frac,
-            pv_error_frac=pv_forecast_error_frac,
-            wind_error_frac=wind_forecast_error_frac,
-            autocorrelation_per_h=forecast_error_autocorrelation_per_h,
-            growth_per_day=forecast_error_growth_per_day,
+            load_error_frac=check_in_range(
+                "load_forecast_error_frac", load_forecast_error_frac, 0.0, 1.0
+            ),
+            pv_error_frac=check_in_range(
+                "pv_forecast_error_frac", pv_forecast_error_frac, 0.0, 1.0
+            ),
+            wind_error_frac=check_in_range(
+                "wind_forecast_error_frac", wind_forecast_error_frac, 0.0, 1.0
+            ),
+            autocorrelation_per_h=check_in_range(
+                "forecast_error_autocorrelation_per_h",
+                forecast_error_autocorrelation_per_h,
+                0.0,
+                0.999,
+            ),
+            growth_per_day=check_in_range(
+                "forecast_error_growth_per_day", forecast_error_growth_per_day, 0.0, 10.0
+            ),
         )
         self.terminal_value = _choice("terminal_value", terminal_value, TERMINAL_VALUES)
         self.demand_charge = _choice("demand_charge", demand_charge, DEMAND_CHARGES)

@@ -1,0 +1,45 @@
+"""The shipped park scenario with its noisy forecast: the optimal operator saves money and
+never raises a month's peak import above the uncontrolled one."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+from market.config import parse_config
+from market.runner import simulate
+
+SHIPPED = Path(__file__).resolve().parents[2] / "configs" / "shaanxi_park.yaml"
+PARK = "xian_guanzhong_park"
+#: January to March of the shipped start year [h].
+THREE_MONTHS_H = (31 + 28 + 31) * 24
+
+
+def run_with(shipped: dict[str, Any], strategy: str) -> tuple[float, pd.Series]:
+    data = copy.deepcopy(shipped)
+    data["time"]["horizon_h"] = THREE_MONTHS_H
+    if strategy != "optimal":
+        data["parks"][0]["operator"] = {"strategy": strategy}
+    results = simulate(parse_config(data))
+    total_cny = float(results.summary["parks"][PARK]["cost_cny"]["total"])
+    series = results.timeseries[results.timeseries["park"] == PARK]
+    month = pd.to_datetime(series["time"]).dt.month
+    return total_cny, series.groupby(month)["import_kw"].max()
+
+
+@pytest.mark.slow
+def test_shipped_optimal_with_noisy_forecast_costs_least_and_lowers_every_monthly_peak() -> None:
+    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    operator = shipped["parks"][0]["operator"]
+    assert operator["strategy"] == "optimal" and operator["forecast"] == "noisy"
+    runs = {name: run_with(shipped, name) for name in ("none", "tou_arbitrage", "optimal")}
+    cost = {name: total for name, (total, _) in runs.items()}
+    assert cost["optimal"] <= cost["tou_arbitrage"] <= cost["none"]
+    peaks_none, peaks_optimal = runs["none"][1], runs["optimal"][1]
+    assert list(peaks_optimal.index) == [1, 2, 3]
+    assert (peaks_optimal <= peaks_none + 1e-6).all(), (peaks_optimal, peaks_none)
