@@ -7,7 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from agents.dispatch import DispatchInputError, OptimalDispatch, StrategyParameterError
+from agents.dispatch import (
+    DispatchInputError,
+    OptimalDispatch,
+    ParkDispatchProblem,
+    StrategyParameterError,
+)
 from agents.dispatch.forecast import (
     ForecastErrorModel,
     ar1_paths,
@@ -18,7 +23,7 @@ from agents.dispatch.forecast import (
 from tests.agents.dispatch.cases import month_problem
 
 
-def with_wind(days: int = 6):  # type: ignore[no-untyped-def]
+def with_wind(days: int = 6) -> ParkDispatchProblem:
     """A month problem whose renewable output is PV plus a steady 400 kW of wind."""
     problem = month_problem(days=days, n_units=2)
     wind = np.full(problem.n_steps, 400.0)
@@ -30,7 +35,9 @@ def with_wind(days: int = 6):  # type: ignore[no-untyped-def]
     )
 
 
-def issue(model: ForecastErrorModel, seed: int, days: int = 6):  # type: ignore[no-untyped-def]
+def issue(
+    model: ForecastErrorModel, seed: int, days: int = 6
+) -> tuple[ParkDispatchProblem, ParkDispatchProblem]:
     problem = with_wind(days)
     scales = forecast_scales(problem)
     window = problem.window(0, 48)
