@@ -43,3 +43,13 @@ def test_shipped_optimal_with_noisy_forecast_costs_least_and_lowers_every_monthl
     peaks_none, peaks_optimal = runs["none"][1], runs["optimal"][1]
     assert list(peaks_optimal.index) == [1, 2, 3]
     assert (peaks_optimal <= peaks_none + 1e-6).all(), (peaks_optimal, peaks_none)
+
+
+def test_shipped_noisy_forecast_run_is_byte_for_byte_reproducible() -> None:
+    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    shipped["time"]["horizon_h"] = 96
+    runs = [simulate(parse_config(copy.deepcopy(shipped))).timeseries for _ in range(2)]
+    first, again = (r[r["park"] == PARK] for r in runs)
+    assert first["battery_charge_kw"].abs().sum() > 0.0
+    for column in ("import_kw", "battery_charge_kw", "battery_discharge_kw", "battery_soc_kwh"):
+        assert first[column].to_numpy().tobytes() == again[column].to_numpy().tobytes(), column
