@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from market.config import parse_config
+from market.config import ConfigError, parse_config
 from market.runner import simulate
 
 SHIPPED = Path(__file__).resolve().parents[2] / "configs" / "shaanxi_park.yaml"
@@ -53,3 +53,24 @@ def test_shipped_noisy_forecast_run_is_byte_for_byte_reproducible() -> None:
     assert first["battery_charge_kw"].abs().sum() > 0.0
     for column in ("import_kw", "battery_charge_kw", "battery_discharge_kw", "battery_soc_kwh"):
         assert first[column].to_numpy().tobytes() == again[column].to_numpy().tobytes(), column
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "allowed"),
+    [
+        ("load_forecast_error_frac", -0.01, "greater than or equal to 0"),
+        ("pv_forecast_error_frac", 1.5, "less than or equal to 1"),
+        ("forecast_error_autocorrelation_per_h", 1.0, "less than or equal to 0.999"),
+        ("forecast_error_growth_per_day", 11, "less than or equal to 10"),
+    ],
+)
+def test_forecast_fields_out_of_range_name_the_path_and_the_range(
+    field: str, value: float, allowed: str
+) -> None:
+    shipped = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    shipped["parks"][0]["operator"][field] = value
+    with pytest.raises(ConfigError) as caught:
+        parse_config(shipped)
+    message = str(caught.value)
+    assert f"parks[0].operator.{field}" in message
+    assert allowed in message
