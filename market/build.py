@@ -169,6 +169,7 @@ class ParkInputs:
             demand_charge_cny_per_kw_month=self.tariff.demand_charge_cny_per_kw_month,
             grid_limit_kw=self.grid_limit_kw,
             fleet=self.fleet,
+            pv_kw=self.firm_pv_kw.sum(axis=1) + self.shared_pv_kw,
         )
 
 
@@ -629,6 +630,10 @@ def build_park(
             "horizon_h": op.horizon_h,
             "reoptimise_every_h": op.reoptimise_every_h,
             "forecast": op.forecast,
-            "forecast_error_std_frac": op.forecast_error_std_frac,
+            "load_forecast_error_frac": op.load_forecast_error_frac,
+            "pv_forecast_error_frac": op.pv_forecast_error_frac,
+            "wind_forecast_error_frac": op.wind_forecast_error_frac,
+            "forecast_error_autocorrelation_per_h": op.forecast_error_autocorrelation_per_h,
+            "forecast_error_growth_per_day": op.forecast_error_growth_per_day,
         },
     )

@@ -1,14 +1,21 @@
-"""Rolling-horizon optimal dispatch: re-plan with the dispatch programme, follow the plan."""
+"""Rolling-horizon optimal dispatch: re-plan with the dispatch programme, follow the plan
+with a real-time guard on the import."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
 
+from agents.dispatch.forecast import (
+    ForecastErrorModel,
+    ForecastScales,
+    check_in_range,
+    forecast_scales,
+    forecast_window,
+)
 from agents.dispatch.lp import DispatchPlan, default_solver, solve_dispatch_lp
 from agents.dispatch.problem import ParkDispatchProblem, StrategyParameterError
+from agents.dispatch.realtime_guard import guard_request
 from agents.dispatch.self_consumption import _require_reset
 
 FloatArray = NDArray[np.float64]
@@ -46,13 +53,19 @@ class OptimalDispatch:
     reoptimise_every_h
         Time between re-plans [h], ``0 < reoptimise_every_h <= horizon_h`` (default 24).
     forecast
-        ``"perfect"``: plan on the actual net load. ``"noisy"``: plan on
-        ``net_load × max(1 + ε_k, 0)`` with ``ε_k ~ N(0, σ_k)`` drawn from the run's generator at
-        every re-plan, ``σ_k = forecast_error_std_frac × sqrt(1 + lead_h / 24)`` growing with the
-        lead time; the forecast renewable output is raised where needed so the forecast surplus
-        never exceeds it. The actual net load is what is settled.
-    forecast_error_std_frac
-        Relative forecast error at zero lead time [-], ``>= 0`` (default 0.1).
+        ``"perfect"``: plan on the actual load, PV and wind. ``"noisy"``: plan on a forecast
+        issued at every re-plan by :func:`~agents.dispatch.forecast.forecast_window`: separate
+        load, PV and wind errors, each AR(1) over the lead time and growing with it, the PV
+        error scaled by the clear-sky PV output (zero at night), drawn from the run's
+        generator. The actual values are what is settled.
+    load_forecast_error_frac, pv_forecast_error_frac, wind_forecast_error_frac
+        Error standard deviations at zero lead [-], in ``[0, 1]``: relative to the load, to the
+        clear-sky PV output and to the wind capacity (defaults 0.03, 0.15, 0.15; assumed).
+    forecast_error_autocorrelation_per_h
+        Hour-to-hour correlation of each error [-], in ``[0, 0.999]`` (default 0.9; assumed).
+    forecast_error_growth_per_day
+        Growth of the error variance per day of lead time [-], in ``[0, 10]`` (default 1;
+        assumed).
     terminal_value
         Value of energy left in storage at the end of a horizon that stops before the end of the
         run: ``"mean_price"`` (default) credits each kWh above the SoC minimum with
@@ -70,6 +83,18 @@ class OptimalDispatch:
     solver
         ``"highs"`` (in-process HiGHS, CBC if unavailable) or ``"cbc"``.
 
+    Notes
+    -----
+    Each step the plan is corrected with the step's actual net load (see
+    :func:`~agents.dispatch.realtime_guard.guard_request`). Charging is cut so that it never
+    sets a new peak import in the billing period: with a noisy forecast the import may not
+    exceed the period's peak so far while charging (a plan made on a forecast cannot know
+    that a higher import later in the period will pay for a higher one now); with a perfect
+    forecast it may reach the planned import as well. If the actual load pushes the import
+    above the larger of the period's peak so far and the planned import, the units discharge
+    to shave it within their power and state-of-charge limits. Re-plans start from the actual
+    state of charge and the period's actual peak.
+
     Attributes
     ----------
     plans
@@ -83,7 +108,11 @@ class OptimalDispatch:
         horizon_h: float = 48.0,
         reoptimise_every_h: float = 24.0,
         forecast: str = "perfect",
-        forecast_error_std_frac: float = 0.1,
+        load_forecast_error_frac: float = 0.03,
+        pv_forecast_error_frac: float = 0.15,
+        wind_forecast_error_frac: float = 0.15,
+        forecast_error_autocorrelation_per_h: float = 0.9,
+        forecast_error_growth_per_day: float = 1.0,
         terminal_value: str = "mean_price",
         demand_charge: str = "prorated",
         solver: str = "highs",
@@ -96,16 +125,26 @@ class OptimalDispatch:
                 f"got {reoptimise_every_h!r}"
             )
         self.forecast = _choice("forecast", forecast, FORECASTS)
-        if not (
-            isinstance(forecast_error_std_frac, int | float)
-            and np.isfinite(forecast_error_std_frac)
-            and forecast_error_std_frac >= 0.0
-        ):
-            raise StrategyParameterError(
-                f"forecast_error_std_frac must be a finite number >= 0; "
-                f"got {forecast_error_std_frac!r}"
-            )
-        self.forecast_error_std_frac = float(forecast_error_std_frac)
+        self.forecast_errors = ForecastErrorModel(
+            load_error_frac=check_in_range(
+                "load_forecast_error_frac", load_forecast_error_frac, 0.0, 1.0
+            ),
+            pv_error_frac=check_in_range(
+                "pv_forecast_error_frac", pv_forecast_error_frac, 0.0, 1.0
+            ),
+            wind_error_frac=check_in_range(
+                "wind_forecast_error_frac", wind_forecast_error_frac, 0.0, 1.0
+            ),
+            autocorrelation_per_h=check_in_range(
+                "forecast_error_autocorrelation_per_h",
+                forecast_error_autocorrelation_per_h,
+                0.0,
+                0.999,
+            ),
+            growth_per_day=check_in_range(
+                "forecast_error_growth_per_day", forecast_error_growth_per_day, 0.0, 10.0
+            ),
+        )
         self.terminal_value = _choice("terminal_value", terminal_value, TERMINAL_VALUES)
         self.demand_charge = _choice("demand_charge", demand_charge, DEMAND_CHARGES)
         self.solver = _choice("solver", solver, SOLVERS)
@@ -113,6 +152,7 @@ class OptimalDispatch:
         self._problem: ParkDispatchProblem | None = None
         self._rng = np.random.default_rng(0)
         self._plan: DispatchPlan | None = None
+        self._scales: ForecastScales | None = None
 
     def reset(self, problem: ParkDispatchProblem, rng: np.random.Generator) -> None:
         """Forget earlier plans and remember the problem and the random generator."""
@@ -120,19 +160,23 @@ class OptimalDispatch:
         self._rng = rng
         self._plan = None
         self.plans = []
+        self._scales = forecast_scales(problem) if self.forecast == "noisy" else None
 
     def _steps(self, hours: float, dt_h: float) -> int:
         return max(1, int(round(hours / dt_h)))
 
-    def _forecast(self, window: ParkDispatchProblem) -> ParkDispatchProblem:
-        if self.forecast == "perfect" or self.forecast_error_std_frac == 0.0:
+    def _forecast(self, window: ParkDispatchProblem, start: int) -> ParkDispatchProblem:
+        scales = self._scales
+        if self.forecast == "perfect" or scales is None:
             return window
-        lead_h = np.arange(window.n_steps) * window.dt_h
-        sigma = self.forecast_error_std_frac * np.sqrt(1.0 + lead_h / 24.0)
-        factor = np.maximum(1.0 + self._rng.normal(0.0, sigma), 0.0)
-        net_load = window.net_load_kw * factor
-        renewable = np.maximum(window.renewable_kw, -net_load)
-        return replace(window, net_load_kw=net_load, renewable_kw=renewable)
+        stop = start + window.n_steps
+        return forecast_window(
+            window,
+            scales.clear_sky_pv_kw[start:stop],
+            scales.wind_capacity_kw,
+            self.forecast_errors,
+            self._rng,
+        )
 
     def _terminal_value(self, window: ParkDispatchProblem) -> FloatArray | None:
         if self.terminal_value == "zero":
@@ -159,7 +203,7 @@ class OptimalDispatch:
         """Solve a new plan for the horizon starting at step ``t`` and make it current."""
         problem = _require_reset(self._problem, self.name)
         stop = min(t + self._steps(self.horizon_h, problem.dt_h), problem.n_steps)
-        window = self._forecast(problem.window(t, stop))
+        window = self._forecast(problem.window(t, stop), t)
         terminal = None if stop == problem.n_steps else self._terminal_value(window)
         plan = solve_dispatch_lp(
             window,
@@ -175,10 +219,23 @@ class OptimalDispatch:
         return plan
 
     def decide(self, t: int, soc_kwh: FloatArray, peak_import_kw_this_period: float) -> FloatArray:
-        """Planned power per unit for step ``t`` [kW], re-planning when the plan is due."""
+        """Power per unit for step ``t`` [kW]: the plan, corrected with the actual net load.
+
+        Re-plans when the plan is due, from the actual state of charge and the period's peak.
+        """
         problem = _require_reset(self._problem, self.name)
         plan = self._plan
         every = self._steps(self.reoptimise_every_h, problem.dt_h)
         if plan is None or not plan.start <= t < min(plan.start + every, plan.start + plan.n_steps):
             plan = self.replan(t, soc_kwh, peak_import_kw_this_period)
-        return plan.request_kw(t)
+        peak = float(peak_import_kw_this_period)
+        planned_cap = max(peak, float(plan.import_kw[t - plan.start]))
+        return guard_request(
+            plan.request_kw(t),
+            soc_kwh,
+            float(problem.net_load_kw[t]),
+            planned_cap if self.forecast == "perfect" else peak,
+            planned_cap,
+            problem.dt_h,
+            problem.fleet,
+        )

@@ -70,6 +70,9 @@ class ParkDispatchProblem:
     value_of_lost_load_cny_per_kwh
         Cost charged per kWh of unserved load [CNY/kWh]; must exceed every import price.
         The default of 50 CNY/kWh is an assumption.
+    pv_kw
+        The PV part of ``renewable_kw`` [kW], ``0 <= pv_kw <= renewable_kw``; the rest is wind.
+        Only the forecast error model uses the split. Default ``None``: all of it is PV.
     """
 
     dt_h: float
@@ -82,6 +85,7 @@ class ParkDispatchProblem:
     grid_limit_kw: float
     fleet: BatteryFleet
     value_of_lost_load_cny_per_kwh: float = DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
+    pv_kw: FloatArray | None = None
 
     def __post_init__(self) -> None:
         _non_negative_number("dt_h", self.dt_h, strict=True)
@@ -122,6 +126,15 @@ class ParkDispatchProblem:
         periods = periods.astype(np.int64)
         periods.flags.writeable = False
         object.__setattr__(self, "billing_period", periods)
+        if self.pv_kw is not None:
+            pv = _series("pv_kw", self.pv_kw, n_steps)
+            outside = (pv < -LOAD_TOLERANCE_KW) | (pv > self.renewable_kw + LOAD_TOLERANCE_KW)
+            if np.any(outside):
+                raise DispatchInputError(
+                    "pv_kw must lie in [0, renewable_kw] at every step; got "
+                    f"{pv[outside][:5].tolist()} at steps {np.flatnonzero(outside)[:5].tolist()}"
+                )
+            object.__setattr__(self, "pv_kw", pv)
         top_price = float(self.import_price_cny_per_kwh.max())
         if self.value_of_lost_load_cny_per_kwh <= top_price:
             raise DispatchInputError(
@@ -133,6 +146,13 @@ class ParkDispatchProblem:
     def n_steps(self) -> int:
         """Number of steps ``T``."""
         return int(self.net_load_kw.shape[0])
+
+    @property
+    def pv_output_kw(self) -> FloatArray:
+        """PV output per step [kW]: ``pv_kw``, or all of ``renewable_kw`` if it is not split."""
+        if self.pv_kw is None:
+            return self.renewable_kw
+        return np.clip(self.pv_kw, 0.0, self.renewable_kw)
 
     def window(self, start: int, stop: int) -> ParkDispatchProblem:
         """The same problem restricted to steps ``[start, stop)``."""
@@ -148,6 +168,7 @@ class ParkDispatchProblem:
             import_price_cny_per_kwh=self.import_price_cny_per_kwh[part],
             export_price_cny_per_kwh=self.export_price_cny_per_kwh[part],
             billing_period=self.billing_period[part],
+            pv_kw=None if self.pv_kw is None else self.pv_kw[part],
         )
 
 

@@ -298,7 +298,22 @@ class OperatorConfig(StrictModel):
     horizon_h: Annotated[int, Field(ge=1, le=24 * 14)] = 48
     reoptimise_every_h: Annotated[int, Field(ge=1, le=24 * 14)] = 24
     forecast: Literal["perfect", "noisy"] = "perfect"
-    forecast_error_std_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    # Error model of the "noisy" forecast (agents/dispatch/forecast.py); defaults assumed.
+    load_forecast_error_frac: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        default=0.03, description="Load error std at zero lead, share of the load (assumed)."
+    )
+    pv_forecast_error_frac: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        default=0.15, description="PV error std at zero lead, share of clear-sky PV (assumed)."
+    )
+    wind_forecast_error_frac: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        default=0.15, description="Wind error std at zero lead, share of capacity (assumed)."
+    )
+    forecast_error_autocorrelation_per_h: Annotated[float, Field(ge=0.0, le=0.999)] = Field(
+        default=0.9, description="Hour-to-hour correlation of each AR(1) error (assumed)."
+    )
+    forecast_error_growth_per_day: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        default=1.0, description="Growth of the error variance per day of lead time (assumed)."
+    )
 
     @model_validator(mode="after")
     def _replan_within_horizon(self) -> OperatorConfig:

@@ -138,7 +138,7 @@ def test_noisy_forecasts_are_reproducible_and_cost_no_less_than_perfect() -> Non
             horizon_h=hours,
             reoptimise_every_h=24.0,
             forecast="noisy",
-            forecast_error_std_frac=0.2,
+            load_forecast_error_frac=0.2,
         )
         return run_dispatch(problem, strategy, np.random.default_rng(seed)).total_cny
 
@@ -207,3 +207,21 @@ def test_prorated_demand_weights_cover_the_rest_of_each_period() -> None:
     assert strategy._demand_weights(problem, 5, 35) == {0: 1.0, 1: 1.0, 2: 5 / 30}
     assert strategy._demand_weights(problem, 12, 20) == {1: 8 / 18}
     assert OptimalDispatch(demand_charge="full")._demand_weights(problem, 5, 35) is None
+
+
+def test_noisy_plan_never_sets_a_new_peak_by_charging_and_shaves_surprises() -> None:
+    problem = month_problem(days=10, n_units=3)
+    strategy = make_strategy(
+        "optimal",
+        forecast="noisy",
+        load_forecast_error_frac=0.1,
+        pv_forecast_error_frac=0.3,
+    )
+    out = run_dispatch(problem, strategy, np.random.default_rng(8))
+    idle = run_dispatch(problem, make_strategy("idle"), rng())
+    peak_before = np.concatenate([[0.0], np.maximum.accumulate(out.import_kw)[:-1]])
+    charging = out.charge_kw.sum(axis=1) > 1e-9
+    assert charging.sum() > 24
+    assert np.all(out.import_kw[charging] <= peak_before[charging] + 1e-6)
+    assert out.import_kw.max() <= idle.import_kw.max() + 1e-6
+    assert out.total_cny < idle.total_cny
