@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -132,15 +132,22 @@ def event_to_json(event: Event) -> str:
 
 
 class JsonlSink:
-    """Append events to a JSON-lines file, one event per line."""
+    """Append events to a JSON-lines file, one event per line.
+
+    Each line's ``seq`` is the event's place in the file (1, 2, ...), so the file is the same
+    whatever else listens on the bus (a live stream numbers every event it sends, the file only
+    those it records).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+        self._written = 0
 
     def __call__(self, event: Event) -> None:
-        self._file.write(event_to_json(event))
+        self._written += 1
+        self._file.write(event_to_json(replace(event, seq=self._written)))
         self._file.write("\n")
 
     def close(self) -> None:
