@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import httpx2 as httpx
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
@@ -43,3 +49,40 @@ def wait_for_study(client: TestClient, study_id: str, limit_s: float = 120.0) ->
         if status["status"] != "running" or time.monotonic() > deadline:
             return status
         time.sleep(0.05)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_process(port: int, db: Path, results: Path) -> subprocess.Popen[bytes]:
+    """``greenmarket serve`` on 127.0.0.1 in its own process; returns once it answers (30 s at
+    most, else the process is killed and ``RuntimeError`` raised)."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "market.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(db),
+            "--results",
+            str(results),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("the server did not start")

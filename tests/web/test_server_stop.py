@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,39 +22,15 @@ from market.api import RunResults, Simulation
 from web.app import create_app
 from web.settings import WebSettings
 
-from .classroom.test_restart import free_port
+from .helpers import free_port, serve_process
 
 #: Pace of the stopped run [h/s]: the quickstart example's 336 h would take 14 s.
 SLOW_PACE_H_PER_S = 24.0
 
 
 def serve(port: int, tmp: Path) -> subprocess.Popen[bytes]:
-    """``greenmarket serve`` in its own process on ``tmp/web.sqlite3``; returns once it answers."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "market.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp / "web.sqlite3"),
-            "--results",
-            str(tmp / "results"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the server did not start")
+    """``greenmarket serve`` on ``tmp/web.sqlite3`` with results under ``tmp/results``."""
+    return serve_process(port, tmp / "web.sqlite3", tmp / "results")
 
 
 def wait_for(base: str, run_id: str, done: Any, limit_s: float = 20.0) -> dict[str, Any]:

@@ -4,49 +4,18 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
 
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from ..helpers import free_port, serve_process
 
 
 def serve(port: int, db: Path, tmp: Path) -> subprocess.Popen[bytes]:
-    """``greenmarket serve`` in its own process; returns once it answers."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "market.cli",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--results",
-            str(tmp / "results"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("the server did not start")
+    """``greenmarket serve`` on ``db``, its result files under ``tmp/results``."""
+    return serve_process(port, db, tmp / "results")
 
 
 def test_kill_and_restart_mid_round_keeps_every_bid(tmp_path: Path) -> None:
