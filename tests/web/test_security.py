@@ -9,12 +9,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx2 as httpx
+import psutil
 import pytest
 from fastapi.testclient import TestClient
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
 from web.app import create_app
+from web.security.access import allowed_host_names, host_allowed
 from web.settings import WebSettings, is_loopback
 
 from .conftest import LiveServer, start_server
@@ -65,6 +67,22 @@ def test_loopback_names() -> None:
     assert is_loopback("localhost") and is_loopback("[::1]")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
     assert not WebSettings().guarded and WebSettings(host="0.0.0.0").guarded
+
+
+def test_any_address_bind_answers_at_every_interface_address() -> None:
+    # Students reach a classroom server by the address of the machine's network interface.
+    allowed = allowed_host_names(WebSettings(host="0.0.0.0"))
+    interfaces = {
+        a.address.split("%", 1)[0].lower()
+        for addresses in psutil.net_if_addrs().values()
+        for a in addresses
+        if a.family in (socket.AF_INET, socket.AF_INET6)
+    }
+    assert interfaces and interfaces <= allowed
+    assert host_allowed("127.0.0.1:8000", allowed) and host_allowed("localhost", allowed)
+    assert not host_allowed("attacker.example", allowed)
+    assert host_allowed("10.1.2.3", allowed_host_names(WebSettings(host="10.1.2.3")))
+    assert not host_allowed("10.1.2.4", allowed_host_names(WebSettings(host="10.1.2.3")))
 
 
 def test_run_study_and_admin_operations_need_the_operator_token(client: TestClient) -> None:

@@ -12,6 +12,8 @@ import socket
 from collections.abc import Iterable, Mapping
 from urllib.parse import urlsplit
 
+import psutil
+
 from web.settings import LOOPBACK_NAMES, WebSettings, is_loopback
 
 #: Largest token read from a request [characters].
@@ -54,8 +56,16 @@ def host_name(host_header: str) -> str:
 
 
 def machine_names() -> set[str]:
-    """Names and addresses of this machine as the local resolver knows them."""
+    """Names of this machine and the IP addresses of all its network interfaces.
+
+    The interface addresses are what students type when they reach the server by address
+    (``http://192.168.1.10:8000``); they come from ``psutil`` (IPv6 zone suffixes dropped).
+    """
     names: set[str] = set()
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family in (socket.AF_INET, socket.AF_INET6):
+                names.add(address.address.split("%", 1)[0].lower())
     try:
         hostname = socket.gethostname()
         names |= {hostname.lower(), socket.getfqdn().lower()}
