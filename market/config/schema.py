@@ -19,7 +19,7 @@ import difflib
 import functools
 from collections import Counter
 from typing import Annotated, Literal
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -44,6 +44,8 @@ MAX_PARKS = 50
 MAX_FIRM_ENTRIES_PER_PARK = 500
 MAX_FIRMS_PER_PARK = 5000
 """Most firms in one park after ``count`` expansion."""
+MAX_FIRMS = 20_000
+"""Most firms in a scenario after ``count`` expansion."""
 MAX_TOU_PERIODS = 48
 MAX_INTERCONNECTORS = 200
 MAX_EXTERNAL_FARMS = 200
@@ -91,7 +93,11 @@ def _known_timezone(value: str) -> str:
 
 TimeZoneName = Annotated[
     str,
-    Field(max_length=MAX_TIMEZONE_CHARS, description="IANA time zone, e.g. 'Asia/Shanghai'."),
+    Field(
+        max_length=MAX_TIMEZONE_CHARS,
+        description="IANA time zone of the tz database.",
+        examples=["Asia/Shanghai", "Asia/Urumqi", "UTC"],
+    ),
     AfterValidator(_known_timezone),
 ]
 
@@ -133,7 +139,11 @@ class TimeConfig(StrictModel):
         default=dt.datetime(2025, 1, 1),
         description="Local start time of the run (naive = park time zone), from 1970 to 2200.",
     )
-    step_h: float = Field(default=1.0, description="Step length in hours: 1 or 0.25.")
+    step_h: float = Field(
+        default=1.0,
+        description="Step length in hours: 1 or 0.25.",
+        json_schema_extra={"enum": list(ALLOWED_STEPS_H)},
+    )
     horizon_h: Annotated[float, Field(gt=0.0, le=24.0 * 366 * 40, allow_inf_nan=False)] = Field(
         default=24.0 * 7, description="Length of the run in hours (at most 40 years)."
     )
@@ -638,7 +648,11 @@ class ScenarioConfig(StrictModel):
     output: OutputConfig = OutputConfig()
     markets: MarketsConfig = MarketsConfig()
     investments: InvestmentConfig = InvestmentConfig()
-    parks: tuple[ParkConfig, ...] = Field(min_length=1, max_length=MAX_PARKS)
+    parks: tuple[ParkConfig, ...] = Field(
+        min_length=1,
+        max_length=MAX_PARKS,
+        description=f"Parks of the scenario; at most {MAX_FIRMS} firms in all of them.",
+    )
 
     @field_validator("reference_overrides")
     @classmethod
@@ -649,12 +663,31 @@ class ScenarioConfig(StrictModel):
         return overrides
 
     @model_validator(mode="after")
+    def _start_is_a_clock_time_in_every_zone(self) -> ScenarioConfig:
+        start = self.time.start
+        if start.tzinfo is not None:
+            return self
+        zones = dict.fromkeys([self.time.timezone, *(p.timezone for p in self.parks if p.timezone)])
+        for zone in zones:
+            problem = _local_time_problem(start, ZoneInfo(zone))
+            if problem:
+                raise located_error(
+                    [(("time", "start"), start.isoformat(), f"{problem} in {zone}; choose another")]
+                )
+        return self
+
+    @model_validator(mode="after")
     def _parks_named_once_and_known(self) -> ScenarioConfig:
         names = [p.name for p in self.parks]
         repeated = sorted(name for name, n in Counter(names).items() if n > 1)
         if repeated:
             raise located_error(
                 [(("parks",), repeated, "park names must be unique; these are repeated")]
+            )
+        total = sum(firm.count for park in self.parks for firm in park.firms)
+        if total > MAX_FIRMS:
+            raise located_error(
+                [(("parks",), f"{total} firms", f"at most {MAX_FIRMS} firms in all parks")]
             )
         known = set(names)
         allowed = f"one of the park names {sorted(known)}"
@@ -714,7 +747,8 @@ def reference_override_issues(
         try:
             reference.with_overrides({key: value})
         except ReferenceDataError as exc:
-            issues.append(((key,), value, f"{allowed}; {exc}"))
+            text = str(exc)
+            issues.append(((key,), value, text if allowed in text else f"{allowed}; {text}"))
     if issues or not overrides:
         return issues
     try:
@@ -736,3 +770,15 @@ def _unknown_key_text(key: str, same_file: list[str], all_keys: tuple[str, ...])
         f"unknown reference key; keys are '<file>.<name>' with file one of {', '.join(files)} "
         "(see configs/reference/)"
     )
+
+
+def _local_time_problem(naive: dt.datetime, zone: ZoneInfo) -> str | None:
+    """Why a naive clock time does not name exactly one instant in ``zone``, or ``None``."""
+    earlier = naive.replace(tzinfo=zone, fold=0)
+    later = naive.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return None
+    round_trip = earlier.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        return "a clock time skipped by a daylight-saving change"
+    return "a clock time repeated by a daylight-saving change (ambiguous)"
