@@ -73,7 +73,10 @@ Name = Annotated[
         "(names become file and folder names).",
     ),
 ]
-ClockTime = Annotated[
+StartClockTime = Annotated[
+    str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, 00:00-23:59")
+]
+EndClockTime = Annotated[
     str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", description="HH:MM, 00:00-24:00")
 ]
 
@@ -210,15 +213,9 @@ class TouPeriodConfig(StrictModel):
     """One time-of-use band, from ``start`` to ``end`` (local clock, may wrap midnight)."""
 
     name: Name
-    start: ClockTime
-    end: ClockTime
+    start: StartClockTime
+    end: EndClockTime
     price_cny_per_kwh: Annotated[float, Field(ge=0.0, le=20.0)]
-
-    @model_validator(mode="after")
-    def _start_before_midnight(self) -> TouPeriodConfig:
-        if self.start == "24:00":
-            raise located_error([(("start",), self.start, "a start from 00:00 to 23:59")])
-        return self
 
 
 class TariffConfig(StrictModel):

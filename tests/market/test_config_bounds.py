@@ -80,7 +80,7 @@ def periods(*bands: tuple[str, str]) -> dict[str, Any]:
             ["parks", 0, "tariff"],
             periods(("24:00", "12:00"), ("12:00", "24:00")),
             "parks[0].tariff.periods[0].start",
-            "00:00 to 23:59",
+            "pattern",
         ),
         (["reference_overrides"], {"no.such_key": 1.0}, "reference_overrides.no.such_key", "file"),
         (
