@@ -14,9 +14,11 @@ that validates also runs. All bounds appear in the JSON schema (``greenmarket sc
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import functools
+import math
 from collections import Counter
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, available_timezones
@@ -183,10 +185,47 @@ class TimeConfig(StrictModel):
             raise ValueError(f"must be a whole number of steps of {step_h} h")
         return value
 
+    @model_validator(mode="after")
+    def _horizon_holds_a_representative_day(self) -> TimeConfig:
+        k = self.representative_days_per_month
+        if k is None:
+            return self
+        start = self.start.replace(tzinfo=None)
+        # The last hour is left out: a daylight-saving change may move the last steps' date.
+        last = start + dt.timedelta(hours=max(self.horizon_h - self.step_h - 1.0, 0.0))
+        day = start.date()
+        while day <= last.date():
+            if _is_representative_day(day, k):
+                return self
+            day += dt.timedelta(days=1)
+        raise located_error(
+            [
+                (
+                    ("representative_days_per_month",),
+                    k,
+                    f"a horizon from {start:%Y-%m-%d %H:%M} that includes at least one of the "
+                    f"{k} simulated day(s) of a month; lengthen time.horizon_h or omit this field",
+                )
+            ]
+        )
+
     @property
     def n_steps(self) -> int:
         """Number of simulation steps."""
         return int(round(self.horizon_h / self.step_h))
+
+
+def _is_representative_day(day: dt.date, days_per_month: int) -> bool:
+    """Whether ``day`` is simulated when ``days_per_month`` days stand for each month.
+
+    The days are ``floor((j + 0.5) * days_in_month / k)`` (0-based) for ``j < k``, as in
+    :func:`market.build.simulation_times`.
+    """
+    days_in_month = calendar.monthrange(day.year, day.month)[1]
+    return any(
+        day.day - 1 == math.floor((j + 0.5) * days_in_month / days_per_month)
+        for j in range(days_per_month)
+    )
 
 
 class LocationConfig(StrictModel):

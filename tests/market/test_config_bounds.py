@@ -213,6 +213,15 @@ def test_start_must_be_one_instant_in_the_time_zone(start: str, zone: str, probl
     assert problem in found["time.start"][1]
 
 
+def test_representative_days_must_fall_inside_the_horizon() -> None:
+    time = {"start": "2025-01-01T00:00:00", "horizon_h": 24, "representative_days_per_month": 1}
+    value, allowed = issues_of(changed(["time"], time))["time.representative_days_per_month"]
+    assert value == "1"
+    assert "at least one" in allowed
+    time["start"] = "2025-01-16T00:00:00"  # the 16th stands for January when k = 1
+    assert parse_config(changed(["time"], time)).time.representative_days_per_month == 1
+
+
 def test_valid_overrides_and_wrapping_periods_are_accepted() -> None:
     data = changed(["reference_overrides"], {GRID_FACTOR: 0.6, "fuel_prices.coal_cny_per_t": 900})
     data["parks"][0]["tariff"] = periods(("07:00", "23:00"), ("23:00", "07:00"))

@@ -44,10 +44,13 @@ ODD_VALUES: tuple[Any, ...] = (
 
 
 def one_day(data: Any) -> Any:
-    """The scenario with its horizon cut to one day (a whole number of steps of any length)."""
+    """The scenario with its horizon cut to at most one day (shorter horizons are kept)."""
     if isinstance(data, dict) and isinstance(data.get("time", {}), dict):
         data = copy.deepcopy(data)
-        data.setdefault("time", {})["horizon_h"] = ONE_DAY_H
+        time = data.setdefault("time", {})
+        horizon = time.get("horizon_h")
+        if not isinstance(horizon, int | float) or not horizon <= ONE_DAY_H:
+            time["horizon_h"] = ONE_DAY_H
     return data
 
 
