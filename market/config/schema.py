@@ -33,6 +33,7 @@ from pydantic import (
     model_validator,
 )
 
+from agents.dispatch.problem import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 from agents.tariff import TariffInputError, TouPeriod, TouTariff
 from market.config.errors import located_error
 from market.reference import ReferenceError as ReferenceDataError
@@ -56,11 +57,10 @@ MAX_NAME_CHARS = 64
 MAX_TIMEZONE_CHARS = 64
 MAX_RIGHTS_TCE = 1e9
 """Largest cap or reserve of energy-use rights [tce] (China used about 6e9 tce in 2024)."""
+FLAT_PRICE_KEY = "tariff_shaanxi.flat_price_cny_per_kwh"
 EARLIEST_START = dt.datetime(1970, 1, 1)
 LATEST_START = dt.datetime(2200, 1, 1)
 
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
 Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
 PowerKw = Annotated[float, Field(ge=0.0, le=MAX_ASSET_KW)]
 PositivePowerKw = Annotated[float, Field(gt=0.0, le=MAX_ASSET_KW)]
@@ -621,10 +621,22 @@ class EnergyRightsConfig(StrictModel):
     @model_validator(mode="after")
     def _corridor_order(self) -> EnergyRightsConfig:
         floor, ceiling = self.price_floor_cny_per_tce, self.price_ceiling_cny_per_tce
+        cap = self.price_cap_cny_per_tce
         if floor is not None and ceiling is not None and not floor < ceiling:
             raise ValueError(
                 f"price_floor_cny_per_tce={floor} must be below price_ceiling_cny_per_tce={ceiling}"
             )
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        if ceiling is not None and ceiling > cap:
+            issues.append(
+                (("price_ceiling_cny_per_tce",), ceiling, f"at most price_cap_cny_per_tce={cap:g}")
+            )
+        if floor is not None and not floor < cap:
+            issues.append(
+                (("price_floor_cny_per_tce",), floor, f"below price_cap_cny_per_tce={cap:g}")
+            )
+        if issues:
+            raise located_error(issues)
         return self
 
 
@@ -713,6 +725,28 @@ class ScenarioConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
+    def _import_prices_below_lost_load_value(self) -> ScenarioConfig:
+        reference_flat = self.reference_overrides.get(
+            FLAT_PRICE_KEY, default_reference().number(FLAT_PRICE_KEY)
+        )
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        for k, park in enumerate(self.parks):
+            top = top_import_price_cny_per_kwh(park.tariff, reference_flat)
+            if top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
+                issues.append(
+                    (
+                        ("parks", k, "tariff"),
+                        f"highest price {top:g} CNY/kWh",
+                        "a highest energy price (flat price x peak_ratio, or the dearest period) "
+                        f"below the value of lost load, {DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:g}"
+                        " CNY/kWh",
+                    )
+                )
+        if issues:
+            raise located_error(issues)
+        return self
+
+    @model_validator(mode="after")
     def _parks_named_once_and_known(self) -> ScenarioConfig:
         names = [p.name for p in self.parks]
         repeated = sorted(name for name, n in Counter(names).items() if n > 1)
@@ -741,6 +775,14 @@ class ScenarioConfig(StrictModel):
         if issues:
             raise located_error(issues)
         return self
+
+
+def top_import_price_cny_per_kwh(tariff: TariffConfig, reference_flat_cny_per_kwh: float) -> float:
+    """The highest energy price of a park's tariff [CNY/kWh], as :mod:`market.build` sets it."""
+    if tariff.periods is not None:
+        return max(period.price_cny_per_kwh for period in tariff.periods)
+    flat = tariff.flat_price_cny_per_kwh or reference_flat_cny_per_kwh
+    return flat * max(tariff.peak_ratio, 1.0)
 
 
 def firm_instance_names(firm: FirmConfig) -> tuple[str, ...]:

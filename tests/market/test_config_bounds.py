@@ -222,6 +222,37 @@ def test_representative_days_must_fall_inside_the_horizon() -> None:
     assert parse_config(changed(["time"], time)).time.representative_days_per_month == 1
 
 
+@pytest.mark.parametrize(
+    ("rights", "expected_path"),
+    [
+        ({"price_ceiling_cny_per_tce": 5, "price_cap_cny_per_tce": 1}, "price_ceiling_cny_per_tce"),
+        ({"price_floor_cny_per_tce": 5, "price_cap_cny_per_tce": 1}, "price_floor_cny_per_tce"),
+    ],
+)
+def test_rights_price_corridor_lies_under_the_price_cap(
+    rights: dict[str, float], expected_path: str
+) -> None:
+    found = issues_of(changed(["markets", "energy_rights"], rights))
+    assert "price_cap_cny_per_tce=1" in found[f"markets.energy_rights.{expected_path}"][1]
+
+
+@pytest.mark.parametrize(
+    ("tariff", "overrides"),
+    [
+        ({"flat_price_cny_per_kwh": 20, "peak_ratio": 10}, {}),
+        ({}, {"tariff_shaanxi.flat_price_cny_per_kwh": 65.0}),
+    ],
+)
+def test_peak_price_must_stay_below_the_value_of_lost_load(
+    tariff: dict[str, float], overrides: dict[str, float]
+) -> None:
+    data = changed(["parks", 0, "tariff"], tariff)
+    data["reference_overrides"] = overrides
+    value, allowed = issues_of(data)["parks[0].tariff"]
+    assert "highest price" in value
+    assert "value of lost load, 50 CNY/kWh" in allowed
+
+
 def test_valid_overrides_and_wrapping_periods_are_accepted() -> None:
     data = changed(["reference_overrides"], {GRID_FACTOR: 0.6, "fuel_prices.coal_cny_per_t": 900})
     data["parks"][0]["tariff"] = periods(("07:00", "23:00"), ("23:00", "07:00"))
