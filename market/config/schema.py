@@ -181,8 +181,8 @@ class TimeConfig(StrictModel):
     def _whole_steps(cls, value: float, info: ValidationInfo) -> float:
         step_h = info.data.get("step_h", 1.0)
         steps = value / step_h
-        if abs(steps - round(steps)) > 1e-9:
-            raise ValueError(f"must be a whole number of steps of {step_h} h")
+        if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
+            raise ValueError(f"must be a whole number (at least 1) of steps of {step_h} h")
         return value
 
     @model_validator(mode="after")
