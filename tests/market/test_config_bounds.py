@@ -297,6 +297,33 @@ def test_every_number_in_the_schema_is_bounded() -> None:
     assert unbounded == [".properties.reference_overrides.additionalProperties"]
 
 
+def test_every_text_list_and_mapping_in_the_schema_is_bounded() -> None:
+    """Texts have a length limit, a fixed pattern or a format; lists and mappings a size limit."""
+    unbounded: list[str] = []
+
+    def visit(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            kind = node.get("type")
+            bounded_text = any(k in node for k in ("maxLength", "enum", "const", "format")) or (
+                str(node.get("pattern", "")).startswith("^")
+                and str(node.get("pattern", "")).endswith("$")
+            )
+            if kind == "string" and not bounded_text:
+                unbounded.append(where)
+            if kind == "array" and "maxItems" not in node:
+                unbounded.append(where)
+            if kind == "object" and "properties" not in node and "maxProperties" not in node:
+                unbounded.append(where)
+            for key, child in node.items():
+                visit(child, f"{where}.{key}")
+        elif isinstance(node, list):
+            for k, child in enumerate(node):
+                visit(child, f"{where}[{k}]")
+
+    visit(ScenarioConfig.model_json_schema(), "")
+    assert unbounded == []
+
+
 def test_short_value_of_a_huge_shared_value_is_bounded_and_fast() -> None:
     layer: Any = ["lol"] * 10
     for _ in range(12):  # 10**13 leaves if fully expanded
