@@ -58,6 +58,8 @@ MAX_TIMEZONE_CHARS = 64
 MAX_RIGHTS_TCE = 1e9
 """Largest cap or reserve of energy-use rights [tce] (China used about 6e9 tce in 2024)."""
 FLAT_PRICE_KEY = "tariff_shaanxi.flat_price_cny_per_kwh"
+INTENSITY_TARGET_YEAR = 2025
+"""Year of the intensity target the summary measures progress against (the Shaanxi plan's)."""
 EARLIEST_START = dt.datetime(1970, 1, 1)
 LATEST_START = dt.datetime(2200, 1, 1)
 
@@ -182,7 +184,7 @@ class TimeConfig(StrictModel):
         step_h = info.data.get("step_h", 1.0)
         steps = value / step_h
         if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
-            raise ValueError(f"must be a whole number (at least 1) of steps of {step_h} h")
+            raise ValueError(f"must be a whole number of steps of {step_h} h, at least 1 step")
         return value
 
     @model_validator(mode="after")
@@ -510,8 +512,10 @@ class AccountingConfig(StrictModel):
         description="Deduct certificate-backed green power from counted energy use.",
     )
     renewable_exclusion_rule: Literal["full", "increment_over_base"] = "full"
-    base_year: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
-        default=None, description="Base year for intensity targets (the plan uses 2020)."
+    base_year: Annotated[int, Field(ge=2000, lt=INTENSITY_TARGET_YEAR)] | None = Field(
+        default=None,
+        description="Base year for intensity targets (the plan uses 2020); before the 2025 "
+        "target year and not after the start of the run.",
     )
     base_year_energy_intensity_tce_per_10k_cny: Annotated[float, Field(gt=0.0, le=100.0)] | None = (
         None
@@ -722,6 +726,21 @@ class ScenarioConfig(StrictModel):
                 raise located_error(
                     [(("time", "start"), start.isoformat(), f"{problem} in {zone}; choose another")]
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _base_year_not_after_the_start(self) -> ScenarioConfig:
+        base_year = self.accounting.base_year
+        if base_year is not None and self.time.start.year < base_year:
+            raise located_error(
+                [
+                    (
+                        ("accounting", "base_year"),
+                        base_year,
+                        f"a year not after the start of the run ({self.time.start.year})",
+                    )
+                ]
+            )
         return self
 
     @model_validator(mode="after")

@@ -253,6 +253,21 @@ def test_peak_price_must_stay_below_the_value_of_lost_load(
     assert "value of lost load, 50 CNY/kWh" in allowed
 
 
+@pytest.mark.parametrize(
+    ("start", "base_year", "allowed_fragment"),
+    [
+        ("2025-01-01T00:00:00", 2100, "less than 2025"),
+        ("2010-01-01T00:00:00", 2020, "not after the start of the run (2010)"),
+    ],
+)
+def test_base_year_lies_before_the_target_and_the_run(
+    start: str, base_year: int, allowed_fragment: str
+) -> None:
+    data = changed(["accounting"], {"base_year": base_year})
+    data["time"] = {"start": start}
+    assert allowed_fragment in issues_of(data)["accounting.base_year"][1]
+
+
 def test_valid_overrides_and_wrapping_periods_are_accepted() -> None:
     data = changed(["reference_overrides"], {GRID_FACTOR: 0.6, "fuel_prices.coal_cny_per_t": 900})
     data["parks"][0]["tariff"] = periods(("07:00", "23:00"), ("23:00", "07:00"))

@@ -101,7 +101,7 @@ def check_accepted_runs_rejected_exits_2(
 
 @pytest.mark.slow
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -146,7 +146,7 @@ def mutants() -> list[tuple[str, tuple[Any, ...], Any]]:
 
 
 MUTANTS = mutants()
-RUNS_AT_MOST = 12
+RUNS_AT_MOST = 8
 
 
 @pytest.mark.slow
