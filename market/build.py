@@ -34,6 +34,7 @@ from market.config.schema import (
     FirmConfig,
     ParkConfig,
     ScenarioConfig,
+    firm_instance_names,
 )
 from market.reference import ReferenceData
 from market.schedule import annual_weight_h, schedule_weights
@@ -217,8 +218,8 @@ def _expand_firms(park: ParkConfig) -> list[FirmConfig]:
             firms.append(firm)
         else:
             firms.extend(
-                firm.model_copy(update={"name": f"{firm.name}_{k + 1}", "count": 1})
-                for k in range(firm.count)
+                firm.model_copy(update={"name": name, "count": 1})
+                for name in firm_instance_names(firm)
             )
     return firms
 

@@ -485,6 +485,7 @@ class ReferenceData:
                 raise UnknownReferenceKeyError(_unknown_message("reference key", str(key), entries))
             original = self.entries[key]
             value = _coerce_override(key, raw, original.value)
+            _check_override_range(original, value)
             entries[key] = replace(
                 original,
                 value=value,
@@ -962,6 +963,62 @@ def _coerce_override(key: str, raw: object, default: ReferenceValue) -> Referenc
         return _number_tuple(raw, depth=depth)
     except (TypeError, ValueError):
         raise wrong(expected) from None
+
+
+OVERRIDE_MAX_FACTOR = 100.0
+"""An overridden number stays within this factor of its reference value (same sign)."""
+
+OVERRIDE_YEAR_RANGE: tuple[int, int] = (1990, 2100)
+"""Years an override may name."""
+
+OVERRIDE_TEMPERATURE_RANGE_C: tuple[float, float] = (-50.0, 2000.0)
+"""Temperatures an override may set [degC] (industrial process heat reaches about 1600 degC)."""
+
+
+def override_range_text(entry: ReferenceEntry) -> str | None:
+    """What an override of ``entry`` may be, in words; ``None`` for non-numeric entries.
+
+    Years lie in :data:`OVERRIDE_YEAR_RANGE`, fractions in [0, 1] (or [-1, 1] for a negative
+    reference value), temperatures in :data:`OVERRIDE_TEMPERATURE_RANGE_C`; every other number
+    keeps the sign of its reference value and stays within :data:`OVERRIDE_MAX_FACTOR` times it.
+    """
+    low, high, low_open = _override_bounds(entry)
+    if low is None or high is None:
+        return None
+    left = "(" if low_open else "["
+    return f"a finite number in {left}{low:g}, {high:g}] {entry.unit}"
+
+
+def _override_bounds(entry: ReferenceEntry) -> tuple[float | None, float | None, bool]:
+    """``(low, high, low_open)`` of a numeric entry's override; ``(None, None, False)`` else."""
+    default = entry.value
+    if isinstance(default, bool) or not isinstance(default, int | float):
+        return None, None, False
+    if entry.unit == "year":
+        return float(OVERRIDE_YEAR_RANGE[0]), float(OVERRIDE_YEAR_RANGE[1]), False
+    if entry.unit.startswith("fraction"):
+        return (-1.0 if default < 0 else 0.0), 1.0, False
+    if entry.unit == "degC":
+        return OVERRIDE_TEMPERATURE_RANGE_C[0], OVERRIDE_TEMPERATURE_RANGE_C[1], False
+    if default > 0:
+        return 0.0, OVERRIDE_MAX_FACTOR * default, True
+    if default < 0:
+        return OVERRIDE_MAX_FACTOR * default, 0.0, False
+    return 0.0, 0.0, False
+
+
+def _check_override_range(entry: ReferenceEntry, value: ReferenceValue) -> None:
+    low, high, low_open = _override_bounds(entry)
+    if low is None or high is None or isinstance(value, bool):
+        return
+    if not isinstance(value, int | float):
+        return
+    above_low = value > low if low_open else value >= low
+    if not (math.isfinite(value) and above_low and value <= high):
+        raise ReferenceValueError(
+            f"override for {entry.key!r} = {value!r} is out of range; allowed: "
+            f"{override_range_text(entry)} (reference value {_format_value(entry.value)})"
+        )
 
 
 def _unknown_message(kind: str, name: str, known: Iterable[str]) -> str:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 _MAX_VALUE_CHARS = 80
+_MAX_INT_BITS = 256
+
+LOCATED_ERROR_TYPE = "located_issues"
+"""Pydantic error type of :func:`located_error`: issues below the validated model's own path."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,8 @@ def format_path(location: Iterable[Any]) -> str:
     """Turn a pydantic error location into ``a.b[0].c`` form."""
     text = ""
     for part in location:
+        if part == "[key]":
+            continue  # pydantic's marker for a failed mapping key: the key itself names it
         if isinstance(part, int):
             text += f"[{part}]"
         else:
@@ -58,12 +66,62 @@ def format_path(location: Iterable[Any]) -> str:
     return text or "<root>"
 
 
+class _BoundedRepr(reprlib.Repr):
+    """A ``repr`` whose work is bounded by the size of its output, not of the value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxlevel = 3
+        self.maxstring = _MAX_VALUE_CHARS
+        self.maxother = _MAX_VALUE_CHARS
+        self.maxlong = _MAX_VALUE_CHARS
+        self.maxlist = self.maxtuple = self.maxdict = self.maxset = 6
+
+    def repr_int(self, x: int, level: int) -> str:
+        if x.bit_length() > _MAX_INT_BITS:
+            return f"<integer of {x.bit_length()} bits>"
+        return super().repr_int(x, level)
+
+    def repr1(self, x: Any, level: int) -> str:
+        if isinstance(x, BaseModel):
+            return f"{type(x).__name__}(...)"
+        return super().repr1(x, level)
+
+
+_BOUNDED_REPR = _BoundedRepr()
+
+
 def short_value(value: Any) -> str:
-    """Return a bounded ``repr`` of a value for error messages."""
-    text = repr(value)
+    """Return a bounded ``repr`` of a value for error messages.
+
+    Containers are cut after a few items and levels before their text is built, so a huge or
+    deeply shared value (e.g. from YAML aliases) costs no more than a short one.
+    """
+    text = _BOUNDED_REPR.repr(value)
     if len(text) > _MAX_VALUE_CHARS:
         text = text[: _MAX_VALUE_CHARS - 3] + "..."
     return text
+
+
+def located_error(issues: Sequence[tuple[tuple[str | int, ...], Any, str]]) -> PydanticCustomError:
+    """An error for a model validator that reports issues at paths below the model.
+
+    Parameters
+    ----------
+    issues
+        ``(sub_path, value, allowed)`` triples; ``sub_path`` is relative to the validated
+        model, e.g. ``("firms", 2, "name")``.
+
+    Returns
+    -------
+    PydanticCustomError
+        To be raised from the validator; :func:`issues_from_validation_error` turns it into
+        one :class:`ConfigIssue` per triple.
+    """
+    summary = "; ".join(f"{format_path(path)}: {allowed}" for path, _, allowed in issues)
+    return PydanticCustomError(
+        LOCATED_ERROR_TYPE, "{summary}", {"summary": summary, "issues": tuple(issues)}
+    )
 
 
 def _allowed_text(error: Any) -> str:
@@ -96,6 +154,12 @@ def issues_from_validation_error(exc: ValidationError) -> list[ConfigIssue]:
         location = list(error.get("loc", ()))
         # Drop the tag pydantic adds for function validators and union members.
         location = [p for p in location if not (isinstance(p, str) and p.startswith("function-"))]
+        if error.get("type") == LOCATED_ERROR_TYPE:
+            for sub_path, bad, allowed in (error.get("ctx") or {}).get("issues", ()):
+                issues.append(
+                    ConfigIssue(format_path([*location, *sub_path]), short_value(bad), allowed)
+                )
+            continue
         value = "<missing>" if error.get("type") == "missing" else short_value(error.get("input"))
         issues.append(ConfigIssue(format_path(location), value, _allowed_text(error)))
     return issues

@@ -8,12 +8,21 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from market.config.errors import ConfigError, ConfigIssue, issues_from_validation_error
+from market.config.errors import (
+    ConfigError,
+    ConfigIssue,
+    format_path,
+    issues_from_validation_error,
+)
 from market.config.schema import ScenarioConfig
+from market.config.yaml_safety import load_yaml_text, shape_problem
 
 
 def parse_config(data: Any, source: str = "config") -> ScenarioConfig:
     """Validate already-parsed data (from YAML or JSON) into a scenario.
+
+    Data nested too deep or too large (see :mod:`market.config.yaml_safety`) is refused before
+    validation walks it.
 
     Raises
     ------
@@ -24,6 +33,10 @@ def parse_config(data: Any, source: str = "config") -> ScenarioConfig:
         raise ConfigError(
             [ConfigIssue("<root>", type(data).__name__, "a mapping of scenario fields")], source
         )
+    problem = shape_problem(data)
+    if problem is not None:
+        path, allowed = problem
+        raise ConfigError([ConfigIssue(format_path(path), "-", allowed)], source)
     try:
         return ScenarioConfig.model_validate(data)
     except ValidationError as exc:
@@ -42,7 +55,10 @@ def read_yaml(path: Path) -> Any:
         issue = ConfigIssue("<file>", source, f"a readable UTF-8 file ({exc})")
         raise ConfigError([issue], source) from None
     try:
-        return yaml.safe_load(text)
+        return load_yaml_text(text)
+    except ValueError as exc:  # a scalar YAML accepts but Python cannot hold, e.g. a 5000-digit int
+        issue = ConfigIssue("<yaml>", "-", f"values Python can represent ({exc})")
+        raise ConfigError([issue], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "?"

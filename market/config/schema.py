@@ -1,18 +1,30 @@
 """Pydantic v2 schema of a greenmarket scenario.
 
-A scenario YAML file is parsed with ``yaml.safe_load`` and validated by :class:`ScenarioConfig`.
-Every model forbids unknown fields, so a typo is an error naming its field path rather than a
-silently ignored setting. Units are in the field names; defaults that come from reference data are
-``None`` here and resolved when the simulation is built (see :mod:`market.build`).
+A scenario YAML file is parsed with a bounded safe loader (:mod:`market.config.yaml_safety`) and
+validated by :class:`ScenarioConfig`. Every model forbids unknown fields, so a typo is an error
+naming its field path rather than a silently ignored setting. Units are in the field names;
+defaults that come from reference data are ``None`` here and resolved when the simulation is built
+(see :mod:`market.build`).
+
+Every number is finite and bounded by what the quantity can physically be (e.g. at most
+:data:`MAX_ASSET_KW` per asset), every list and text has a maximum length, and cross-field rules
+(tariff periods, names, park references, reference overrides) are checked here, so a scenario
+that validates also runs. All bounds appear in the JSON schema (``greenmarket schema``).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import difflib
+import functools
+import math
+from collections import Counter
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,10 +33,80 @@ from pydantic import (
     model_validator,
 )
 
-NonNegative = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
-Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+from agents.dispatch.problem import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
+from agents.tariff import TariffInputError, TouPeriod, TouTariff
+from market.config.errors import located_error
+from market.reference import ReferenceError as ReferenceDataError
+from market.reference import default_reference, override_range_text
+
+MAX_ASSET_KW = 1e7
+"""Largest power of one asset or connection [kW] (10 GW)."""
+MAX_ASSET_KWH = 1e8
+"""Largest energy capacity of one store [kWh] (100 GWh)."""
+MAX_PARKS = 50
+MAX_FIRM_ENTRIES_PER_PARK = 500
+MAX_FIRMS_PER_PARK = 5000
+"""Most firms in one park after ``count`` expansion."""
+MAX_FIRMS = 20_000
+"""Most firms in a scenario after ``count`` expansion."""
+MAX_TOU_PERIODS = 48
+MAX_INTERCONNECTORS = 200
+MAX_EXTERNAL_FARMS = 200
+MAX_REFERENCE_OVERRIDES = 200
+MAX_NAME_CHARS = 64
+MAX_TIMEZONE_CHARS = 64
+MAX_RIGHTS_TCE = 1e9
+"""Largest cap or reserve of energy-use rights [tce] (China used about 6e9 tce in 2024)."""
+FLAT_PRICE_KEY = "tariff_shaanxi.flat_price_cny_per_kwh"
+INTENSITY_TARGET_YEAR = 2025
+"""Year of the intensity target the summary measures progress against (the Shaanxi plan's)."""
+EARLIEST_START = dt.datetime(1970, 1, 1)
+LATEST_START = dt.datetime(2200, 1, 1)
+
+Fraction = Annotated[float, Field(ge=0.0, le=1.0)]
+PowerKw = Annotated[float, Field(ge=0.0, le=MAX_ASSET_KW)]
+PositivePowerKw = Annotated[float, Field(gt=0.0, le=MAX_ASSET_KW)]
+PositiveEnergyKwh = Annotated[float, Field(gt=0.0, le=MAX_ASSET_KWH)]
+Name = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=MAX_NAME_CHARS,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="Letters, digits, '_', '.', '-'; starts with a letter or digit "
+        "(names become file and folder names).",
+    ),
+]
+StartClockTime = Annotated[
+    str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, 00:00-23:59")
+]
+EndClockTime = Annotated[
+    str, Field(pattern=r"^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$", description="HH:MM, 00:00-24:00")
+]
+
+
+@functools.cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_timezone(value: str) -> str:
+    if value not in _known_timezones():
+        raise ValueError(
+            "unknown IANA time zone; allowed: a zone of the tz database, e.g. 'Asia/Shanghai'"
+        )
+    return value
+
+
+TimeZoneName = Annotated[
+    str,
+    Field(
+        max_length=MAX_TIMEZONE_CHARS,
+        description="IANA time zone of the tz database.",
+        examples=["Asia/Shanghai", "Asia/Urumqi", "UTC"],
+    ),
+    AfterValidator(_known_timezone),
+]
 
 SectorName = Literal[
     "cement",
@@ -51,7 +133,7 @@ OperatorStrategyName = Literal["none", "self_consumption", "tou_arbitrage", "opt
 class StrictModel(BaseModel):
     """Base model: unknown fields are errors, instances are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class TimeConfig(StrictModel):
@@ -62,26 +144,31 @@ class TimeConfig(StrictModel):
 
     start: dt.datetime = Field(
         default=dt.datetime(2025, 1, 1),
-        description="Local start time of the run (naive = park time zone).",
+        description="Local start time of the run (naive = park time zone), from 1970 to 2200.",
     )
-    step_h: float = Field(default=1.0, description="Step length in hours: 1 or 0.25.")
+    step_h: float = Field(
+        default=1.0,
+        description="Step length in hours: 1 or 0.25.",
+        json_schema_extra={"enum": list(ALLOWED_STEPS_H)},
+    )
     horizon_h: Annotated[float, Field(gt=0.0, le=24.0 * 366 * 40, allow_inf_nan=False)] = Field(
         default=24.0 * 7, description="Length of the run in hours (at most 40 years)."
     )
-    timezone: str = Field(default="Asia/Shanghai", description="IANA time zone of the clock.")
+    timezone: TimeZoneName = Field(
+        default="Asia/Shanghai", description="IANA time zone of the clock."
+    )
     representative_days_per_month: Annotated[int, Field(ge=1, le=10)] | None = Field(
         default=None,
         description="Simulate only this many evenly spaced days of each month, each standing "
         "for its share of the month (for multi-year runs); default: every day.",
     )
 
-    @field_validator("timezone")
+    @field_validator("start")
     @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown IANA time zone {value!r}, e.g. 'Asia/Shanghai'") from exc
+    def _start_in_range(cls, value: dt.datetime) -> dt.datetime:
+        naive = value.replace(tzinfo=None)
+        if not EARLIEST_START <= naive <= LATEST_START:
+            raise ValueError(f"a start from {EARLIEST_START:%Y-%m-%d} to {LATEST_START:%Y-%m-%d}")
         return value
 
     @field_validator("step_h")
@@ -96,14 +183,51 @@ class TimeConfig(StrictModel):
     def _whole_steps(cls, value: float, info: ValidationInfo) -> float:
         step_h = info.data.get("step_h", 1.0)
         steps = value / step_h
-        if abs(steps - round(steps)) > 1e-9:
-            raise ValueError(f"must be a whole number of steps of {step_h} h")
+        if abs(steps - round(steps)) > 1e-9 or round(steps) < 1:
+            raise ValueError(f"must be a whole number of steps of {step_h} h, at least 1 step")
         return value
+
+    @model_validator(mode="after")
+    def _horizon_holds_a_representative_day(self) -> TimeConfig:
+        k = self.representative_days_per_month
+        if k is None:
+            return self
+        start = self.start.replace(tzinfo=None)
+        # The last hour is left out: a daylight-saving change may move the last steps' date.
+        last = start + dt.timedelta(hours=max(self.horizon_h - self.step_h - 1.0, 0.0))
+        day = start.date()
+        while day <= last.date():
+            if _is_representative_day(day, k):
+                return self
+            day += dt.timedelta(days=1)
+        raise located_error(
+            [
+                (
+                    ("representative_days_per_month",),
+                    k,
+                    f"a horizon from {start:%Y-%m-%d %H:%M} that includes at least one of the "
+                    f"{k} simulated day(s) of a month; lengthen time.horizon_h or omit this field",
+                )
+            ]
+        )
 
     @property
     def n_steps(self) -> int:
         """Number of simulation steps."""
         return int(round(self.horizon_h / self.step_h))
+
+
+def _is_representative_day(day: dt.date, days_per_month: int) -> bool:
+    """Whether ``day`` is simulated when ``days_per_month`` days stand for each month.
+
+    The days are ``floor((j + 0.5) * days_in_month / k)`` (0-based) for ``j < k``, as in
+    :func:`market.build.simulation_times`.
+    """
+    days_in_month = calendar.monthrange(day.year, day.month)[1]
+    return any(
+        day.day - 1 == math.floor((j + 0.5) * days_in_month / days_per_month)
+        for j in range(days_per_month)
+    )
 
 
 class LocationConfig(StrictModel):
@@ -130,9 +254,9 @@ class TouPeriodConfig(StrictModel):
     """One time-of-use band, from ``start`` to ``end`` (local clock, may wrap midnight)."""
 
     name: Name
-    start: str = Field(pattern=r"^([01]\d|2[0-4]):[0-5]\d$", description="HH:MM")
-    end: str = Field(pattern=r"^([01]\d|2[0-4]):[0-5]\d$", description="HH:MM")
-    price_cny_per_kwh: Annotated[float, Field(ge=0.0, le=20.0, allow_inf_nan=False)]
+    start: StartClockTime
+    end: EndClockTime
+    price_cny_per_kwh: Annotated[float, Field(ge=0.0, le=20.0)]
 
 
 class TariffConfig(StrictModel):
@@ -145,15 +269,39 @@ class TariffConfig(StrictModel):
     flat_price_cny_per_kwh: Annotated[float, Field(gt=0.0, le=20.0)] | None = None
     peak_ratio: Annotated[float, Field(ge=1.0, le=10.0)] = 1.5
     valley_ratio: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
-    periods: tuple[TouPeriodConfig, ...] | None = None
+    periods: (
+        Annotated[tuple[TouPeriodConfig, ...], Field(min_length=1, max_length=MAX_TOU_PERIODS)]
+        | None
+    ) = Field(
+        default=None,
+        description="Bands that together cover every minute of the day exactly once "
+        "('end' before 'start' wraps midnight).",
+    )
     demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0.0, le=500.0)] | None = None
     export_price_cny_per_kwh: Annotated[float, Field(ge=0.0, le=20.0)] | None = None
+
+    @model_validator(mode="after")
+    def _periods_cover_the_day(self) -> TariffConfig:
+        if self.periods is None:
+            return self
+        try:
+            TouTariff(
+                periods=tuple(
+                    TouPeriod(p.name, p.start, p.end, p.price_cny_per_kwh) for p in self.periods
+                )
+            )
+        except TariffInputError as exc:
+            clocks = [f"{p.start}-{p.end}" for p in self.periods]
+            raise located_error([(("periods",), clocks, str(exc))]) from None
+        return self
 
 
 class GridConfig(StrictModel):
     """Grid connection of a park."""
 
-    connection_limit_kw: Positive = Field(description="Import and export limit at the meter [kW].")
+    connection_limit_kw: PositivePowerKw = Field(
+        description="Import and export limit at the meter [kW]."
+    )
     co2_factor_tco2_per_mwh: Annotated[float, Field(ge=0.0, le=2.0)] | None = Field(
         default=None, description="Grid CO2 factor; default: Northwest grid 2023 (0.5543)."
     )
@@ -162,7 +310,7 @@ class GridConfig(StrictModel):
 class BatteryConfig(StrictModel):
     """A battery [kWh nameplate, C-rate in 1/h]."""
 
-    energy_kwh: Positive
+    energy_kwh: PositiveEnergyKwh
     c_rate_per_h: Annotated[float, Field(gt=0.0, le=4.0)] = 0.5
     eta_charge: Annotated[float, Field(gt=0.5, le=1.0)] = 0.95
     eta_discharge: Annotated[float, Field(gt=0.5, le=1.0)] = 0.95
@@ -190,7 +338,7 @@ class BatteryConfig(StrictModel):
 class HeatPumpConfig(StrictModel):
     """An industrial heat pump [kW thermal]."""
 
-    capacity_kw_th: Positive
+    capacity_kw_th: PositivePowerKw
     source: Literal["air", "waste_heat"] = "air"
     waste_heat_temperature_c: Annotated[float, Field(ge=0.0, le=90.0)] = 35.0
     eta: Annotated[float, Field(ge=0.3, le=0.7)] = 0.45
@@ -201,20 +349,20 @@ class HeatPumpConfig(StrictModel):
 class ThermalStorageConfig(StrictModel):
     """A hot-water or steam accumulator [kWh thermal]."""
 
-    capacity_kwh_th: Positive
+    capacity_kwh_th: PositiveEnergyKwh
     loss_per_h: Annotated[float, Field(ge=0.0, le=0.1)] = 0.005
 
 
 class AssetsConfig(StrictModel):
     """Distributed assets of a firm or of a park (shared)."""
 
-    pv_kwp: NonNegative = 0.0
+    pv_kwp: PowerKw = 0.0
     pv_tilt_deg: Annotated[float, Field(ge=0.0, le=90.0)] = 25.0
     pv_azimuth_deg: Annotated[float, Field(ge=0.0, lt=360.0)] = 180.0
-    pv_potential_kwp: NonNegative = Field(
+    pv_potential_kwp: PowerKw = Field(
         default=0.0, description="Roof or land PV potential the owner may invest up to [kWp]."
     )
-    wind_kw: NonNegative = 0.0
+    wind_kw: PowerKw = 0.0
     wind_mean_speed_m_s: Annotated[float, Field(gt=0.0, le=20.0)] = 4.5
     wind_weibull_k: Annotated[float, Field(ge=1.0, le=4.0)] = 2.0
     battery: BatteryConfig | None = None
@@ -329,21 +477,44 @@ class ParkConfig(StrictModel):
     """An industrial park: a microgrid of firms behind one grid connection."""
 
     name: Name
-    timezone: str | None = Field(default=None, description="Defaults to time.timezone.")
+    timezone: TimeZoneName | None = Field(default=None, description="Defaults to time.timezone.")
     location: LocationConfig = LocationConfig()
     climate: ClimateConfig = ClimateConfig()
     grid: GridConfig
     tariff: TariffConfig = TariffConfig()
     shared_assets: AssetsConfig = AssetsConfig()
     operator: OperatorConfig = OperatorConfig()
-    firms: tuple[FirmConfig, ...] = Field(min_length=1)
+    firms: tuple[FirmConfig, ...] = Field(
+        min_length=1,
+        max_length=MAX_FIRM_ENTRIES_PER_PARK,
+        description=f"Firms of the park; at most {MAX_FIRMS_PER_PARK} after 'count' expansion.",
+    )
 
     @model_validator(mode="after")
-    def _unique_firm_names(self) -> ParkConfig:
-        names = [f.name for f in self.firms]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"firm names must be unique within a park; repeated: {duplicates}")
+    def _firm_count_and_unique_names(self) -> ParkConfig:
+        total = sum(firm.count for firm in self.firms)
+        if total > MAX_FIRMS_PER_PARK:
+            raise located_error(
+                [(("firms",), f"{total} firms", f"at most {MAX_FIRMS_PER_PARK} firms per park")]
+            )
+        owners: dict[str, int] = {}
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        for index, firm in enumerate(self.firms):
+            for name in firm_instance_names(firm):
+                first = owners.setdefault(name, index)
+                if first != index:
+                    issues.append(
+                        (
+                            ("firms", index, "name"),
+                            firm.name,
+                            "firm names must be unique within a park after 'count' expansion; "
+                            f"{name!r} is also made by firms[{first}] "
+                            f"(name {self.firms[first].name!r}, count {self.firms[first].count})",
+                        )
+                    )
+                    break
+        if issues:
+            raise located_error(issues)
         return self
 
 
@@ -356,10 +527,14 @@ class AccountingConfig(StrictModel):
         description="Deduct certificate-backed green power from counted energy use.",
     )
     renewable_exclusion_rule: Literal["full", "increment_over_base"] = "full"
-    base_year: Annotated[int, Field(ge=2000, le=2100)] | None = Field(
-        default=None, description="Base year for intensity targets (the plan uses 2020)."
+    base_year: Annotated[int, Field(ge=2000, lt=INTENSITY_TARGET_YEAR)] | None = Field(
+        default=None,
+        description="Base year for intensity targets (the plan uses 2020); before the 2025 "
+        "target year and not after the start of the run.",
     )
-    base_year_energy_intensity_tce_per_10k_cny: Annotated[float, Field(gt=0.0)] | None = None
+    base_year_energy_intensity_tce_per_10k_cny: Annotated[float, Field(gt=0.0, le=100.0)] | None = (
+        None
+    )
 
 
 class InterconnectorConfig(StrictModel):
@@ -367,8 +542,14 @@ class InterconnectorConfig(StrictModel):
 
     from_park: Name
     to_park: Name
-    capacity_mw: Annotated[float, Field(ge=0.0, le=1e5)]
+    capacity_mw: Annotated[float, Field(ge=0.0, le=MAX_ASSET_KW / 1000.0)]
     wheeling_fee_cny_per_mwh: Annotated[float, Field(ge=0.0, le=1000.0)] = 30.0
+
+    @model_validator(mode="after")
+    def _two_distinct_parks(self) -> InterconnectorConfig:
+        if self.from_park == self.to_park:
+            raise located_error([(("to_park",), self.to_park, "a park other than from_park")])
+        return self
 
 
 class ExternalFarmConfig(StrictModel):
@@ -377,7 +558,7 @@ class ExternalFarmConfig(StrictModel):
     name: Name
     park: Name = Field(description="The zone (park) it delivers to.")
     kind: Literal["pv", "wind"] = "pv"
-    capacity_kw: Positive
+    capacity_kw: PositivePowerKw
     ask_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = 10.0
     wind_mean_speed_m_s: Annotated[float, Field(gt=0.0, le=20.0)] = 6.0
 
@@ -394,8 +575,12 @@ class GreenPowerConfig(StrictModel):
     imbalance_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = 100.0
     forecast_error_std_frac: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
     price_cap_cny_per_mwh: Annotated[float, Field(gt=0.0, le=1e5)] = 1000.0
-    interconnectors: tuple[InterconnectorConfig, ...] = ()
-    external_farms: tuple[ExternalFarmConfig, ...] = ()
+    interconnectors: Annotated[
+        tuple[InterconnectorConfig, ...], Field(max_length=MAX_INTERCONNECTORS)
+    ] = ()
+    external_farms: Annotated[
+        tuple[ExternalFarmConfig, ...], Field(max_length=MAX_EXTERNAL_FARMS)
+    ] = ()
 
 
 class AllocationConfig(StrictModel):
@@ -436,7 +621,7 @@ class EnergyRightsConfig(StrictModel):
     cap_factor: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
         default=0.95, description="First-year cap = base-year energy use of all firms x factor."
     )
-    cap_tce: Annotated[float, Field(gt=0.0)] | None = Field(
+    cap_tce: Annotated[float, Field(gt=0.0, le=MAX_RIGHTS_TCE)] | None = Field(
         default=None, description="First-year cap in tce (overrides cap_factor)."
     )
     cap_annual_change: Annotated[float, Field(ge=-0.5, le=0.5)] = -0.03
@@ -447,7 +632,7 @@ class EnergyRightsConfig(StrictModel):
     banking: bool = True
     price_floor_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] | None = None
     price_ceiling_cny_per_tce: Annotated[float, Field(gt=0.0, le=1e5)] | None = None
-    reserve_tce: Annotated[float, Field(ge=0.0)] = Field(
+    reserve_tce: Annotated[float, Field(ge=0.0, le=MAX_RIGHTS_TCE)] = Field(
         default=0.0, description="Rights in the price-corridor reserve at the start."
     )
     price_cap_cny_per_tce: Annotated[float, Field(gt=0.0, le=1e6)] = 20000.0
@@ -455,10 +640,22 @@ class EnergyRightsConfig(StrictModel):
     @model_validator(mode="after")
     def _corridor_order(self) -> EnergyRightsConfig:
         floor, ceiling = self.price_floor_cny_per_tce, self.price_ceiling_cny_per_tce
+        cap = self.price_cap_cny_per_tce
         if floor is not None and ceiling is not None and not floor < ceiling:
             raise ValueError(
                 f"price_floor_cny_per_tce={floor} must be below price_ceiling_cny_per_tce={ceiling}"
             )
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        if ceiling is not None and ceiling > cap:
+            issues.append(
+                (("price_ceiling_cny_per_tce",), ceiling, f"at most price_cap_cny_per_tce={cap:g}")
+            )
+        if floor is not None and not floor < cap:
+            issues.append(
+                (("price_floor_cny_per_tce",), floor, f"below price_cap_cny_per_tce={cap:g}")
+            )
+        if issues:
+            raise located_error(issues)
         return self
 
 
@@ -506,35 +703,194 @@ class ScenarioConfig(StrictModel):
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 42
     time: TimeConfig = TimeConfig()
     accounting: AccountingConfig = AccountingConfig()
-    reference_overrides: dict[str, float] = Field(
+    reference_overrides: Annotated[
+        dict[Annotated[str, Field(min_length=1, max_length=128)], float],
+        Field(max_length=MAX_REFERENCE_OVERRIDES),
+    ] = Field(
         default_factory=dict,
-        description="Override any reference value by its dotted key, e.g. "
-        "'emission_factors.grid_northwest_2023'.",
+        description="Override a numeric reference value by its dotted key, e.g. "
+        "'emission_factors.grid_northwest_2023_tco2_per_mwh'. The value keeps the sign of the "
+        "reference value and stays within 100 times it (fractions in [0, 1], years 1990-2100).",
     )
     output: OutputConfig = OutputConfig()
     markets: MarketsConfig = MarketsConfig()
     investments: InvestmentConfig = InvestmentConfig()
-    parks: tuple[ParkConfig, ...] = Field(min_length=1)
+    parks: tuple[ParkConfig, ...] = Field(
+        min_length=1,
+        max_length=MAX_PARKS,
+        description=f"Parks of the scenario; at most {MAX_FIRMS} firms in all of them.",
+    )
+
+    @field_validator("reference_overrides")
+    @classmethod
+    def _overrides_match_reference(cls, overrides: dict[str, float]) -> dict[str, float]:
+        issues = reference_override_issues(overrides)
+        if issues:
+            raise located_error(issues)
+        return overrides
 
     @model_validator(mode="after")
-    def _unique_park_names(self) -> ScenarioConfig:
-        names = [p.name for p in self.parks]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise ValueError(f"park names must be unique; repeated: {duplicates}")
-        known = set(names)
-        green = self.markets.green_power
-        for k, link in enumerate(green.interconnectors):
-            for end in (link.from_park, link.to_park):
-                if end not in known:
-                    raise ValueError(
-                        f"markets.green_power.interconnectors[{k}]: park {end!r} unknown; "
-                        f"parks are {sorted(known)}"
-                    )
-        for k, farm in enumerate(green.external_farms):
-            if farm.park not in known:
-                raise ValueError(
-                    f"markets.green_power.external_farms[{k}].park: {farm.park!r} unknown; "
-                    f"parks are {sorted(known)}"
+    def _start_is_a_clock_time_in_every_zone(self) -> ScenarioConfig:
+        start = self.time.start
+        if start.tzinfo is not None:
+            return self
+        zones = dict.fromkeys([self.time.timezone, *(p.timezone for p in self.parks if p.timezone)])
+        for zone in zones:
+            problem = _local_time_problem(start, ZoneInfo(zone))
+            if problem:
+                raise located_error(
+                    [(("time", "start"), start.isoformat(), f"{problem} in {zone}; choose another")]
                 )
         return self
+
+    @model_validator(mode="after")
+    def _base_year_not_after_the_start(self) -> ScenarioConfig:
+        base_year = self.accounting.base_year
+        if base_year is not None and self.time.start.year < base_year:
+            raise located_error(
+                [
+                    (
+                        ("accounting", "base_year"),
+                        base_year,
+                        f"a year not after the start of the run ({self.time.start.year})",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _import_prices_below_lost_load_value(self) -> ScenarioConfig:
+        reference_flat = self.reference_overrides.get(
+            FLAT_PRICE_KEY, default_reference().number(FLAT_PRICE_KEY)
+        )
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        for k, park in enumerate(self.parks):
+            top = top_import_price_cny_per_kwh(park.tariff, reference_flat)
+            if top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
+                issues.append(
+                    (
+                        ("parks", k, "tariff"),
+                        f"highest price {top:g} CNY/kWh",
+                        "a highest energy price (flat price x peak_ratio, or the dearest period) "
+                        f"below the value of lost load, {DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:g}"
+                        " CNY/kWh",
+                    )
+                )
+        if issues:
+            raise located_error(issues)
+        return self
+
+    @model_validator(mode="after")
+    def _parks_named_once_and_known(self) -> ScenarioConfig:
+        names = [p.name for p in self.parks]
+        repeated = sorted(name for name, n in Counter(names).items() if n > 1)
+        if repeated:
+            raise located_error(
+                [(("parks",), repeated, "park names must be unique; these are repeated")]
+            )
+        total = sum(firm.count for park in self.parks for firm in park.firms)
+        if total > MAX_FIRMS:
+            raise located_error(
+                [(("parks",), f"{total} firms", f"at most {MAX_FIRMS} firms in all parks")]
+            )
+        known = set(names)
+        allowed = f"one of the park names {sorted(known)}"
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        green = ("markets", "green_power")
+        for k, link in enumerate(self.markets.green_power.interconnectors):
+            for end in ("from_park", "to_park"):
+                if getattr(link, end) not in known:
+                    issues.append(
+                        ((*green, "interconnectors", k, end), getattr(link, end), allowed)
+                    )
+        for k, farm in enumerate(self.markets.green_power.external_farms):
+            if farm.park not in known:
+                issues.append(((*green, "external_farms", k, "park"), farm.park, allowed))
+        if issues:
+            raise located_error(issues)
+        return self
+
+
+def top_import_price_cny_per_kwh(tariff: TariffConfig, reference_flat_cny_per_kwh: float) -> float:
+    """The highest energy price of a park's tariff [CNY/kWh], as :mod:`market.build` sets it."""
+    if tariff.periods is not None:
+        return max(period.price_cny_per_kwh for period in tariff.periods)
+    flat = tariff.flat_price_cny_per_kwh or reference_flat_cny_per_kwh
+    return flat * max(tariff.peak_ratio, 1.0)
+
+
+def firm_instance_names(firm: FirmConfig) -> tuple[str, ...]:
+    """Names of the firms a firm entry creates: its name, or ``name_1 .. name_N`` for a count."""
+    if firm.count == 1:
+        return (firm.name,)
+    return tuple(f"{firm.name}_{k + 1}" for k in range(firm.count))
+
+
+def reference_override_issues(
+    overrides: dict[str, float],
+) -> list[tuple[tuple[str | int, ...], object, str]]:
+    """Problems of scenario overrides against the reference data, as located issues.
+
+    Each key must exist and hold a number; each value must lie in that entry's allowed range
+    (see :func:`market.reference.override_range_text`); together they must keep the reference
+    data consistent (e.g. a benchmark at most its baseline).
+    """
+    reference = default_reference()
+    issues: list[tuple[tuple[str | int, ...], object, str]] = []
+    for key, value in overrides.items():
+        if key not in reference.entries:
+            prefix = key.split(".", 1)[0] + "."
+            all_keys = reference.keys()
+            same_file = [k for k in all_keys if k.startswith(prefix)]
+            issues.append(((key,), value, _unknown_key_text(key, same_file, all_keys)))
+            continue
+        entry = reference.entries[key]
+        allowed = override_range_text(entry)
+        if allowed is None:
+            issues.append(
+                (
+                    (key,),
+                    value,
+                    f"holds {type(entry.value).__name__} data; only numbers can be "
+                    "overridden in a scenario",
+                )
+            )
+            continue
+        try:
+            reference.with_overrides({key: value})
+        except ReferenceDataError as exc:
+            text = str(exc)
+            issues.append(((key,), value, text if allowed in text else f"{allowed}; {text}"))
+    if issues or not overrides:
+        return issues
+    try:
+        reference.with_overrides(overrides)
+    except ReferenceDataError as exc:
+        issues.append(((), dict(overrides), f"overrides that keep the reference consistent: {exc}"))
+    return issues
+
+
+def _unknown_key_text(key: str, same_file: list[str], all_keys: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, all_keys, n=5, cutoff=0.6)
+    if close:
+        return f"unknown reference key; close matches: {', '.join(close)}"
+    numeric = [k for k in same_file if override_range_text(default_reference().entries[k])]
+    if numeric:
+        return f"unknown reference key; keys of this file: {', '.join(numeric)}"
+    files = sorted({k.split(".", 1)[0] for k in all_keys})
+    return (
+        f"unknown reference key; keys are '<file>.<name>' with file one of {', '.join(files)} "
+        "(see configs/reference/)"
+    )
+
+
+def _local_time_problem(naive: dt.datetime, zone: ZoneInfo) -> str | None:
+    """Why a naive clock time does not name exactly one instant in ``zone``, or ``None``."""
+    earlier = naive.replace(tzinfo=zone, fold=0)
+    later = naive.replace(tzinfo=zone, fold=1)
+    if earlier.utcoffset() == later.utcoffset():
+        return None
+    round_trip = earlier.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    if round_trip != naive:
+        return "a clock time skipped by a daylight-saving change"
+    return "a clock time repeated by a daylight-saving change (ambiguous)"

@@ -386,7 +386,8 @@ class EnergyRightsMarket:
             fossil = (park.step_weight[a:b] * park.dt_h) @ (
                 park.heat_demand_kw_th[a:b] - park.heat_pump_heat_kw_th[a:b]
             )
-            heat_kwh.append(np.where(movable, fossil, 0.0))
+            # A heat pump that also charges a heat store can make more heat than the demand.
+            heat_kwh.append(np.where(movable, np.maximum(fossil, 0.0), 0.0))
             fuel_price.append(
                 firms.heat_gas_share * gas_cny_per_kwh
                 + (1.0 - firms.heat_gas_share) * coal_cny_per_kwh

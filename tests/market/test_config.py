@@ -154,7 +154,9 @@ def test_duplicate_names_rejected() -> None:
     data = copy.deepcopy(MINIMAL)
     data["parks"][0]["firms"].append({"name": "f", "sector": "food"})
     found = issues_of(data)
-    assert any("repeated: ['f']" in allowed for _, allowed in found.values())
+    value, allowed = found["parks[0].firms[1].name"]
+    assert value == "'f'"
+    assert "unique" in allowed and "firms[0]" in allowed
 
 
 def test_root_must_be_mapping() -> None:
