@@ -11,7 +11,6 @@ park or purpose leaves the other random streams unchanged (common random numbers
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,11 @@ from numpy.typing import NDArray
 from agents.devices.battery import BatteryFleet, battery_degradation_cost_cny_per_kwh
 from agents.devices.flexible_load import shift_flexible_load_kw
 from agents.devices.heat_pump import heat_pump_cop
-from agents.devices.pv import pv_profile_kw_per_kwp
+from agents.devices.pv import (
+    XIAN_CLEARNESS,
+    clearness_index_series,
+    pv_profile_from_clearness_kw_per_kwp,
+)
 from agents.devices.weather import ambient_temperature_c
 from agents.devices.wind import weibull_wind_speed_m_s, wind_power_kw
 from agents.dispatch import ParkDispatchProblem
@@ -92,7 +95,9 @@ class ParkInputs:
     """Everything a park process needs, precomputed over the horizon.
 
     Per-step arrays have shape (n_steps,) for park quantities and (n_steps, n_firms) for firms.
-    Power is in kW (mean over the step); fuel and production are per step.
+    Power is in kW (mean over the step); fuel and production are per step. ``clearness_index``
+    (the clear-sky index [dimensionless]) and ``ambient_temperature_c`` are the park's weather,
+    drawn once: every PV array of the park and every external PV farm selling into it sees them.
     """
 
     name: str
@@ -105,6 +110,7 @@ class ParkInputs:
     step_weight: FloatArray
     firms: FirmTable
     ambient_temperature_c: FloatArray
+    clearness_index: FloatArray
     pv_kw_per_kwp: FloatArray
     firm_load_kw: FloatArray
     process_kw: FloatArray
@@ -395,6 +401,64 @@ def _wind_kw(
     return out if isinstance(assets, list) else out[:, 0]
 
 
+def _pv_profile_under_sky_kw_per_kwp(
+    times: pd.DatetimeIndex,
+    clearness_index: FloatArray,
+    ambient_temperature_c: FloatArray,
+    site: tuple[float, float, float],
+    tilt_deg: float,
+    azimuth_deg: float,
+) -> FloatArray:
+    latitude_deg, longitude_deg, altitude_m = site
+    return np.asarray(
+        pv_profile_from_clearness_kw_per_kwp(
+            times,
+            clearness_index,
+            latitude_deg,
+            longitude_deg,
+            altitude_m,
+            tilt_deg,
+            azimuth_deg,
+            ambient_temperature_c,
+            beam_threshold=XIAN_CLEARNESS.beam_threshold,
+        ),
+        dtype=float,
+    )
+
+
+def park_sky_pv_profile_kw_per_kwp(
+    park: ParkInputs, tilt_deg: float, azimuth_deg: float
+) -> FloatArray:
+    """AC output per kWp of a PV array at the park's site, under the park's sky.
+
+    The array sees the park's clear-sky index series and air temperature, so it has the same
+    weather hour by hour as the park's own arrays; only its geometry may differ. An array with
+    the shared PV's tilt and azimuth gives exactly ``park.pv_kw_per_kwp``.
+
+    Parameters
+    ----------
+    park : ParkInputs
+        The park whose sky (``clearness_index``, ``ambient_temperature_c``) and site are used.
+    tilt_deg : float
+        Array tilt from horizontal [deg], in [0, 90].
+    azimuth_deg : float
+        Array azimuth [deg], clockwise from north (180 = south).
+
+    Returns
+    -------
+    numpy.ndarray
+        Mean AC power per kWp over each step [kW/kWp], shape (n_steps,).
+    """
+    return _pv_profile_under_sky_kw_per_kwp(
+        park.times,
+        park.clearness_index,
+        park.ambient_temperature_c,
+        (park.latitude_deg, park.longitude_deg, park.altitude_m),
+        tilt_deg,
+        azimuth_deg,
+    )
+
+
 def build_park(
     config: ScenarioConfig,
     park: ParkConfig,
@@ -423,30 +487,27 @@ def build_park(
         dtype=float,
     )
     loc = park.location
-    # One sky per park: every orientation is computed from a copy of the same PV generator, so all
-    # arrays in a park see the same clearness series, scaled by their kWp.
+    # One sky per park: the clear-sky index is drawn once from the park's PV generator, with the
+    # park's clearness scale on its monthly means; every array of the park (firms' and shared PV,
+    # and external farms selling into the park) converts the same index through its own geometry.
+    clearness_index = clearness_index_series(
+        times, rngs["pv"], XIAN_CLEARNESS, mean_scale=park.climate.mean_clearness_scale
+    )
     orientations = sorted(
         {(f.assets.pv_tilt_deg, f.assets.pv_azimuth_deg) for f in firms_cfg}
         | {(park.shared_assets.pv_tilt_deg, park.shared_assets.pv_azimuth_deg)}
     )
-    profiles: dict[tuple[float, float], FloatArray] = {}
-    for tilt, azimuth in orientations:
-        profiles[(tilt, azimuth)] = (
-            np.asarray(
-                pv_profile_kw_per_kwp(
-                    times,
-                    loc.latitude_deg,
-                    loc.longitude_deg,
-                    loc.altitude_m,
-                    tilt,
-                    azimuth,
-                    copy.deepcopy(rngs["pv"]),
-                    ambient_temperature_c=temp_c,
-                ),
-                dtype=float,
-            )
-            * park.climate.mean_clearness_scale
+    profiles = {
+        (tilt, azimuth): _pv_profile_under_sky_kw_per_kwp(
+            times,
+            clearness_index,
+            temp_c,
+            (loc.latitude_deg, loc.longitude_deg, loc.altitude_m),
+            tilt,
+            azimuth,
         )
+        for tilt, azimuth in orientations
+    }
     firm_pv = np.empty((n, n_firms))
     for k, f in enumerate(firms_cfg):
         firm_pv[:, k] = profiles[(f.assets.pv_tilt_deg, f.assets.pv_azimuth_deg)] * f.assets.pv_kwp
@@ -594,6 +655,7 @@ def build_park(
         step_weight=step_weight,
         firms=firms,
         ambient_temperature_c=temp_c,
+        clearness_index=clearness_index,
         pv_kw_per_kwp=pv_per_kwp,
         firm_load_kw=firm_load,
         process_kw=process_kw,

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         PVInputError,
         clearness_index_series,
         pv_power_kw,
+        pv_profile_from_clearness_kw_per_kwp,
         pv_profile_kw_per_kwp,
     )
     from agents.devices.thermal_storage import (
@@ -73,6 +74,7 @@ _MODULE_OF = {
     "heat_pump_cop": "heat_pump",
     "heat_pump_electricity_kw": "heat_pump",
     "pv_power_kw": "pv",
+    "pv_profile_from_clearness_kw_per_kwp": "pv",
     "pv_profile_kw_per_kwp": "pv",
     "shear_to_hub_height": "wind",
     "shift_flexible_load_kw": "flexible_load",
@@ -106,6 +108,7 @@ __all__ = [
     "heat_pump_cop",
     "heat_pump_electricity_kw",
     "pv_power_kw",
+    "pv_profile_from_clearness_kw_per_kwp",
     "pv_profile_kw_per_kwp",
     "shear_to_hub_height",
     "shift_flexible_load_kw",

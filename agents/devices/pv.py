@@ -9,7 +9,11 @@ Chain, per time step (see :func:`pv_profile_kw_per_kwp`):
    GHI = :math:`k` x clear-sky GHI; DNI = :math:`b(k)` x clear-sky DNI with the beam ramp
    :math:`b(k) = \\mathrm{clip}((k - k_0)/(1 - k_0), 0, 1)^{2}` (:math:`k_0` = 0.35 by
    default) and DHI = GHI - DNI cos(z). Because :math:`b(k) \\le k` the diffuse part is never
-   negative, and :math:`k = 1` returns exactly the clear-sky components. Over a simulated Xi'an
+   negative, and :math:`k = 1` returns exactly the clear-sky components. A site's
+   ``mean_clearness_scale`` multiplies the monthly means of :math:`k`
+   (:meth:`ClearnessParams.scaled`), so it changes the sky, never the power model below;
+   :func:`pv_profile_from_clearness_kw_per_kwp` takes a given series of :math:`k`, so that
+   arrays of any orientation at one site share the same weather. Over a simulated Xi'an
    year the ramp gives an annual diffuse fraction of 0.59, against 0.61 from the hourly Erbs
    (1982) decomposition (``pvlib.irradiance.erbs``) of the same GHI, and similar fractions per
    band of :math:`k`;
@@ -47,7 +51,7 @@ overall level is calibrated.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple, overload
 
 import numpy as np
@@ -65,6 +69,7 @@ __all__ = [
     "PVInputError",
     "clearness_index_series",
     "pv_power_kw",
+    "pv_profile_from_clearness_kw_per_kwp",
     "pv_profile_kw_per_kwp",
 ]
 
@@ -147,6 +152,38 @@ class ClearnessParams:
             raise bad("maximum", "in (0, 1.5]")
         if not 0.0 <= self.minimum < self.maximum:
             raise bad("minimum", f"in [0, maximum={self.maximum})")
+
+    def scaled(self, mean_scale: float) -> ClearnessParams:
+        """These parameters with every monthly mean multiplied by ``mean_scale``.
+
+        The scaled means are clipped to the index bounds ``[minimum, maximum]``; a scale of 1
+        returns these parameters unchanged.
+
+        Parameters
+        ----------
+        mean_scale : float
+            Multiplier of the site's monthly mean clear-sky index [dimensionless], in (0, 1.5].
+
+        Returns
+        -------
+        ClearnessParams
+            Parameters with the scaled monthly means and everything else unchanged.
+
+        Raises
+        ------
+        PVInputError
+            If ``mean_scale`` is outside (0, 1.5].
+        """
+        if not (np.isfinite(mean_scale) and 0.0 < mean_scale <= 1.5):
+            raise PVInputError(f"mean_scale must be in (0, 1.5], got {mean_scale!r}")
+        if mean_scale == 1.0:
+            return self
+        means = np.clip(
+            np.asarray(self.monthly_mean, dtype=np.float64) * mean_scale,
+            self.minimum,
+            self.maximum,
+        )
+        return replace(self, monthly_mean=tuple(float(m) for m in means))
 
 
 XIAN_CLEARNESS = ClearnessParams(
@@ -254,6 +291,8 @@ def clearness_index_series(
     times: pd.DatetimeIndex,
     rng: np.random.Generator,
     params: ClearnessParams = XIAN_CLEARNESS,
+    *,
+    mean_scale: float = 1.0,
 ) -> npt.NDArray[np.float64]:
     """Stochastic clear-sky index: the all-sky over clear-sky GHI ratio at each timestamp.
 
@@ -269,6 +308,9 @@ def clearness_index_series(
         Source of randomness; consumes one normal per distinct day, then one per timestamp.
     params : ClearnessParams
         Monthly means, variability, persistence and bounds.
+    mean_scale : float
+        Multiplier of the monthly means (:meth:`ClearnessParams.scaled`), in (0, 1.5]; 1 keeps
+        the site's calibrated sky.
 
     Returns
     -------
@@ -278,10 +320,11 @@ def clearness_index_series(
     Raises
     ------
     PVInputError
-        If ``times`` is not a DatetimeIndex.
+        If ``times`` is not a DatetimeIndex or ``mean_scale`` is outside (0, 1.5].
     """
     if not isinstance(times, pd.DatetimeIndex):
         raise PVInputError(f"times must be a pandas.DatetimeIndex, got {type(times).__name__}")
+    params = params.scaled(mean_scale)
     if len(times) == 0:
         return np.zeros(0, dtype=np.float64)
     day_codes, days = pd.factorize(times.normalize())
@@ -357,6 +400,37 @@ def _clear_sky(
     )
 
 
+def _check_site_and_array(
+    times: pd.DatetimeIndex,
+    latitude_deg: float,
+    longitude_deg: float,
+    altitude_m: float,
+    tilt_deg: float,
+    azimuth_deg: float,
+    sky_model: str,
+    albedo: float,
+    wind_speed_m_s: float,
+) -> None:
+    if not isinstance(times, pd.DatetimeIndex):
+        raise PVInputError(f"times must be a pandas.DatetimeIndex, got {type(times).__name__}")
+    if not -90.0 <= latitude_deg <= 90.0:
+        raise PVInputError(f"latitude_deg must be in [-90, 90], got {latitude_deg!r}")
+    if not -180.0 <= longitude_deg <= 360.0:
+        raise PVInputError(f"longitude_deg must be in [-180, 360], got {longitude_deg!r}")
+    if not -500.0 <= altitude_m <= 9000.0:
+        raise PVInputError(f"altitude_m must be in [-500, 9000], got {altitude_m!r}")
+    if not 0.0 <= tilt_deg <= 90.0:
+        raise PVInputError(f"tilt_deg must be in [0, 90], got {tilt_deg!r}")
+    if not np.isfinite(azimuth_deg):
+        raise PVInputError(f"azimuth_deg must be finite, got {azimuth_deg!r}")
+    if sky_model not in ("haydavies", "isotropic"):
+        raise PVInputError(f"sky_model must be 'haydavies' or 'isotropic', got {sky_model!r}")
+    if not 0.0 <= albedo <= 1.0:
+        raise PVInputError(f"albedo must be in [0, 1], got {albedo!r}")
+    if not (np.isfinite(wind_speed_m_s) and wind_speed_m_s >= 0.0):
+        raise PVInputError(f"wind_speed_m_s must be >= 0, got {wind_speed_m_s!r}")
+
+
 def pv_profile_kw_per_kwp(
     times: pd.DatetimeIndex,
     latitude_deg: float,
@@ -368,6 +442,7 @@ def pv_profile_kw_per_kwp(
     clearness: ClearnessParams = XIAN_CLEARNESS,
     ambient_temperature_c: npt.ArrayLike | None = None,
     *,
+    mean_clearness_scale: float = 1.0,
     step_h: float | None = None,
     sky_model: Literal["haydavies", "isotropic"] = "haydavies",
     albedo: float = 0.2,
@@ -377,12 +452,14 @@ def pv_profile_kw_per_kwp(
     inverter_efficiency: float = 0.96,
     dc_ac_ratio: float = 1.2,
 ) -> npt.NDArray[np.float64]:
-    """AC output per kWp of a fixed PV array, one value per time step.
+    """AC output per kWp of a fixed PV array under a freshly drawn sky, one value per step.
 
-    Timestamps label the **beginning** of each step (hour-beginning for hourly data). The sun
-    is placed at the step mid-point (``times + step_h / 2``) so that power x step length is a
-    good estimate of the step's energy; the output is the mean power over the step [kW/kWp],
-    which for hourly steps equals the energy [kWh/kWp]. Scale by each firm's kWp.
+    Draws the clear-sky index with :func:`clearness_index_series` and passes it to
+    :func:`pv_profile_from_clearness_kw_per_kwp`. Timestamps label the **beginning** of each
+    step (hour-beginning for hourly data). The sun is placed at the step mid-point
+    (``times + step_h / 2``) so that power x step length is a good estimate of the step's
+    energy; the output is the mean power over the step [kW/kWp], which for hourly steps equals
+    the energy [kWh/kWp]. Scale by each firm's kWp.
 
     Parameters
     ----------
@@ -404,6 +481,10 @@ def pv_profile_kw_per_kwp(
         Air temperature [degC], scalar or shape (T,). ``None`` uses the noise-free Xi'an
         climatology of :func:`agents.devices.weather.ambient_temperature_c` at the step
         mid-points (pass your own series for other sites).
+    mean_clearness_scale : float
+        Multiplier of the monthly mean clear-sky index (:meth:`ClearnessParams.scaled`), in
+        (0, 1.5]. It acts on the sky, before the temperature and inverter limits, so the AC
+        output never exceeds the inverter rating.
     step_h : float, optional
         Step length [h]; inferred from ``times`` (median spacing) when omitted, 1 h for a
         single timestamp.
@@ -424,26 +505,114 @@ def pv_profile_kw_per_kwp(
     Raises
     ------
     PVInputError
-        On an invalid site, geometry, temperature or loss parameter.
+        On an invalid site, geometry, temperature, scale or loss parameter.
     """
-    if not isinstance(times, pd.DatetimeIndex):
-        raise PVInputError(f"times must be a pandas.DatetimeIndex, got {type(times).__name__}")
-    if not -90.0 <= latitude_deg <= 90.0:
-        raise PVInputError(f"latitude_deg must be in [-90, 90], got {latitude_deg!r}")
-    if not -180.0 <= longitude_deg <= 360.0:
-        raise PVInputError(f"longitude_deg must be in [-180, 360], got {longitude_deg!r}")
-    if not -500.0 <= altitude_m <= 9000.0:
-        raise PVInputError(f"altitude_m must be in [-500, 9000], got {altitude_m!r}")
-    if not 0.0 <= tilt_deg <= 90.0:
-        raise PVInputError(f"tilt_deg must be in [0, 90], got {tilt_deg!r}")
-    if not np.isfinite(azimuth_deg):
-        raise PVInputError(f"azimuth_deg must be finite, got {azimuth_deg!r}")
-    if sky_model not in ("haydavies", "isotropic"):
-        raise PVInputError(f"sky_model must be 'haydavies' or 'isotropic', got {sky_model!r}")
-    if not 0.0 <= albedo <= 1.0:
-        raise PVInputError(f"albedo must be in [0, 1], got {albedo!r}")
-    if not (np.isfinite(wind_speed_m_s) and wind_speed_m_s >= 0.0):
-        raise PVInputError(f"wind_speed_m_s must be >= 0, got {wind_speed_m_s!r}")
+    _check_site_and_array(
+        times,
+        latitude_deg,
+        longitude_deg,
+        altitude_m,
+        tilt_deg,
+        azimuth_deg,
+        sky_model,
+        albedo,
+        wind_speed_m_s,
+    )
+    index = clearness_index_series(times, rng, clearness, mean_scale=mean_clearness_scale)
+    return pv_profile_from_clearness_kw_per_kwp(
+        times,
+        index,
+        latitude_deg,
+        longitude_deg,
+        altitude_m,
+        tilt_deg,
+        azimuth_deg,
+        ambient_temperature_c,
+        beam_threshold=clearness.beam_threshold,
+        step_h=step_h,
+        sky_model=sky_model,
+        albedo=albedo,
+        wind_speed_m_s=wind_speed_m_s,
+        gamma_per_c=gamma_per_c,
+        system_loss_frac=system_loss_frac,
+        inverter_efficiency=inverter_efficiency,
+        dc_ac_ratio=dc_ac_ratio,
+    )
+
+
+def pv_profile_from_clearness_kw_per_kwp(
+    times: pd.DatetimeIndex,
+    clearness_index: npt.ArrayLike,
+    latitude_deg: float,
+    longitude_deg: float,
+    altitude_m: float,
+    tilt_deg: float,
+    azimuth_deg: float,
+    ambient_temperature_c: npt.ArrayLike | None = None,
+    *,
+    beam_threshold: float = XIAN_CLEARNESS.beam_threshold,
+    step_h: float | None = None,
+    sky_model: Literal["haydavies", "isotropic"] = "haydavies",
+    albedo: float = 0.2,
+    wind_speed_m_s: float = 1.0,
+    gamma_per_c: float = -0.0035,
+    system_loss_frac: float = 0.14,
+    inverter_efficiency: float = 0.96,
+    dc_ac_ratio: float = 1.2,
+) -> npt.NDArray[np.float64]:
+    """AC output per kWp of a fixed PV array under a given sky, one value per time step.
+
+    The sky is the clear-sky index series (for instance one drawn once per site by
+    :func:`clearness_index_series`): arrays of any orientation under the same series see the
+    same weather. Timestamps and output are as in :func:`pv_profile_kw_per_kwp`.
+
+    Parameters
+    ----------
+    times : pandas.DatetimeIndex
+        Step-start timestamps, shape (T,).
+    clearness_index : array_like
+        Clear-sky index at each step [dimensionless], finite, >= 0 and <= 1.5, shape (T,).
+    latitude_deg, longitude_deg, altitude_m, tilt_deg, azimuth_deg : float
+        Site and array geometry, as in :func:`pv_profile_kw_per_kwp`.
+    ambient_temperature_c : array_like, optional
+        Air temperature [degC], scalar or shape (T,); ``None`` uses the Xi'an climatology.
+    beam_threshold : float
+        :math:`k_0` of the beam ramp (:attr:`ClearnessParams.beam_threshold`), in [0, 1).
+    step_h, sky_model, albedo, wind_speed_m_s : optional
+        As in :func:`pv_profile_kw_per_kwp`.
+    gamma_per_c, system_loss_frac, inverter_efficiency, dc_ac_ratio : float
+        Passed to :func:`pv_power_kw`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Mean AC power per kWp over each step [kW/kWp], shape (T,).
+
+    Raises
+    ------
+    PVInputError
+        On an invalid sky, site, geometry, temperature or loss parameter.
+    """
+    _check_site_and_array(
+        times,
+        latitude_deg,
+        longitude_deg,
+        altitude_m,
+        tilt_deg,
+        azimuth_deg,
+        sky_model,
+        albedo,
+        wind_speed_m_s,
+    )
+    index = np.asarray(clearness_index, dtype=np.float64)
+    if index.shape != (len(times),):
+        raise PVInputError(
+            f"clearness_index must have shape ({len(times)},), got shape {index.shape}"
+        )
+    if not np.all(np.isfinite(index)) or np.any(index < 0.0) or np.any(index > 1.5):
+        raise PVInputError("clearness_index must be finite and in [0, 1.5]")
+    if not 0.0 <= beam_threshold < 1.0:
+        raise PVInputError(f"beam_threshold must be in [0, 1), got {beam_threshold!r}")
     if len(times) == 0:
         return np.zeros(0, dtype=np.float64)
     step = _infer_step_h(times, step_h)
@@ -454,10 +623,8 @@ def pv_profile_kw_per_kwp(
     ghi_cs = sky.ghi_w_m2
     dni_cs = sky.dni_w_m2
 
-    index = clearness_index_series(times, rng, clearness)
     beam_share = (
-        np.clip((index - clearness.beam_threshold) / (1.0 - clearness.beam_threshold), 0.0, 1.0)
-        ** _BEAM_RAMP_EXPONENT
+        np.clip((index - beam_threshold) / (1.0 - beam_threshold), 0.0, 1.0) ** _BEAM_RAMP_EXPONENT
     )
     ghi = index * ghi_cs
     dni = beam_share * dni_cs

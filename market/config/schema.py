@@ -246,7 +246,9 @@ class ClimateConfig(StrictModel):
     daily_amplitude_c: Annotated[float, Field(ge=0.0, le=20.0)] = 5.0
     noise_std_c: Annotated[float, Field(ge=0.0, le=10.0)] = 2.0
     mean_clearness_scale: Annotated[float, Field(gt=0.0, le=1.5)] = Field(
-        default=1.0, description="Multiplier on the calibrated Xi'an clearness (1 = Xi'an)."
+        default=1.0,
+        description="Multiplier of the site's mean clearness (the monthly mean clear-sky index, "
+        "1 = calibrated Xi'an sky); it scales the sky, so PV never exceeds its inverter rating.",
     )
 
 

@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pandas as pd
 import pvlib
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.devices.pv import (
@@ -20,6 +20,7 @@ from agents.devices.pv import (
     PVInputError,
     clearness_index_series,
     pv_power_kw,
+    pv_profile_from_clearness_kw_per_kwp,
     pv_profile_kw_per_kwp,
 )
 
@@ -246,9 +247,10 @@ def test_isotropic_model_runs_and_differs_from_hay_davies() -> None:
 
 
 def test_annual_yield_near_xian_target() -> None:
-    # Mean over five seeds within +/-5 % of the documented target (1,200 kWh/kWp per year).
+    # Mean over five seeds within +/-5 % of the documented target (1,200 kWh/kWp per year),
+    # with the clearness scale of a calibrated Xi'an sky.
     times = year_2023()
-    yields = [xian_profile(times, seed).sum() for seed in range(5)]
+    yields = [xian_profile(times, seed, mean_clearness_scale=1.0).sum() for seed in range(5)]
     assert np.mean(yields) == pytest.approx(XIAN_TARGET_YIELD_KWH_PER_KWP, rel=0.05)
     # the clear-sky-only year is far higher (about 1,940 kWh/kWp)
     clear = xian_profile(times, 0, clearness=CLEAR_SKY).sum()
@@ -303,3 +305,108 @@ def test_daily_output_centred_on_solar_noon_for_any_timestamp_unit(unit: str) ->
         if worst_h is not None:
             assert np.abs(offset_h).max() < worst_h
         assert abs(float(np.mean(offset_h))) < 0.2
+
+
+# --- clearness scale and a given sky ---------------------------------------------------------
+
+
+def test_scaled_params_multiply_monthly_means_within_bounds() -> None:
+    assert XIAN_CLEARNESS.scaled(1.0) is XIAN_CLEARNESS
+    brighter = XIAN_CLEARNESS.scaled(1.5)
+    # 0.63 * 1.5 = 0.945 stays below the bound; 0.73 * 1.5 = 1.095 is clipped to maximum = 1
+    assert brighter.monthly_mean[0] == pytest.approx(0.945)
+    assert brighter.monthly_mean[4] == XIAN_CLEARNESS.maximum
+    assert max(brighter.monthly_mean) <= XIAN_CLEARNESS.maximum
+    assert brighter.daily_std == XIAN_CLEARNESS.daily_std
+    darker = XIAN_CLEARNESS.scaled(0.01)
+    assert min(darker.monthly_mean) == XIAN_CLEARNESS.minimum
+
+
+@pytest.mark.parametrize("scale", [0.0, -0.5, 1.6, float("nan")])
+def test_scale_outside_range_is_rejected(scale: float) -> None:
+    times = pd.date_range("2023-06-01", periods=24, freq="h", tz=TZ)
+    with pytest.raises(PVInputError, match="mean_scale"):
+        clearness_index_series(times, np.random.default_rng(0), mean_scale=scale)
+
+
+def test_scale_moves_the_mean_clearness() -> None:
+    times = year_2023()
+    base = clearness_index_series(times, np.random.default_rng(5))
+    darker = clearness_index_series(times, np.random.default_rng(5), mean_scale=0.5)
+    brighter = clearness_index_series(times, np.random.default_rng(5), mean_scale=1.2)
+    assert darker.mean() < 0.6 * base.mean()
+    assert base.mean() + 0.05 < brighter.mean() <= XIAN_CLEARNESS.maximum
+
+
+def test_scale_one_gives_exactly_the_unscaled_profile() -> None:
+    times = pd.date_range("2023-03-01", periods=24 * 14, freq="h", tz=TZ)
+    default = xian_profile(times, 9)
+    scaled = xian_profile(times, 9, mean_clearness_scale=1.0)
+    assert scaled.tobytes() == default.tobytes()
+
+
+def test_profile_under_given_sky_equals_profile_drawing_it() -> None:
+    # The profile is the given-sky chain applied to the series drawn from the same generator.
+    times = pd.date_range("2023-03-01", periods=24 * 14, freq="h", tz=TZ)
+    index = clearness_index_series(times, np.random.default_rng(9), mean_scale=1.3)
+    given_sky = pv_profile_from_clearness_kw_per_kwp(
+        times, index, 34.26, 108.94, 400.0, 25.0, 180.0
+    )
+    drawn = xian_profile(times, 9, mean_clearness_scale=1.3)
+    assert given_sky.tobytes() == drawn.tobytes()
+    # another orientation under the same sky: same dark hours, different output
+    east = pv_profile_from_clearness_kw_per_kwp(times, index, 34.26, 108.94, 400.0, 25.0, 90.0)
+    np.testing.assert_array_equal(east == 0.0, drawn == 0.0)
+    assert not np.allclose(east, drawn)
+
+
+@pytest.mark.parametrize(
+    ("index", "field"),
+    [
+        (np.full(23, 0.5), "clearness_index"),
+        (np.full(24, -0.1), "clearness_index"),
+        (np.full(24, np.nan), "clearness_index"),
+        (np.full(24, 1.6), "clearness_index"),
+    ],
+)
+def test_profile_under_given_sky_rejects_bad_sky(
+    index: npt.NDArray[np.float64], field: str
+) -> None:
+    times = pd.date_range("2023-06-01", periods=24, freq="h", tz=TZ)
+    with pytest.raises(PVInputError, match=field):
+        pv_profile_from_clearness_kw_per_kwp(times, index, 34.26, 108.94, 400.0, 25.0, 180.0)
+
+
+_SUNNY_WEEK = pd.date_range("2023-05-20", periods=24 * 7, freq="h", tz=TZ)
+_BRIGHT_SKY = ClearnessParams(monthly_mean=(0.9,) * 12, maximum=1.5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    scale=st.floats(0.0, 1.5, exclude_min=True),
+    seed=st.integers(0, 2**32 - 1),
+    dc_ac_ratio=st.floats(1.0, 1.5),
+    bright=st.booleans(),
+)
+def test_output_never_exceeds_inverter_rating_for_any_scale(
+    scale: float, seed: int, dc_ac_ratio: float, bright: bool
+) -> None:
+    # A cold, bright week (cloud enhancement up to k = 1.5) drives the DC side far above the
+    # inverter; whatever the scale, the AC output stays within the rating.
+    output = xian_profile(
+        _SUNNY_WEEK,
+        seed,
+        clearness=_BRIGHT_SKY if bright else XIAN_CLEARNESS,
+        ambient_temperature_c=-20.0,
+        mean_clearness_scale=scale,
+        dc_ac_ratio=dc_ac_ratio,
+    )
+    assert np.all(output >= 0.0)
+    assert output.max() <= 1.0 / dc_ac_ratio + 1e-12
+
+
+def test_bright_scale_reaches_but_never_passes_the_inverter_rating() -> None:
+    output = xian_profile(
+        _SUNNY_WEEK, 1, clearness=_BRIGHT_SKY, ambient_temperature_c=-20.0, mean_clearness_scale=1.5
+    )
+    assert output.max() == pytest.approx(1.0 / 1.2, rel=1e-12)
