@@ -343,7 +343,17 @@ def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
         else ref.number("tariff_shaanxi.feed_in_price_cny_per_kwh")
     )
     if cfg.periods is None:
-        base = tariff_from_ratios(flat, peak_ratio=cfg.peak_ratio, valley_ratio=cfg.valley_ratio)
+        peak = (
+            cfg.peak_ratio
+            if cfg.peak_ratio is not None
+            else ref.number("tariff_shaanxi.peak_price_ratio")
+        )
+        valley = (
+            cfg.valley_ratio
+            if cfg.valley_ratio is not None
+            else ref.number("tariff_shaanxi.valley_price_ratio")
+        )
+        base = tariff_from_ratios(flat, peak_ratio=peak, valley_ratio=valley)
         periods = base.periods
     else:
         periods = tuple(TouPeriod(p.name, p.start, p.end, p.price_cny_per_kwh) for p in cfg.periods)

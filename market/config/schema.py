@@ -58,6 +58,12 @@ MAX_TIMEZONE_CHARS = 64
 MAX_RIGHTS_TCE = 1e9
 """Largest cap or reserve of energy-use rights [tce] (China used about 6e9 tce in 2024)."""
 FLAT_PRICE_KEY = "tariff_shaanxi.flat_price_cny_per_kwh"
+PEAK_RATIO_KEY = "tariff_shaanxi.peak_price_ratio"
+VALLEY_RATIO_KEY = "tariff_shaanxi.valley_price_ratio"
+PEAK_RATIO_RANGE = (1.0, 10.0)
+"""Allowed peak price / flat price [-]."""
+VALLEY_RATIO_RANGE = (0.0, 1.0)
+"""Allowed valley price / flat price [-] (above 0, at most 1)."""
 INTENSITY_TARGET_YEAR = 2025
 """Year of the intensity target the summary measures progress against (the Shaanxi plan's)."""
 EARLIEST_START = dt.datetime(1970, 1, 1)
@@ -265,12 +271,26 @@ class TariffConfig(StrictModel):
     """Grid tariff of a park.
 
     Without ``periods`` the Shaanxi default bands are used (assumed: peak 08:00-11:30 and
-    18:30-23:00, valley 23:00-07:00, flat otherwise) with the price ratios below.
+    18:30-23:00, valley 23:00-07:00, flat otherwise) with the price ratios below; a ratio left
+    out is the reference value (``tariff_shaanxi.peak_price_ratio`` or ``valley_price_ratio``,
+    which ``reference_overrides`` may change).
     """
 
     flat_price_cny_per_kwh: Annotated[float, Field(gt=0.0, le=20.0)] | None = None
-    peak_ratio: Annotated[float, Field(ge=1.0, le=10.0)] = 1.5
-    valley_ratio: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+    peak_ratio: Annotated[float, Field(ge=PEAK_RATIO_RANGE[0], le=PEAK_RATIO_RANGE[1])] | None = (
+        Field(
+            default=None,
+            description="Peak price / flat price [-]; default: the reference value "
+            f"{PEAK_RATIO_KEY} (1.5, assumed).",
+        )
+    )
+    valley_ratio: (
+        Annotated[float, Field(gt=VALLEY_RATIO_RANGE[0], le=VALLEY_RATIO_RANGE[1])] | None
+    ) = Field(
+        default=None,
+        description="Valley price / flat price [-]; default: the reference value "
+        f"{VALLEY_RATIO_KEY} (0.5, assumed).",
+    )
     periods: (
         Annotated[tuple[TouPeriodConfig, ...], Field(min_length=1, max_length=MAX_TOU_PERIODS)]
         | None
@@ -760,14 +780,43 @@ class ScenarioConfig(StrictModel):
             )
         return self
 
+    def _reference_number(self, key: str) -> float:
+        """A reference value as this scenario sees it (its override, else the default)."""
+        return float(self.reference_overrides.get(key, default_reference().number(key)))
+
+    @model_validator(mode="after")
+    def _reference_price_ratios_in_range(self) -> ScenarioConfig:
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        peak = self._reference_number(PEAK_RATIO_KEY)
+        valley = self._reference_number(VALLEY_RATIO_KEY)
+        if not PEAK_RATIO_RANGE[0] <= peak <= PEAK_RATIO_RANGE[1]:
+            issues.append(
+                (
+                    ("reference_overrides", PEAK_RATIO_KEY),
+                    peak,
+                    f"a peak price ratio in [{PEAK_RATIO_RANGE[0]:g}, {PEAK_RATIO_RANGE[1]:g}]",
+                )
+            )
+        if not VALLEY_RATIO_RANGE[0] < valley <= VALLEY_RATIO_RANGE[1]:
+            issues.append(
+                (
+                    ("reference_overrides", VALLEY_RATIO_KEY),
+                    valley,
+                    "a valley price ratio in "
+                    f"({VALLEY_RATIO_RANGE[0]:g}, {VALLEY_RATIO_RANGE[1]:g}]",
+                )
+            )
+        if issues:
+            raise located_error(issues)
+        return self
+
     @model_validator(mode="after")
     def _import_prices_below_lost_load_value(self) -> ScenarioConfig:
-        reference_flat = self.reference_overrides.get(
-            FLAT_PRICE_KEY, default_reference().number(FLAT_PRICE_KEY)
-        )
+        reference_flat = self._reference_number(FLAT_PRICE_KEY)
+        reference_peak_ratio = self._reference_number(PEAK_RATIO_KEY)
         issues: list[tuple[tuple[str | int, ...], object, str]] = []
         for k, park in enumerate(self.parks):
-            top = top_import_price_cny_per_kwh(park.tariff, reference_flat)
+            top = top_import_price_cny_per_kwh(park.tariff, reference_flat, reference_peak_ratio)
             if top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
                 issues.append(
                     (
@@ -813,12 +862,19 @@ class ScenarioConfig(StrictModel):
         return self
 
 
-def top_import_price_cny_per_kwh(tariff: TariffConfig, reference_flat_cny_per_kwh: float) -> float:
-    """The highest energy price of a park's tariff [CNY/kWh], as :mod:`market.build` sets it."""
+def top_import_price_cny_per_kwh(
+    tariff: TariffConfig, reference_flat_cny_per_kwh: float, reference_peak_ratio: float
+) -> float:
+    """The highest energy price of a park's tariff [CNY/kWh], as :mod:`market.build` sets it.
+
+    ``reference_flat_cny_per_kwh`` and ``reference_peak_ratio`` [-] stand in for what the tariff
+    leaves out.
+    """
     if tariff.periods is not None:
         return max(period.price_cny_per_kwh for period in tariff.periods)
     flat = tariff.flat_price_cny_per_kwh or reference_flat_cny_per_kwh
-    return flat * max(tariff.peak_ratio, 1.0)
+    peak_ratio = tariff.peak_ratio if tariff.peak_ratio is not None else reference_peak_ratio
+    return flat * max(peak_ratio, 1.0)
 
 
 def firm_instance_names(firm: FirmConfig) -> tuple[str, ...]:
