@@ -331,28 +331,18 @@ def _or_nan(value: float | None) -> float:
 def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
     """The park's time-of-use tariff, with reference defaults for unset prices."""
     cfg = park.tariff
+
+    def given_or_reference(value: float | None, key: str) -> float:
+        return float(value) if value is not None else ref.number(f"tariff_shaanxi.{key}")
+
     flat = cfg.flat_price_cny_per_kwh or ref.number("tariff_shaanxi.flat_price_cny_per_kwh")
-    demand = (
-        cfg.demand_charge_cny_per_kw_month
-        if cfg.demand_charge_cny_per_kw_month is not None
-        else ref.number("tariff_shaanxi.demand_charge_cny_per_kw_month")
+    demand = given_or_reference(
+        cfg.demand_charge_cny_per_kw_month, "demand_charge_cny_per_kw_month"
     )
-    export = (
-        cfg.export_price_cny_per_kwh
-        if cfg.export_price_cny_per_kwh is not None
-        else ref.number("tariff_shaanxi.feed_in_price_cny_per_kwh")
-    )
+    export = given_or_reference(cfg.export_price_cny_per_kwh, "feed_in_price_cny_per_kwh")
     if cfg.periods is None:
-        peak = (
-            cfg.peak_ratio
-            if cfg.peak_ratio is not None
-            else ref.number("tariff_shaanxi.peak_price_ratio")
-        )
-        valley = (
-            cfg.valley_ratio
-            if cfg.valley_ratio is not None
-            else ref.number("tariff_shaanxi.valley_price_ratio")
-        )
+        peak = given_or_reference(cfg.peak_ratio, "peak_price_ratio")
+        valley = given_or_reference(cfg.valley_ratio, "valley_price_ratio")
         base = tariff_from_ratios(flat, peak_ratio=peak, valley_ratio=valley)
         periods = base.periods
     else:
