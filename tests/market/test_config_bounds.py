@@ -8,37 +8,14 @@ from typing import Any
 
 import pytest
 
-from market.config import ConfigError, ScenarioConfig, parse_config
+from market.config import ScenarioConfig, parse_config
 from market.config.errors import short_value
 from market.config.schema import MAX_ASSET_KW, MAX_FIRMS_PER_PARK
 
-MINIMAL: dict[str, Any] = {
-    "parks": [
-        {
-            "name": "p",
-            "grid": {"connection_limit_kw": 1000},
-            "firms": [{"name": "f", "sector": "electronics"}],
-        }
-    ]
-}
+from .test_config import MINIMAL, issues_of
+from .test_config import with_change as changed
+
 GRID_FACTOR = "emission_factors.grid_northwest_2023_tco2_per_mwh"
-
-
-def issues_of(data: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    with pytest.raises(ConfigError) as info:
-        parse_config(data)
-    return {i.path: (i.value, i.allowed) for i in info.value.issues}
-
-
-def changed(path: list[Any], value: Any) -> dict[str, Any]:
-    data = copy.deepcopy(MINIMAL)
-    target = data
-    for key in path[:-1]:
-        if isinstance(key, str) and key not in target:
-            target[key] = {}
-        target = target[key]
-    target[path[-1]] = value
-    return data
 
 
 def periods(*bands: tuple[str, str]) -> dict[str, Any]:
