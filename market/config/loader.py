@@ -16,13 +16,32 @@ from market.config.errors import (
 )
 from market.config.schema import ScenarioConfig
 from market.config.yaml_safety import load_yaml_text, shape_problem
+from market.inputs.paths import CONFIGS_DIR, DataFileContext
 
 
-def parse_config(data: Any, source: str = "config") -> ScenarioConfig:
+def parse_config(
+    data: Any,
+    source: str = "config",
+    *,
+    base_dir: Path | None = None,
+    confine_data_files: bool = False,
+) -> ScenarioConfig:
     """Validate already-parsed data (from YAML or JSON) into a scenario.
 
     Data nested too deep or too large (see :mod:`market.config.yaml_safety`) is refused before
     validation walks it.
+
+    Parameters
+    ----------
+    data
+        The scenario as plain data.
+    source
+        Name of where it came from, for error messages.
+    base_dir
+        Folder that relative data-file paths are resolved against (default: the shipped
+        ``configs/`` folder); see :mod:`market.inputs.paths`.
+    confine_data_files
+        Allow only the shipped data files (for scenarios received over the network).
 
     Raises
     ------
@@ -38,7 +57,10 @@ def parse_config(data: Any, source: str = "config") -> ScenarioConfig:
         path, allowed = problem
         raise ConfigError([ConfigIssue(format_path(path), "-", allowed)], source)
     try:
-        return ScenarioConfig.model_validate(data)
+        context = DataFileContext(
+            base_dir=CONFIGS_DIR if base_dir is None else base_dir, confine=confine_data_files
+        )
+        return ScenarioConfig.model_validate(data, context={"data_files": context})
     except ValidationError as exc:
         raise ConfigError(issues_from_validation_error(exc), source) from None
 
@@ -81,4 +103,4 @@ def load_config(path: str | Path) -> ScenarioConfig:
         If the file is missing, not YAML, or fails validation.
     """
     file_path = Path(path)
-    return parse_config(read_yaml(file_path), source=str(file_path))
+    return parse_config(read_yaml(file_path), source=str(file_path), base_dir=file_path.parent)

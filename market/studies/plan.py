@@ -40,12 +40,16 @@ class RunTask:
         Scenario seed; the same seeds for every variant (common random numbers).
     scenario
         The variant's validated scenario as a plain mapping, with ``seed`` set.
+    data_dir
+        Folder that the scenario's relative data-file paths are resolved against (the base
+        scenario's folder; ``None``: the shipped ``configs/`` folder).
     """
 
     index: int
     variant: str
     seed: int
     scenario: dict[str, Any]
+    data_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,7 @@ def plan_study(
     source: str = "study",
     *,
     supported_time_fields: frozenset[str] | None = None,
+    data_dir: Path | None = None,
 ) -> StudyPlan:
     """Build the run tasks of a study from its base scenario mapping (pure).
 
@@ -175,6 +180,9 @@ def plan_study(
         Label for error messages (the study file path).
     supported_time_fields
         Fields of the scenario's ``time`` section (default: from the installed schema).
+    data_dir
+        Folder of the base scenario file, for its relative data-file paths
+        (:mod:`market.inputs.paths`).
 
     Raises
     ------
@@ -193,7 +201,7 @@ def plan_study(
         issue = ConfigIssue(f"overrides.{exc.key}", exc.value, exc.allowed)
         raise StudyError([issue], source) from None
     try:
-        parse_config(timed, source="base")
+        parse_config(timed, source="base", base_dir=data_dir)
     except ConfigError as exc:
         base_issues = [ConfigIssue(f"base -> {i.path}", i.value, i.allowed) for i in exc.issues]
         raise StudyError(base_issues, source) from None
@@ -208,7 +216,7 @@ def plan_study(
             issues.append(ConfigIssue(f"{label} -> overrides.{exc.key}", exc.value, exc.allowed))
             continue
         try:
-            parse_config(merged, source=variant.name)
+            parse_config(merged, source=variant.name, base_dir=data_dir)
         except ConfigError as exc:
             issues.extend(
                 ConfigIssue(f"{label} -> {i.path}", i.value, i.allowed) for i in exc.issues
@@ -222,7 +230,8 @@ def plan_study(
         for seed in seeds:
             seeded = copy.deepcopy(scenario)
             seeded["seed"] = seed
-            tasks.append(RunTask(len(tasks), variant.name, seed, seeded))
+            folder = None if data_dir is None else str(data_dir)
+            tasks.append(RunTask(len(tasks), variant.name, seed, seeded, folder))
     return StudyPlan(
         study=study,
         source=source,
@@ -254,4 +263,4 @@ def load_study(path: str | Path) -> StudyPlan:
     except ConfigError as exc:
         issues = [ConfigIssue(f"base -> {i.path}", i.value, i.allowed) for i in exc.issues]
         raise StudyError(issues, source) from None
-    return plan_study(study, base, source)
+    return plan_study(study, base, source, data_dir=base_path.parent)

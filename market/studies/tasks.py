@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from market.studies.metrics import FirmCost, Metrics, firm_costs, run_metrics, yearly_metrics
 from market.studies.plan import RunTask
@@ -54,7 +55,10 @@ def run_task(task: RunTask, attempt: int = 0) -> RunRecord:
     from market.api import load_highs_quietly, parse_config, simulate
 
     load_highs_quietly()
-    config = parse_config(task.scenario, source=f"{task.variant} (seed {task.seed})")
+    base_dir = None if task.data_dir is None else Path(task.data_dir)
+    config = parse_config(
+        task.scenario, source=f"{task.variant} (seed {task.seed})", base_dir=base_dir
+    )
     summary = simulate(config).summary
     return RunRecord(
         index=task.index,

@@ -45,7 +45,7 @@ def validate_config(
 ) -> ValidConfig:
     """Validate a scenario given as JSON; 422 lists every error with its field path, the value
     given and what is allowed (the same errors as ``greenmarket validate``)."""
-    scenario = parse_config(config)
+    scenario = parse_config(config, confine_data_files=True)
     return ValidConfig(
         scenario=scenario.name,
         horizon_h=scenario.time.horizon_h,

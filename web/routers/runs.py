@@ -37,7 +37,7 @@ def start_run(
         config = load_example(settings.configs_dir, body.example)
         source = f"example:{body.example}"
     else:
-        config = parse_config(body.config)
+        config = parse_config(body.config, confine_data_files=True)
         source = "json"
     config = with_seed(config, body.seed)
     pace = settings.pace_h_per_s if body.pace_h_per_s is None else body.pace_h_per_s

@@ -150,7 +150,7 @@ def _plan(body: StudyRequest, settings: WebSettings) -> Any:
     base_path = settings.configs_dir / base_name
     if not _NAME.fullmatch(base_name) or not base_path.is_file():
         raise WebInputError("study.base", study.base, "the file name of an example scenario", 422)
-    return plan_study(study, read_yaml(base_path), "study")
+    return plan_study(study, read_yaml(base_path), "study", data_dir=base_path.parent)
 
 
 @router.post(

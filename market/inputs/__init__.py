@@ -1,0 +1,1 @@
+"""Readers of operator data files: weather, meters, tariffs."""
