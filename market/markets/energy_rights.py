@@ -60,6 +60,7 @@ from agents.bidding import (
 )
 from agents.bidding.protocol import BiddingStrategy
 from agents.devices.boilers import coal_kg_from_energy_kwh, gas_m3_from_energy_kwh
+from agents.expected_grid import expected_firm_grid_kwh
 from clearing import MarketSpec, Order, Side, clear
 from market.build import ParkInputs
 from market.config.schema import AccountingConfig, EnergyRightsConfig
@@ -158,6 +159,18 @@ def fill_in_merit_order(amount: FloatArray, capacity: FloatArray) -> FloatArray:
     return out
 
 
+def _storage_free_grid_kwh(park: ParkInputs, a: int, b: int) -> FloatArray:
+    """Each firm's grid electricity over steps a..b-1 without storage dispatch [kWh]."""
+    return expected_firm_grid_kwh(
+        park.firm_load_kw[a:b],
+        park.firm_pv_kw[a:b] + park.firm_wind_kw[a:b],
+        park.shared_pv_kw[a:b] + park.shared_wind_kw[a:b],
+        park.grid_limit_kw,
+        park.step_weight[a:b],
+        park.dt_h,
+    )
+
+
 @dataclass
 class EnergyRightsMarket:
     """State of the region's energy-use-rights market over a run."""
@@ -250,21 +263,25 @@ class EnergyRightsMarket:
     def expected_use_tce(self, a: int, b: int) -> FloatArray:
         """Expected energy use of every firm over steps a..b-1 before abatement [tce].
 
-        Electricity is the load not covered by the firm's own PV and wind (shared assets and
-        storage ignored), at the configured convention; fuels at their coefficients.
+        Electricity is the firm's expected grid electricity: the pooled-bus share of the park's
+        expected flows with its own and the park's shared PV and wind and no storage dispatch
+        (:func:`agents.expected_grid.expected_firm_grid_kwh`), times what the firm's meter has
+        taught it about storage (:meth:`storage_correction`); it is taken at the configured
+        convention, fuels at their coefficients. Without a battery in the park the forecast
+        equals what compliance later counts.
         """
         factors = self.reference.conversion_factors()
         convention = self.accounting.electricity_accounting
+        correction = self.storage_correction()
         out = []
-        for park in self.parks:
+        for k, park in enumerate(self.parks):
             w = park.step_weight[a:b]
-            net = np.maximum(
-                park.firm_load_kw[a:b] - park.firm_pv_kw[a:b] - park.firm_wind_kw[a:b], 0.0
-            )
+            lo, hi = self.firm_offset[k], self.firm_offset[k + 1]
+            grid_kwh = _storage_free_grid_kwh(park, a, b) * correction[lo:hi]
             out.append(
                 np.asarray(
                     energy_use_tce(
-                        (w * park.dt_h) @ net,
+                        grid_kwh,
                         w @ park.coal_kg[a:b],
                         w @ park.gas_m3[a:b],
                         convention=convention,
@@ -273,6 +290,23 @@ class EnergyRightsMarket:
                     dtype=float,
                 )
             )
+        return np.concatenate(out)
+
+    def storage_correction(self) -> FloatArray:
+        """Counted ÷ storage-free grid electricity over the steps settled so far, per firm [-].
+
+        Batteries (the firm's own and the park's shared one) shift grid electricity in time and
+        add their losses; a firm learns their net effect from its metered history. 1 before any
+        step is settled and for a firm whose storage-free forecast is zero.
+        """
+        out = []
+        for park, run in zip(self.parks, self.runs, strict=True):
+            settled = run.settled_until
+            ratio = np.ones(park.firms.size)
+            if settled > 0:
+                forecast = _storage_free_grid_kwh(park, 0, settled)
+                np.divide(run.firm.grid_kwh, forecast, out=ratio, where=forecast > 0.0)
+            out.append(ratio)
         return np.concatenate(out)
 
     def expected_output_t(self, a: int, b: int) -> FloatArray:
