@@ -12,6 +12,7 @@ park or purpose leaves the other random streams unchanged (common random numbers
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,11 +23,13 @@ from agents.devices.flexible_load import shift_flexible_load_kw
 from agents.devices.heat_pump import heat_pump_cop
 from agents.devices.pv import (
     XIAN_CLEARNESS,
+    clearness_from_ghi,
     clearness_index_series,
     pv_profile_from_clearness_kw_per_kwp,
+    pv_profile_from_irradiance_kw_per_kwp,
 )
 from agents.devices.weather import ambient_temperature_c
-from agents.devices.wind import weibull_wind_speed_m_s, wind_power_kw
+from agents.devices.wind import shear_to_hub_height, weibull_wind_speed_m_s, wind_power_kw
 from agents.dispatch import ParkDispatchProblem
 from agents.heat_supply import boiler_inputs, heat_supply
 from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
@@ -39,6 +42,7 @@ from market.config.schema import (
     ScenarioConfig,
     firm_instance_names,
 )
+from market.inputs.weather_file import WeatherOnSteps, read_weather_file, weather_on_steps
 from market.reference import ReferenceData
 from market.schedule import annual_weight_h, schedule_weights
 
@@ -98,6 +102,9 @@ class ParkInputs:
     Power is in kW (mean over the step); fuel and production are per step. ``clearness_index``
     (the clear-sky index [dimensionless]) and ``ambient_temperature_c`` are the park's weather,
     drawn once: every PV array of the park and every external PV farm selling into it sees them.
+    With a weather file, ``weather`` holds the file's irradiance, temperature and wind on the
+    steps, and every array is transposed from those components instead (``clearness_index`` is
+    then GHI over clear-sky GHI, for reporting only).
     """
 
     name: str
@@ -141,6 +148,7 @@ class ParkInputs:
     gas_price_cny_per_m3: float
     operator_strategy: str
     operator_params: dict[str, object]
+    weather: WeatherOnSteps | None = None
 
     @property
     def n_steps(self) -> int:
@@ -426,6 +434,32 @@ def _pv_profile_under_sky_kw_per_kwp(
     )
 
 
+def _pv_profile_from_file_kw_per_kwp(
+    times: pd.DatetimeIndex,
+    weather: WeatherOnSteps,
+    site: tuple[float, float, float],
+    tilt_deg: float,
+    azimuth_deg: float,
+) -> FloatArray:
+    latitude_deg, longitude_deg, altitude_m = site
+    return np.asarray(
+        pv_profile_from_irradiance_kw_per_kwp(
+            times,
+            weather.ghi_w_m2,
+            weather.dni_w_m2,
+            weather.dhi_w_m2,
+            latitude_deg,
+            longitude_deg,
+            altitude_m,
+            tilt_deg,
+            azimuth_deg,
+            weather.temp_air_c,
+            weather.wind_speed_m_s,
+        ),
+        dtype=float,
+    )
+
+
 def park_sky_pv_profile_kw_per_kwp(
     park: ParkInputs, tilt_deg: float, azimuth_deg: float
 ) -> FloatArray:
@@ -449,11 +483,16 @@ def park_sky_pv_profile_kw_per_kwp(
     numpy.ndarray
         Mean AC power per kWp over each step [kW/kWp], shape (n_steps,).
     """
+    site = (park.latitude_deg, park.longitude_deg, park.altitude_m)
+    if park.weather is not None:
+        return _pv_profile_from_file_kw_per_kwp(
+            park.times, park.weather, site, tilt_deg, azimuth_deg
+        )
     return _pv_profile_under_sky_kw_per_kwp(
         park.times,
         park.clearness_index,
         park.ambient_temperature_c,
-        (park.latitude_deg, park.longitude_deg, park.altitude_m),
+        site,
         tilt_deg,
         azimuth_deg,
     )
@@ -475,48 +514,71 @@ def build_park(
     firms = build_firm_table(firms_cfg, ref)
     n_firms = firms.size
 
-    temp_c = np.asarray(
-        ambient_temperature_c(
-            times,
-            park.climate.annual_mean_c,
-            park.climate.annual_amplitude_c,
-            park.climate.daily_amplitude_c,
-            rngs["weather"],
-            noise_std_c=park.climate.noise_std_c,
-        ),
-        dtype=float,
-    )
     loc = park.location
-    # One sky per park: the clear-sky index is drawn once from the park's PV generator, with the
-    # park's clearness scale on its monthly means; every array of the park (firms' and shared PV,
-    # and external farms selling into the park) converts the same index through its own geometry.
-    clearness_index = clearness_index_series(
-        times, rngs["pv"], XIAN_CLEARNESS, mean_scale=park.climate.mean_clearness_scale
-    )
+    site = (loc.latitude_deg, loc.longitude_deg, loc.altitude_m)
     orientations = sorted(
         {(f.assets.pv_tilt_deg, f.assets.pv_azimuth_deg) for f in firms_cfg}
         | {(park.shared_assets.pv_tilt_deg, park.shared_assets.pv_azimuth_deg)}
     )
-    profiles = {
-        (tilt, azimuth): _pv_profile_under_sky_kw_per_kwp(
-            times,
-            clearness_index,
-            temp_c,
-            (loc.latitude_deg, loc.longitude_deg, loc.altitude_m),
-            tilt,
-            azimuth,
+    weather = None
+    if park.weather is not None:
+        weather = weather_on_steps(
+            read_weather_file(Path(park.weather.file), park.weather.format), times
         )
-        for tilt, azimuth in orientations
-    }
+        temp_c = weather.temp_air_c
+        clearness_index = clearness_from_ghi(times, weather.ghi_w_m2, site)
+        profiles = {
+            (tilt, azimuth): _pv_profile_from_file_kw_per_kwp(times, weather, site, tilt, azimuth)
+            for tilt, azimuth in orientations
+        }
+    else:
+        temp_c = np.asarray(
+            ambient_temperature_c(
+                times,
+                park.climate.annual_mean_c,
+                park.climate.annual_amplitude_c,
+                park.climate.daily_amplitude_c,
+                rngs["weather"],
+                noise_std_c=park.climate.noise_std_c,
+            ),
+            dtype=float,
+        )
+        # One sky per park: the clear-sky index is drawn once from the park's PV generator, with
+        # the park's clearness scale on its monthly means; every array of the park (firms' and
+        # shared PV, and external farms selling into the park) converts the same index through
+        # its own geometry.
+        clearness_index = clearness_index_series(
+            times, rngs["pv"], XIAN_CLEARNESS, mean_scale=park.climate.mean_clearness_scale
+        )
+        profiles = {
+            (tilt, azimuth): _pv_profile_under_sky_kw_per_kwp(
+                times, clearness_index, temp_c, site, tilt, azimuth
+            )
+            for tilt, azimuth in orientations
+        }
     firm_pv = np.empty((n, n_firms))
     for k, f in enumerate(firms_cfg):
         firm_pv[:, k] = profiles[(f.assets.pv_tilt_deg, f.assets.pv_azimuth_deg)] * f.assets.pv_kwp
     shared_orientation = (park.shared_assets.pv_tilt_deg, park.shared_assets.pv_azimuth_deg)
     pv_per_kwp = profiles[shared_orientation]
     shared_pv = pv_per_kwp * park.shared_assets.pv_kwp
-    wind_rng = rngs["wind"]
-    firm_wind = _wind_kw([f.assets for f in firms_cfg], n, wind_rng)
-    shared_wind = _wind_kw(park.shared_assets, n, wind_rng)
+    if weather is not None and park.weather is not None:
+        hub_speed = np.asarray(
+            shear_to_hub_height(
+                weather.wind_speed_m_s,
+                park.weather.wind_measurement_height_m,
+                park.weather.wind_hub_height_m,
+                park.weather.wind_shear_exponent,
+            ),
+            dtype=float,
+        )
+        per_kw = np.asarray(wind_power_kw(hub_speed, 1.0), dtype=float)
+        firm_wind = per_kw[:, None] * np.array([f.assets.wind_kw for f in firms_cfg])[None, :]
+        shared_wind = per_kw * park.shared_assets.wind_kw
+    else:
+        wind_rng = rngs["wind"]
+        firm_wind = _wind_kw([f.assets for f in firms_cfg], n, wind_rng)
+        shared_wind = _wind_kw(park.shared_assets, n, wind_rng)
 
     # Production: schedule weights scaled so a full year produces the annual output, times a
     # daily multiplicative noise per firm.
@@ -699,4 +761,5 @@ def build_park(
             "forecast_error_autocorrelation_per_h": op.forecast_error_autocorrelation_per_h,
             "forecast_error_growth_per_day": op.forecast_error_growth_per_day,
         },
+        weather=weather,
     )

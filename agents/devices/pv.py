@@ -631,10 +631,48 @@ def pv_profile_from_clearness_kw_per_kwp(
     cos_zenith = np.clip(np.cos(np.radians(apparent_zenith)), 0.0, None)
     dhi = np.clip(ghi - dni * cos_zenith, 0.0, None)
 
+    return _ac_power_from_components_kw_per_kwp(
+        mid,
+        sky,
+        ghi,
+        dni,
+        dhi,
+        tilt_deg,
+        azimuth_deg,
+        ambient_temperature_c,
+        wind_speed_m_s,
+        sky_model=sky_model,
+        albedo=albedo,
+        gamma_per_c=gamma_per_c,
+        system_loss_frac=system_loss_frac,
+        inverter_efficiency=inverter_efficiency,
+        dc_ac_ratio=dc_ac_ratio,
+    )
+
+
+def _ac_power_from_components_kw_per_kwp(
+    mid: pd.DatetimeIndex,
+    sky: _ClearSky,
+    ghi: npt.NDArray[np.float64],
+    dni: npt.NDArray[np.float64],
+    dhi: npt.NDArray[np.float64],
+    tilt_deg: float,
+    azimuth_deg: float,
+    ambient_temperature_c: npt.ArrayLike | None,
+    wind_speed_m_s: npt.ArrayLike,
+    *,
+    sky_model: str,
+    albedo: float,
+    gamma_per_c: float,
+    system_loss_frac: float,
+    inverter_efficiency: float,
+    dc_ac_ratio: float,
+) -> npt.NDArray[np.float64]:
+    """Plane-of-array irradiance, cell temperature and AC power per kWp from GHI, DNI and DHI."""
     poa = pvlib.irradiance.get_total_irradiance(
         tilt_deg,
         azimuth_deg,
-        apparent_zenith,
+        sky.apparent_zenith_deg,
         sky.solar_azimuth_deg,
         dni,
         ghi,
@@ -651,9 +689,9 @@ def pv_profile_from_clearness_kw_per_kwp(
         temp_air = climatology_temperature_c(mid)
     else:
         temp_given = np.asarray(ambient_temperature_c, dtype=np.float64)
-        if temp_given.ndim > 1 or temp_given.size not in (1, len(times)):
+        if temp_given.ndim > 1 or temp_given.size not in (1, len(mid)):
             raise PVInputError(
-                f"ambient_temperature_c must be a scalar or have shape ({len(times)},), "
+                f"ambient_temperature_c must be a scalar or have shape ({len(mid)},), "
                 f"got shape {temp_given.shape}"
             )
         temp_air = np.broadcast_to(temp_given, poa_global.shape)
@@ -673,3 +711,137 @@ def pv_profile_from_clearness_kw_per_kwp(
         dc_ac_ratio=dc_ac_ratio,
     )
     return power
+
+
+def pv_profile_from_irradiance_kw_per_kwp(
+    times: pd.DatetimeIndex,
+    ghi_w_m2: npt.ArrayLike,
+    dni_w_m2: npt.ArrayLike,
+    dhi_w_m2: npt.ArrayLike,
+    latitude_deg: float,
+    longitude_deg: float,
+    altitude_m: float,
+    tilt_deg: float,
+    azimuth_deg: float,
+    ambient_temperature_c: npt.ArrayLike,
+    wind_speed_m_s: npt.ArrayLike,
+    *,
+    step_h: float | None = None,
+    sky_model: Literal["haydavies", "isotropic"] = "haydavies",
+    albedo: float = 0.2,
+    gamma_per_c: float = -0.0035,
+    system_loss_frac: float = 0.14,
+    inverter_efficiency: float = 0.96,
+    dc_ac_ratio: float = 1.2,
+) -> npt.NDArray[np.float64]:
+    """AC output per kWp of a fixed PV array from measured irradiance, one value per step.
+
+    The irradiance components are the step's mean (a weather file's hourly record), so the sun
+    is placed at the middle of each step; the transposition, cell temperature (Faiman, with the
+    given air temperature and wind speed) and power model are those of
+    :func:`pv_profile_from_clearness_kw_per_kwp`.
+
+    Parameters
+    ----------
+    times : pandas.DatetimeIndex
+        Step-start timestamps, shape (T,), any resolution.
+    ghi_w_m2, dni_w_m2, dhi_w_m2 : array_like
+        Global horizontal, direct normal and diffuse horizontal irradiance [W/m2], >= 0,
+        shape (T,).
+    latitude_deg, longitude_deg, altitude_m, tilt_deg, azimuth_deg : float
+        Site and array geometry, as in :func:`pv_profile_kw_per_kwp`.
+    ambient_temperature_c : array_like
+        Air temperature [degC], shape (T,).
+    wind_speed_m_s : array_like
+        Wind speed at module height [m/s], >= 0, shape (T,).
+    step_h, sky_model, albedo, gamma_per_c, system_loss_frac, inverter_efficiency, dc_ac_ratio
+        As in :func:`pv_profile_from_clearness_kw_per_kwp`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Mean AC power per kWp over each step [kW/kWp], shape (T,).
+
+    Raises
+    ------
+    PVInputError
+        On an invalid site, geometry, irradiance, temperature or wind speed.
+    """
+    _check_site_and_array(
+        times,
+        latitude_deg,
+        longitude_deg,
+        altitude_m,
+        tilt_deg,
+        azimuth_deg,
+        sky_model,
+        albedo,
+        0.0,
+    )
+    components = []
+    for name, value in (("ghi_w_m2", ghi_w_m2), ("dni_w_m2", dni_w_m2), ("dhi_w_m2", dhi_w_m2)):
+        array = np.asarray(value, dtype=np.float64)
+        if array.shape != (len(times),):
+            raise PVInputError(f"{name} must have shape ({len(times)},), got {array.shape}")
+        if not np.all(np.isfinite(array)) or np.any(array < 0.0):
+            raise PVInputError(f"{name} must be finite and >= 0")
+        components.append(array)
+    wind = np.asarray(wind_speed_m_s, dtype=np.float64)
+    if not np.all(np.isfinite(wind)) or np.any(wind < 0.0):
+        raise PVInputError("wind_speed_m_s must be finite and >= 0")
+    if len(times) == 0:
+        return np.zeros(0, dtype=np.float64)
+    step = _infer_step_h(times, step_h)
+    mid = times + pd.Timedelta(hours=step / 2.0)
+    sky = _clear_sky(mid, latitude_deg, longitude_deg, altitude_m)
+    ghi, dni, dhi = components
+    return _ac_power_from_components_kw_per_kwp(
+        mid,
+        sky,
+        ghi,
+        dni,
+        dhi,
+        tilt_deg,
+        azimuth_deg,
+        ambient_temperature_c,
+        wind,
+        sky_model=sky_model,
+        albedo=albedo,
+        gamma_per_c=gamma_per_c,
+        system_loss_frac=system_loss_frac,
+        inverter_efficiency=inverter_efficiency,
+        dc_ac_ratio=dc_ac_ratio,
+    )
+
+
+def clearness_from_ghi(
+    times: pd.DatetimeIndex,
+    ghi_w_m2: npt.ArrayLike,
+    site: tuple[float, float, float],
+    *,
+    step_h: float | None = None,
+) -> npt.NDArray[np.float64]:
+    """Clear-sky index of measured irradiance: GHI over Ineichen clear-sky GHI [-].
+
+    Evaluated at the middle of each step, clipped to [0, 1.5] (cloud enhancement), 0 where the
+    clear sky is dark.
+
+    Parameters
+    ----------
+    times : pandas.DatetimeIndex
+        Step-start timestamps, shape (T,).
+    ghi_w_m2 : array_like
+        Measured global horizontal irradiance, the step's mean [W/m2], shape (T,).
+    site : tuple of float
+        Latitude [deg], longitude [deg] and altitude [m].
+    step_h : float, optional
+        Step length [h]; inferred from ``times`` if omitted.
+    """
+    ghi = np.asarray(ghi_w_m2, dtype=np.float64)
+    if len(times) == 0:
+        return np.zeros(0, dtype=np.float64)
+    step = _infer_step_h(times, step_h)
+    sky = _clear_sky(times + pd.Timedelta(hours=step / 2.0), *site)
+    index = np.divide(ghi, sky.ghi_w_m2, out=np.zeros_like(ghi), where=sky.ghi_w_m2 > 1.0)
+    out: npt.NDArray[np.float64] = np.clip(index, 0.0, 1.5)
+    return out

@@ -20,6 +20,7 @@ import difflib
 import functools
 import math
 from collections import Counter
+from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -36,6 +37,9 @@ from pydantic import (
 from agents.dispatch.problem import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 from agents.tariff import TariffInputError, TouPeriod, TouTariff
 from market.config.errors import located_error
+from market.inputs.errors import DataFileError
+from market.inputs.paths import DataFilePath
+from market.inputs.weather_file import read_weather_file
 from market.reference import ReferenceError as ReferenceDataError
 from market.reference import default_reference, override_range_text
 
@@ -256,6 +260,39 @@ class ClimateConfig(StrictModel):
         description="Multiplier of the site's mean clearness (the monthly mean clear-sky index, "
         "1 = calibrated Xi'an sky); it scales the sky, so PV never exceeds its inverter rating.",
     )
+
+
+class WeatherFileConfig(StrictModel):
+    """A park's weather from a typical-year file, read by ``pvlib.iotools``.
+
+    Irradiance (GHI, DNI, DHI), air temperature and wind speed replace the synthetic sky and
+    climate; see :mod:`market.inputs.weather_file` for the re-stamping rule and the formats.
+    """
+
+    file: DataFilePath
+    format: Literal["auto", "epw", "tmy3", "tmy2", "pvgis_tmy"] = Field(
+        default="auto",
+        description="File format; 'auto' decides by the name (.epw[.gz], .tm2, .json, else TMY3).",
+    )
+    wind_measurement_height_m: Annotated[float, Field(gt=0.0, le=200.0)] = Field(
+        default=10.0, description="Height of the file's wind speed [m] (10 m at met stations)."
+    )
+    wind_hub_height_m: Annotated[float, Field(gt=0.0, le=200.0)] = Field(
+        default=80.0, description="Hub height of the park's turbines [m] (assumed)."
+    )
+    wind_shear_exponent: Annotated[float, Field(ge=0.0, le=0.6)] = Field(
+        default=1.0 / 7.0,
+        description="Power-law exponent moving the file's wind speed to hub height [-] "
+        "(1/7: neutral stability over open land).",
+    )
+
+    @model_validator(mode="after")
+    def _file_reads(self) -> WeatherFileConfig:
+        try:
+            read_weather_file(Path(self.file), self.format)
+        except DataFileError as exc:
+            raise located_error([(("file",), self.file, str(exc))]) from None
+        return self
 
 
 class TouPeriodConfig(StrictModel):
@@ -502,6 +539,11 @@ class ParkConfig(StrictModel):
     timezone: TimeZoneName | None = Field(default=None, description="Defaults to time.timezone.")
     location: LocationConfig = LocationConfig()
     climate: ClimateConfig = ClimateConfig()
+    weather: WeatherFileConfig | None = Field(
+        default=None,
+        description="Weather file for PV, wind and heat pumps (default: the synthetic sky and "
+        "climate).",
+    )
     grid: GridConfig
     tariff: TariffConfig = TariffConfig()
     shared_assets: AssetsConfig = AssetsConfig()
