@@ -42,6 +42,7 @@ from market.config.schema import (
     ScenarioConfig,
     firm_instance_names,
 )
+from market.inputs.meter_file import meter_on_steps, read_meter_file
 from market.inputs.weather_file import WeatherOnSteps, read_weather_file, weather_on_steps
 from market.reference import ReferenceData
 from market.schedule import annual_weight_h, schedule_weights
@@ -149,6 +150,7 @@ class ParkInputs:
     operator_strategy: str
     operator_params: dict[str, object]
     weather: WeatherOnSteps | None = None
+    input_notes: tuple[str, ...] = ()
 
     @property
     def n_steps(self) -> int:
@@ -360,6 +362,25 @@ def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
         demand_charge_cny_per_kw_month=float(demand),
         export_price_cny_per_kwh=float(export),
     )
+
+
+def _metered_kw(
+    firm: FirmConfig,
+    annual_process_kwh: float,
+    times: pd.DatetimeIndex,
+    dt_h: float,
+    tz: str,
+) -> tuple[FloatArray, list[str]]:
+    """A firm's metered load on the steps [kW], and notes on the gaps filled."""
+    meter = firm.load_file
+    assert meter is not None
+    series = read_meter_file(Path(meter.file), meter.column, meter.unit, tz)
+    kw = meter_on_steps(series, times, dt_h)
+    if meter.scale_to_annual:
+        annual = series.annual_kwh()
+        kw = kw * (annual_process_kwh / annual if annual > 0.0 else 0.0)
+    notes = [f"{firm.name}: meter gap filled at {gap}" for gap in series.gaps]
+    return kw, notes
 
 
 def _battery_units(
@@ -601,6 +622,13 @@ def build_park(
     hour_of_day = times.hour.to_numpy() + times.minute.to_numpy() / 60.0
     import_price = np.asarray(tou_price_cny_per_kwh(hour_of_day, tariff), dtype=float)
     process_kw = production * firms.electricity_kwh_per_t[None, :] / dt_h
+    notes: list[str] = []
+    for k, f in enumerate(firms_cfg):
+        if f.load_file is not None:
+            process_kw[:, k], firm_notes = _metered_kw(
+                f, float(firms.output_t_per_yr[k] * firms.electricity_kwh_per_t[k]), times, dt_h, tz
+            )
+            notes.extend(firm_notes)
     flex = np.array([f.flexible_load_frac for f in firms_cfg])
     if np.any(flex > 0.0):
         steps_per_day = int(round(24.0 / dt_h))
@@ -762,4 +790,5 @@ def build_park(
             "forecast_error_growth_per_day": op.forecast_error_growth_per_day,
         },
         weather=weather,
+        input_notes=tuple(notes),
     )

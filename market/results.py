@@ -287,7 +287,7 @@ def _park_summary(
         "fuel": _r(fuel_cny),
     }
     cost["total"] = _r(sum(v for v in cost.values() if v is not None))
-    return {
+    summary: dict[str, Any] = {
         "firms": len(firms),
         "operator_strategy": inputs.operator_strategy,
         "load_kwh": _r(load),
@@ -312,6 +312,9 @@ def _park_summary(
         "pv_kwp": _r(pv_kwp),
         "pv_specific_yield_kwh_per_kwp": _r(pv_kwh / pv_kwp) if pv_kwp > 0 else None,
     }
+    if inputs.input_notes:
+        summary["input_notes"] = list(inputs.input_notes)
+    return summary
 
 
 def park_timeseries(run: ParkRun) -> pd.DataFrame:

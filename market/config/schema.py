@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
+import pandas as pd
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -38,6 +39,7 @@ from agents.dispatch.problem import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 from agents.tariff import TariffInputError, TouPeriod, TouTariff
 from market.config.errors import located_error
 from market.inputs.errors import DataFileError
+from market.inputs.meter_file import meter_on_steps, read_meter_file
 from market.inputs.paths import DataFilePath
 from market.inputs.weather_file import read_weather_file
 from market.reference import ReferenceError as ReferenceDataError
@@ -466,6 +468,27 @@ class AbatementConfig(StrictModel):
     )
 
 
+class MeterFileConfig(StrictModel):
+    """A firm's metered electric load from a CSV file (see :mod:`market.inputs.meter_file`).
+
+    The readings replace the firm's modelled process electricity; heat pumps and electric
+    boilers the scenario gives the firm are added on top, and production stays as configured.
+    """
+
+    file: DataFilePath
+    column: Annotated[str, Field(min_length=1, max_length=200)] = Field(
+        description="The meter's column in the file."
+    )
+    unit: Literal["kw", "kwh"] = Field(
+        default="kw", description="'kw': mean power per interval; 'kwh': energy per interval."
+    )
+    scale_to_annual: bool = Field(
+        default=False,
+        description="Scale the readings so that a year of them equals the firm's annual "
+        "process electricity (output x electricity_kwh_per_t).",
+    )
+
+
 class FirmConfig(StrictModel):
     """A firm in a park. Missing values come from the sector archetype (reference data)."""
 
@@ -496,6 +519,18 @@ class FirmConfig(StrictModel):
     small_firm: bool | None = Field(
         default=None, description="Flag for burden analyses; default: output below the median."
     )
+    load_file: MeterFileConfig | None = Field(
+        default=None,
+        description="Metered load profile (default: modelled from output and the schedule).",
+    )
+
+    @model_validator(mode="after")
+    def _one_meter_one_firm(self) -> FirmConfig:
+        if self.load_file is not None and self.count != 1:
+            raise located_error(
+                [(("count",), self.count, "1 when the firm has a load_file (one meter, one firm)")]
+            )
+        return self
 
 
 class OperatorConfig(StrictModel):
@@ -805,6 +840,30 @@ class ScenarioConfig(StrictModel):
                 raise located_error(
                     [(("time", "start"), start.isoformat(), f"{problem} in {zone}; choose another")]
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _meter_files_cover_the_run(self) -> ScenarioConfig:
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        for p_index, park in enumerate(self.parks):
+            tz = park.timezone or self.time.timezone
+            start = pd.Timestamp(self.time.start)
+            start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
+            times = pd.date_range(
+                start, periods=self.time.n_steps, freq=pd.Timedelta(hours=self.time.step_h)
+            )
+            for f_index, firm in enumerate(park.firms):
+                meter = firm.load_file
+                if meter is None:
+                    continue
+                try:
+                    series = read_meter_file(Path(meter.file), meter.column, meter.unit, tz)
+                    meter_on_steps(series, times[[0, -1]], self.time.step_h)
+                except DataFileError as exc:
+                    where = ("parks", p_index, "firms", f_index, "load_file", "file")
+                    issues.append((where, meter.file, str(exc)))
+        if issues:
+            raise located_error(issues)
         return self
 
     @model_validator(mode="after")
