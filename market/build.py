@@ -151,6 +151,7 @@ class ParkInputs:
     operator_params: dict[str, object]
     weather: WeatherOnSteps | None = None
     input_notes: tuple[str, ...] = ()
+    shared_wind_rated_kw: float = 0.0
 
     @property
     def n_steps(self) -> int:
@@ -723,11 +724,15 @@ def build_park(
         hp_heat[:, stores] = made
     firm_load = process_kw + hp_kw + eboiler_kw
 
+    # A battery of 0 kWh is no battery (a sizing sweep's zero point).
     batteries: list[tuple[int, BatteryConfig]] = [
-        (i, f.assets.battery) for i, f in enumerate(firms_cfg) if f.assets.battery is not None
+        (i, f.assets.battery)
+        for i, f in enumerate(firms_cfg)
+        if f.assets.battery is not None and f.assets.battery.energy_kwh > 0.0
     ]
-    if park.shared_assets.battery is not None:
-        batteries.append((-1, park.shared_assets.battery))
+    shared_battery = park.shared_assets.battery
+    if shared_battery is not None and shared_battery.energy_kwh > 0.0:
+        batteries.append((-1, shared_battery))
     fleet, owner, soc0 = _battery_units(batteries)
 
     months = times.year.to_numpy() * 12 + times.month.to_numpy() - 1
@@ -791,4 +796,5 @@ def build_park(
         },
         weather=weather,
         input_notes=tuple(notes),
+        shared_wind_rated_kw=park.shared_assets.wind_kw,
     )

@@ -28,6 +28,7 @@ from agents.accounting import (
     scope2_market_tco2,
     target_progress,
 )
+from market.economics import park_economics
 from market.engine.park_run import ParkRun
 from market.markets.report import (
     firm_green_fields,
@@ -312,9 +313,57 @@ def _park_summary(
         "pv_kwp": _r(pv_kwp),
         "pv_specific_yield_kwh_per_kwp": _r(pv_kwh / pv_kwp) if pv_kwp > 0 else None,
     }
+    batteries = battery_cycles(run)
+    summary["batteries"] = batteries
+    summary["battery_cycles"] = park_battery_cycles(batteries)
+    summary["economics"] = park_economics(run, ref)
     if inputs.input_notes:
         summary["input_notes"] = list(inputs.input_notes)
     return summary
+
+
+def park_battery_cycles(batteries: list[dict[str, Any]]) -> float | None:
+    """Full-equivalent cycles of a park's batteries together: Σ cycles × usable / Σ usable."""
+    usable = sum(b["usable_kwh"] for b in batteries)
+    if usable <= 0:
+        return None
+    return _r(
+        sum((b["full_equivalent_cycles"] or 0.0) * b["usable_kwh"] for b in batteries) / usable
+    )
+
+
+def battery_cycles(run: ParkRun) -> list[dict[str, Any]]:
+    """Charged and discharged energy and full-equivalent cycles of each battery of a park.
+
+    A full-equivalent cycle is one usable capacity (nameplate × (soc_max − soc_min)) taken out
+    of the store: ``cycles = discharged AC energy / η_discharge / usable capacity``, weighted like
+    every other energy figure (representative days count for the days they stand for).
+    """
+    inputs = run.inputs
+    fleet = inputs.fleet
+    wdt = inputs.step_weight * inputs.dt_h
+    out: list[dict[str, Any]] = []
+    for unit, owner in enumerate(inputs.unit_owner):
+        usable = float(
+            fleet.energy_kwh[unit] * (fleet.soc_max_frac[unit] - fleet.soc_min_frac[unit])
+        )
+        charged = float(wdt @ run.charge_kw[:, unit])
+        discharged = float(wdt @ run.discharge_kw[:, unit])
+        out.append(
+            {
+                "owner": "park" if owner < 0 else str(inputs.firms.names[int(owner)]),
+                "energy_kwh": _r(float(fleet.energy_kwh[unit])),
+                "usable_kwh": _r(usable),
+                "charged_kwh": _r(charged),
+                "discharged_kwh": _r(discharged),
+                "full_equivalent_cycles": (
+                    _r(discharged / float(fleet.eta_discharge[unit]) / usable)
+                    if usable > 0
+                    else None
+                ),
+            }
+        )
+    return out
 
 
 def park_timeseries(run: ParkRun) -> pd.DataFrame:

@@ -264,6 +264,10 @@ class ClimateConfig(StrictModel):
     )
 
 
+#: Largest distance in latitude or longitude between a park and its weather station [deg].
+MAX_WEATHER_STATION_OFFSET_DEG = 1.0
+
+
 class WeatherFileConfig(StrictModel):
     """A park's weather from a typical-year file, read by ``pvlib.iotools``.
 
@@ -371,7 +375,9 @@ class GridConfig(StrictModel):
 class BatteryConfig(StrictModel):
     """A battery [kWh nameplate, C-rate in 1/h]."""
 
-    energy_kwh: PositiveEnergyKwh
+    energy_kwh: Annotated[float, Field(ge=0.0, le=MAX_ASSET_KWH)] = Field(
+        description="Nameplate energy [kWh]; 0 means no battery (e.g. one point of a sizing sweep)."
+    )
     c_rate_per_h: Annotated[float, Field(gt=0.0, le=4.0)] = 0.5
     eta_charge: Annotated[float, Field(gt=0.5, le=1.0)] = 0.95
     eta_discharge: Annotated[float, Field(gt=0.5, le=1.0)] = 0.95
@@ -590,6 +596,31 @@ class ParkConfig(StrictModel):
     )
 
     @model_validator(mode="after")
+    def _weather_file_near_the_park(self) -> ParkConfig:
+        if self.weather is None:
+            return self
+        station = read_weather_file(Path(self.weather.file), self.weather.format)
+        loc = self.location
+        gap = max(
+            abs(station.latitude_deg - loc.latitude_deg),
+            abs((station.longitude_deg - loc.longitude_deg + 180.0) % 360.0 - 180.0),
+        )
+        if gap > MAX_WEATHER_STATION_OFFSET_DEG:
+            raise located_error(
+                [
+                    (
+                        ("weather", "file"),
+                        self.weather.file,
+                        f"a station within {MAX_WEATHER_STATION_OFFSET_DEG:g} deg of the park's "
+                        f"location ({loc.latitude_deg:g}, {loc.longitude_deg:g}); the file's "
+                        f"station is at ({station.latitude_deg:g}, {station.longitude_deg:g}): "
+                        "set parks[].location to the site",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
     def _firm_count_and_unique_names(self) -> ParkConfig:
         total = sum(firm.count for firm in self.firms)
         if total > MAX_FIRMS_PER_PARK:
@@ -770,17 +801,27 @@ class InvestmentConfig(StrictModel):
 
     A firm invests when the net present value under expected prices is positive: PV up to its
     ``pv_potential_kwp``; an efficiency retrofit or a heat pump when its cost per tce is below the
-    expected rights price (or negative). Storage is not an investment option.
+    expected rights price (or negative). Firms do not add batteries by themselves; storage is
+    appraised in every run's ``economics`` and sized with a study's ``sweep``. Costs left unset
+    come from ``configs/reference/asset_costs.yaml`` (``reference_overrides`` may change them).
     """
 
     enabled: bool = False
-    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.06
-    pv: bool = True
-    pv_capex_cny_per_kwp: Annotated[float, Field(ge=0.0, le=50000.0)] = Field(
-        default=3500.0, description="Installed cost of distributed PV (assumed, about 2024)."
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] | None = Field(
+        default=None, description="Real discount rate [1/yr]; default asset_costs.discount_rate."
     )
-    pv_om_cny_per_kwp_yr: Annotated[float, Field(ge=0.0, le=1000.0)] = 50.0
-    pv_life_yr: Annotated[float, Field(gt=0.0, le=50.0)] = 25.0
+    pv: bool = True
+    pv_capex_cny_per_kwp: Annotated[float, Field(ge=0.0, le=50000.0)] | None = Field(
+        default=None,
+        description="Installed cost of distributed PV [CNY/kWp]; default "
+        "asset_costs.pv_capex_cny_per_kwp (3,500, assumed).",
+    )
+    pv_om_cny_per_kwp_yr: Annotated[float, Field(ge=0.0, le=1000.0)] | None = Field(
+        default=None, description="PV O&M [CNY/kWp/yr]; default asset_costs.pv_om_cny_per_kwp_yr."
+    )
+    pv_life_yr: Annotated[float, Field(gt=0.0, le=50.0)] | None = Field(
+        default=None, description="PV economic life [yr]; default asset_costs.pv_life_yr."
+    )
     retrofit: bool = True
     heat_pump: bool = True
 

@@ -96,6 +96,23 @@ class Investor:
         return done
 
     # ------------------------------------------------------------------ PV
+    def pv_costs(self) -> tuple[float, float, float, float]:
+        """PV capex [CNY/kWp], O&M [CNY/kWp/yr], discount rate [1/yr] and life [yr]: the
+        scenario's values, else the reference's ``asset_costs``."""
+        cfg = self.config
+
+        def given(value: float | None, key: str) -> float:
+            return (
+                float(value) if value is not None else self.reference.number(f"asset_costs.{key}")
+            )
+
+        return (
+            given(cfg.pv_capex_cny_per_kwp, "pv_capex_cny_per_kwp"),
+            given(cfg.pv_om_cny_per_kwp_yr, "pv_om_cny_per_kwp_yr"),
+            given(cfg.discount_rate, "discount_rate"),
+            given(cfg.pv_life_yr, "pv_life_yr"),
+        )
+
     def _pv(
         self, park: ParkInputs, year: int, a: int, b: int, price: float, done: list[dict[str, Any]]
     ) -> bool:
@@ -110,22 +127,11 @@ class Investor:
             return False
         tariff = float((wdt * profile) @ park.import_price_cny_per_kwh[a:b]) / yield_kwh
         value = tariff + self.electricity_kgce_per_kwh / 1000.0 * price
-        cfg = self.config
-        npv = float(
-            pv_npv_cny_per_kwp(
-                yield_kwh,
-                value,
-                cfg.pv_capex_cny_per_kwp,
-                cfg.pv_om_cny_per_kwp_yr,
-                cfg.discount_rate,
-                cfg.pv_life_yr,
-            )
-        )
+        capex, om, rate, life = self.pv_costs()
+        npv = float(pv_npv_cny_per_kwp(yield_kwh, value, capex, om, rate, life))
         if npv <= 0.0:
             return False
-        annual = cfg.pv_capex_cny_per_kwp / annuity_factor(cfg.discount_rate, cfg.pv_life_yr) + (
-            cfg.pv_om_cny_per_kwp_yr
-        )
+        annual = capex / annuity_factor(rate, life) + om
         idx = self.parks.index(park)
         for i in np.flatnonzero(room > 0.0):
             added = float(room[i])

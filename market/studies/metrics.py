@@ -416,7 +416,66 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
     if total_cost is not None:
         out["total_cost_cny"] = number(total_cost)
     _firm_metrics(firm_costs(summary), out)
+    operator_metrics(summary, out)
     return out
+
+
+def operator_metrics(summary: Mapping[str, Any], out: Metrics) -> None:
+    """Add the park operator's figures of a run to ``out`` (summed over its parks).
+
+    ``peak_grid_import_kw``: highest park import; ``demand_charge_cny``: demand charges;
+    ``self_sufficiency_pct`` = (load − import − unserved) / load and ``self_consumption_pct`` =
+    (renewable − export − curtailment) / renewable over all parks [%]; ``battery_cycles``:
+    full-equivalent cycles of all batteries together (weighted by usable capacity);
+    ``asset_capex_cny``, ``asset_annualised_cost_cny_per_yr`` and ``asset_npv_cny``: sums of
+    the parks' ``economics``; ``asset_payback_yr``: the park's discounted payback (one-park
+    runs only, NaN otherwise or when the assets never pay back).
+    """
+    parks = summary.get("parks")
+    if not isinstance(parks, Mapping) or not parks:
+        return
+    entries = [p for p in parks.values() if isinstance(p, Mapping)]
+
+    def total(key: str, *path: str) -> float:
+        return float(sum(number(dig(p, key, *path)) for p in entries))
+
+    def present(*keys: str) -> bool:
+        return all(math.isfinite(number(dig(p, *key.split(".")))) for p in entries for key in keys)
+
+    if present("peak_grid_import_kw"):
+        out["peak_grid_import_kw"] = max(number(p.get("peak_grid_import_kw")) for p in entries)
+    if present("cost_cny.demand_charge"):
+        out["demand_charge_cny"] = total("cost_cny", "demand_charge")
+    if present("load_kwh", "import_kwh", "unserved_kwh"):
+        load = total("load_kwh")
+        served = load - total("import_kwh") - total("unserved_kwh")
+        out["self_sufficiency_pct"] = 100.0 * served / load if load > 0.0 else NAN
+    if present("renewable_kwh", "export_kwh", "curtailment_kwh"):
+        renewable = total("renewable_kwh")
+        used = renewable - total("export_kwh") - total("curtailment_kwh")
+        out["self_consumption_pct"] = 100.0 * used / renewable if renewable > 0.0 else NAN
+    if not all(isinstance(p.get("batteries"), list) for p in entries):
+        return
+    batteries = [b for p in entries for b in p.get("batteries", []) if isinstance(b, Mapping)]
+    usable = float(sum(number(b.get("usable_kwh")) for b in batteries))
+    cycled = float(
+        sum(
+            number(b.get("full_equivalent_cycles")) * number(b.get("usable_kwh")) for b in batteries
+        )
+    )
+    out["battery_cycles"] = cycled / usable if usable > 0.0 else 0.0
+    economics: list[Mapping[str, Any]] = [
+        e for e in (p.get("economics") for p in entries) if isinstance(e, Mapping)
+    ]
+    if economics:
+        for name, key in (
+            ("asset_capex_cny", "capex_cny"),
+            ("asset_annualised_cost_cny_per_yr", "annualised_cost_cny_per_yr"),
+            ("asset_npv_cny", "npv_cny"),
+        ):
+            out[name] = float(sum(number(e.get(key)) for e in economics))
+        payback = number(economics[0].get("payback_yr")) if len(economics) == 1 else NAN
+        out["asset_payback_yr"] = payback
 
 
 def _intensity_metrics(

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from plotly.subplots import make_subplots
 from market.studies.execute import RunFailure
 from market.studies.measures import interval
 from market.studies.metrics import PlanTargets
+from market.studies.schema import sweep_labels
 from market.studies.tables import format_interval
 
 CHART_IDS: tuple[str, ...] = (
@@ -73,6 +75,8 @@ class ReportInputs:
     targets: PlanTargets
     notes: tuple[str, ...] = ()
     failures: tuple[RunFailure, ...] = ()
+    sweep_keys: tuple[str, ...] = ()
+    sweep_points: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,9 +288,87 @@ def summary_table_html(summary: pd.DataFrame, variants: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+SIZING_CHART_ID = "chart-sizing"
+#: Sizing metrics drawn over a sweep: summary column, axis title, scale, best is the highest.
+SIZING_METRICS: tuple[tuple[str, str, float, bool], ...] = (
+    ("asset_npv_cny_mean", "NPV of the park's assets [M CNY]", 1e-6, True),
+    ("total_cost_cny_mean", "operating cost of the run [M CNY]", 1e-6, False),
+    ("peak_grid_import_kw_mean", "peak grid import [MW]", 1e-3, False),
+)
+
+
+def sizing_chart(data: ReportInputs) -> Chart | None:
+    """Sweep results over the grid: a line per value of the second swept path (if any).
+
+    Drawn for a sweep of one or two numeric paths; each panel marks its best point (highest NPV,
+    lowest cost or peak). ``None`` when the study has no sweep.
+    """
+    if not data.sweep_keys:
+        return None
+    title = "Sizing: " + " x ".join(sweep_labels(list(data.sweep_keys)))
+    keys = data.sweep_keys
+    points = {v: data.sweep_points.get(v, {}) for v in data.variants}
+    numeric = all(
+        isinstance(points[v].get(keys[0]), int | float)
+        and not isinstance(points[v].get(keys[0]), bool)
+        for v in data.variants
+    )
+    if len(keys) > 2 or not numeric:
+        return Chart(
+            SIZING_CHART_ID, title, None, "The sizing chart needs one or two numeric sweep paths."
+        )
+    metrics = [m for m in SIZING_METRICS if _has(data.summary, m[0])]
+    if not metrics:
+        return Chart(SIZING_CHART_ID, title, None, "No operator figures in the runs yet.")
+    summary = data.summary.set_index("variant")
+    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[m[1] for m in metrics])
+    series_values = (
+        sorted({_label(points[v].get(keys[1])) for v in data.variants}) if len(keys) == 2 else [""]
+    )
+    labels = sweep_labels(list(keys))
+    for col, (column, _, scale, highest) in enumerate(metrics, start=1):
+        best: tuple[float, float, str] | None = None
+        for k, series in enumerate(series_values):
+            members = [
+                v
+                for v in data.variants
+                if len(keys) == 1 or _label(points[v].get(keys[1])) == series
+            ]
+            members.sort(key=lambda v: float(points[v][keys[0]]))
+            xs = [float(points[v][keys[0]]) for v in members]
+            ys = [float(summary.loc[v, column]) * scale for v in members]
+            name = f"{labels[1]} = {series}" if len(keys) == 2 else labels[0]
+            fig.add_trace(
+                go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
+                           showlegend=col == 1, line={"color": _colour(k)}),
+                row=1, col=col,
+            )  # fmt: skip
+            for x, y, v in zip(xs, ys, members, strict=True):
+                if math.isfinite(y) and (best is None or (y > best[1] if highest else y < best[1])):
+                    best = (x, y, v)
+        if best is not None:
+            fig.add_trace(
+                go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=f"best: {best[2]}",
+                           marker={"symbol": "star", "size": 14, "color": "black"},
+                           showlegend=False, hovertext=[best[2]]),
+                row=1, col=col,
+            )  # fmt: skip
+        fig.update_xaxes(title_text=labels[0], row=1, col=col)
+    fig.update_layout(title=title)
+    return Chart(SIZING_CHART_ID, title, fig)
+
+
+def _label(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def build_charts(data: ReportInputs) -> list[Chart]:
-    """Every chart of the report, in page order."""
+    """Every chart of the report, in page order (the sizing chart first, for a sweep)."""
+    sizing = sizing_chart(data)
     return [
+        *([sizing] if sizing is not None else []),
         emissions_chart(data),
         intensity_chart(data),
         prices_chart(data),

@@ -112,6 +112,8 @@ def run_study(
             targets=default_targets(),
             notes=plan.notes,
             failures=result.failures,
+            sweep_keys=tuple(plan.study.sweep or {}),
+            sweep_points={v.name: v.sweep_point for v in plan.study.variants},
         )
     )
     report_path = out_dir / "report.html"

@@ -6,6 +6,8 @@ optional span of years and the variants, each a set of overrides of the base sce
 
 from __future__ import annotations
 
+import copy
+import itertools
 from collections import Counter
 from typing import Annotated, Any
 
@@ -16,6 +18,8 @@ from market.config.schema import Name
 MAX_SEED = 2**63 - 1
 MAX_RUNS = 100_000
 MAX_YEARS = 40
+MAX_SWEEP_POINTS = 400
+MAX_SWEEP_VALUES = 50
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 
 SEED_LIST_TAG = "seed_list"
@@ -81,6 +85,75 @@ class VariantConfig(StrictStudyModel):
         description="Scenario fields to change: dotted keys ('parks.0.operator.strategy') "
         "and/or nested mappings; list items by index.",
     )
+    sweep_point: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The sweep values of this variant (set when the study's sweep expands it).",
+    )
+
+
+def _value_label(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def sweep_labels(keys: list[str]) -> list[str]:
+    """Short labels of sweep keys: the last path part, or the whole path where two collide."""
+    last = [key.split(".")[-1] for key in keys]
+    return [k if last.count(k) == 1 else full for k, full in zip(last, keys, strict=True)]
+
+
+def expand_sweep(data: dict[str, Any]) -> dict[str, Any]:
+    """Replace a study's ``sweep`` grid by one variant per grid point (and listed variant).
+
+    Each grid point applies its values on top of each listed variant's overrides (or of the base
+    scenario when no variants are listed); names are ``<variant>__<key>_<value>__...`` with the
+    variant part left out when no variants are listed.
+    """
+    sweep = data.get("sweep")
+    if sweep is None:
+        return data
+    if not isinstance(sweep, dict) or not sweep:
+        raise ValueError("sweep must map scenario paths to lists of values")
+    keys = [str(k) for k in sweep]
+    for key, values in sweep.items():
+        if not isinstance(values, list) or not 1 <= len(values) <= MAX_SWEEP_VALUES:
+            raise ValueError(f"sweep.{key} must be a list of 1 to {MAX_SWEEP_VALUES} values")
+        for value in values:
+            if not (value is None or isinstance(value, bool | int | float | str)):
+                raise ValueError(f"sweep.{key} values must be numbers, text, true/false or null")
+    points = list(itertools.product(*(sweep[k] for k in keys)))
+    listed = data.get("variants")
+    bases = listed if isinstance(listed, list) and listed else [{"name": "", "overrides": {}}]
+    if len(points) * len(bases) > MAX_SWEEP_POINTS:
+        raise ValueError(
+            f"the sweep makes {len(points) * len(bases)} variants; at most {MAX_SWEEP_POINTS}"
+        )
+    labels = sweep_labels(keys)
+    variants: list[dict[str, Any]] = []
+    for base in bases:
+        if not isinstance(base, dict):
+            return data  # the variants' own validation reports it
+        for point in points:
+            parts = [f"{label}_{_value_label(v)}" for label, v in zip(labels, point, strict=True)]
+            prefix = [str(base.get("name"))] if base.get("name") else []
+            overrides = copy.deepcopy(base.get("overrides") or {})
+            if not isinstance(overrides, dict):
+                return data
+            overrides.update(dict(zip(keys, point, strict=True)))
+            variants.append(
+                {
+                    **{k: v for k, v in base.items() if k not in ("name", "overrides")},
+                    "name": "__".join(prefix + parts),
+                    "overrides": overrides,
+                    "sweep_point": dict(zip(keys, point, strict=True)),
+                }
+            )
+    return {**data, "variants": variants}
 
 
 class StudyConfig(StrictStudyModel):
@@ -99,7 +172,17 @@ class StudyConfig(StrictStudyModel):
     )
     years: YearsSpec | None = None
     representative_days_per_month: Annotated[int, Field(ge=1, le=31)] | None = None
+    sweep: dict[str, list[Any]] | None = Field(
+        default=None,
+        description="A grid of values per scenario path ('parks.0.shared_assets.pv_kwp': "
+        f"[0, 5000]); every combination becomes a variant (at most {MAX_SWEEP_POINTS}).",
+    )
     variants: Annotated[list[VariantConfig], Field(min_length=1, max_length=1000)]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sweep_into_variants(cls, data: Any) -> Any:
+        return expand_sweep(data) if isinstance(data, dict) else data
 
     @model_validator(mode="after")
     def _unique_and_bounded(self) -> StudyConfig:
