@@ -359,6 +359,8 @@ def collect_results(
         park["firms_detail"] = {
             f["firm"]: {k: v for k, v in f.items() if k not in ("park", "firm")} for f in firms
         }
+        if run.inputs.meter_gaps:
+            park["meter_gaps"] = run.inputs.meter_gaps
         parks[run.inputs.name] = park
         all_firms.extend(firms)
     totals = {
