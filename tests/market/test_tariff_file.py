@@ -169,3 +169,14 @@ def test_a_file_tariff_leaves_out_the_bands(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         parse_config(data, base_dir=tmp_path)
     assert [issue.path for issue in raised.value.issues] == ["parks[0].tariff.peak_ratio"]
+
+
+@pytest.mark.parametrize("file", ["/etc/passwd", "../tariffs.csv"])
+def test_web_requests_name_only_shipped_tariff_files(file: str) -> None:
+    data = scenario("2025-03-10T00:00:00")
+    data["parks"][0]["tariff"]["file"] = file
+    with pytest.raises(ConfigError) as raised:
+        parse_config(data, confine_data_files=True)
+    assert [issue.path for issue in raised.value.issues] == ["parks[0].tariff.file"]
+    data["parks"][0]["tariff"]["file"] = "data/tariffs/shaanxi_2025.csv"
+    assert parse_config(data, confine_data_files=True).parks[0].tariff.file is not None
