@@ -253,9 +253,19 @@ def _runs(missing: NDArray[np.bool_]) -> list[tuple[int, int]]:
 
 
 def fill_gaps(
-    power_kw: FloatArray, start_s: int, interval_s: int, path: str, timezone: str
+    power_kw: FloatArray,
+    start_s: int,
+    interval_s: int,
+    path: str,
+    timezone: str,
+    lines: NDArray[np.int64] | None = None,
+    column: str | None = None,
 ) -> tuple[FloatArray, tuple[MeterGap, ...]]:
     """Fill the missing readings (NaN) of a regular series by the module's gap rule.
+
+    ``lines`` gives the file line of each grid interval (-1 where the file has no row) and
+    ``column`` the readings' column, for messages: an error names the line after the gap, or
+    the gap's own row at the end.
 
     Returns
     -------
@@ -277,15 +287,23 @@ def fill_gaps(
         hours = float((b - a) * interval_s / 3600.0)
         first, last = start_s + int(a) * interval_s, start_s + (int(b) - 1) * interval_s
         where = f"gap of {hours:g} h from {_local_text(first, timezone)}"
+        line = None
+        if lines is not None:
+            line = int(lines[b]) if b < n else int(lines[a:b].max())
+            line = line if line > 0 else None
         if a == 0 or b == n:
-            raise DataFileError(path, f"{where}: the first and last readings must be given")
+            raise DataFileError(
+                path, f"{where}: the first and last readings must be given", line, column
+            )
         if hours <= LINEAR_FILL_MAX_H:
             left, right = original[a - 1], original[b]
             frac = np.arange(1, b - a + 1) / (b - a + 1)
             filled[a:b] = left + (right - left) * frac
             rule = "linear"
         elif hours > WEEK_FILL_MAX_H:
-            raise DataFileError(path, f"{where}: gaps of at most {WEEK_FILL_MAX_H:g} h")
+            raise DataFileError(
+                path, f"{where}: gaps of at most {WEEK_FILL_MAX_H:g} h", line, column
+            )
         elif a - week >= 0 and not np.isnan(original[a - week : b - week]).any():
             filled[a:b] = original[a - week : b - week]
             rule = "previous_week"
@@ -294,7 +312,10 @@ def fill_gaps(
             rule = "next_week"
         else:
             raise DataFileError(
-                path, f"{where}: the readings of the same times one week before or after"
+                path,
+                f"{where}: the readings of the same times one week before or after",
+                line,
+                column,
             )
         gaps.append(
             MeterGap(_local_text(first, timezone), _local_text(last, timezone), hours, rule)
@@ -341,8 +362,11 @@ def meter_series_from_table(
         readings = readings / (interval / 3600.0)
     start = int(seconds[0])
     grid = np.full((int(seconds[-1]) - start) // interval + 1, np.nan)
-    grid[(seconds - start) // interval] = readings
-    filled, gaps = fill_gaps(grid, start, interval, path, timezone)
+    slot = (seconds - start) // interval
+    grid[slot] = readings
+    lines = np.full(grid.size, -1, dtype=np.int64)
+    lines[slot] = np.arange(slot.size) + FIRST_DATA_LINE
+    filled, gaps = fill_gaps(grid, start, interval, path, timezone, lines, column)
     return MeterSeries(path, column, start, interval, filled, gaps, timezone)
 
 
@@ -356,7 +380,7 @@ def read_table(path: Path) -> pd.DataFrame:
     """
     try:
         table = pd.read_csv(
-            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8"
+            path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"
         )
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

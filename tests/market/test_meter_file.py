@@ -172,8 +172,15 @@ def test_gaps_are_filled_by_the_rule_and_reported(tmp_path: Path) -> None:
 def test_an_unfillable_gap_is_an_error(tmp_path: Path) -> None:
     times = clock("2025-03-01 00:00", 48)
     path = write_meter(tmp_path, times[:10] + times[20:], ["1"] * 38)
-    with pytest.raises(DataFileError, match="one week before or after"):
+    with pytest.raises(DataFileError, match="one week before or after") as raised:
         read_meter_file(str(path), "a_kw", "kw", "Asia/Shanghai")
+    assert (raised.value.line, raised.value.column) == (12, "a_kw")
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbftime,a_kw\n2025-01-01 00:00,1\n2025-01-01 01:00,2\n")
+    assert read_meter_file(str(path), "a_kw", "kw", "UTC").power_kw.tolist() == [1.0, 2.0]
 
 
 def test_scale_to_annual_sums_to_the_annual_electricity(tmp_path: Path) -> None:
