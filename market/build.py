@@ -42,7 +42,11 @@ from market.config.schema import (
     firm_instance_names,
 )
 from market.inputs.meter_file import MeterGap, epoch_seconds, read_meter_file, step_mean_kw
-from market.inputs.tariff_file import monthly_import_price_cny_per_kwh, read_tariff_file
+from market.inputs.tariff_file import (
+    TariffTable,
+    monthly_import_price_cny_per_kwh,
+    read_tariff_file,
+)
 from market.reference import ReferenceData
 from market.schedule import annual_weight_h, schedule_weights
 
@@ -334,11 +338,14 @@ def _or_nan(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def build_tariff(park: ParkConfig, ref: ReferenceData, first_month: int = 1) -> TouTariff:
+def build_tariff(
+    park: ParkConfig, ref: ReferenceData, first_month: int = 1, timezone: str = "Asia/Shanghai"
+) -> TouTariff:
     """The park's time-of-use tariff, with reference defaults for unset prices.
 
-    With a tariff file, the periods are those of ``first_month`` (1-12); the prices of every
-    step come from :func:`import_price_cny_per_kwh`.
+    With a tariff file of bands, the periods are those of ``first_month`` (1-12); with a price
+    series, one all-day period at the series' mean price. The prices of every step come from
+    :func:`import_price_cny_per_kwh`; ``timezone`` is the park's.
     """
     cfg = park.tariff
 
@@ -351,8 +358,12 @@ def build_tariff(park: ParkConfig, ref: ReferenceData, first_month: int = 1) -> 
     )
     export = given_or_reference(cfg.export_price_cny_per_kwh, "feed_in_price_cny_per_kwh")
     if cfg.file is not None:
-        table = read_tariff_file(cfg.file, ref.number(CRITICAL_PEAK_UPLIFT_KEY))
-        periods = table.monthly_periods[first_month - 1]
+        table = read_tariff_file(cfg.file, ref.number(CRITICAL_PEAK_UPLIFT_KEY), timezone)
+        if isinstance(table, TariffTable):
+            periods = table.monthly_periods[first_month - 1]
+        else:
+            mean = float(table.power_kw.mean())
+            periods = (TouPeriod("price_series", "00:00", "00:00", mean),)
     elif cfg.periods is None:
         peak = given_or_reference(cfg.peak_ratio, "peak_price_ratio")
         valley = given_or_reference(cfg.valley_ratio, "valley_price_ratio")
@@ -368,12 +379,25 @@ def build_tariff(park: ParkConfig, ref: ReferenceData, first_month: int = 1) -> 
 
 
 def import_price_cny_per_kwh(
-    park: ParkConfig, ref: ReferenceData, tariff: TouTariff, times: pd.DatetimeIndex
+    park: ParkConfig,
+    ref: ReferenceData,
+    tariff: TouTariff,
+    times: pd.DatetimeIndex,
+    dt_h: float,
+    timezone: str,
 ) -> FloatArray:
-    """Energy price at each step start [CNY/kWh]: the tariff file's month bands, else ``tariff``."""
+    """Energy price of each step [CNY/kWh].
+
+    The price at the step's start from the tariff file's month bands, else from ``tariff``; with
+    a price series, its time-weighted mean over the step (held over steps shorter than its
+    interval). ``timezone`` is the park's.
+    """
     hour_of_day = times.hour.to_numpy() + times.minute.to_numpy() / 60.0
     if park.tariff.file is not None:
-        table = read_tariff_file(park.tariff.file, ref.number(CRITICAL_PEAK_UPLIFT_KEY))
+        uplift = ref.number(CRITICAL_PEAK_UPLIFT_KEY)
+        table = read_tariff_file(park.tariff.file, uplift, timezone)
+        if not isinstance(table, TariffTable):
+            return step_mean_kw(table, epoch_seconds(times), int(round(dt_h * 3600.0)))
         month = times.month.to_numpy().astype(np.int64)
         return monthly_import_price_cny_per_kwh(table, month, hour_of_day)
     return np.asarray(tou_price_cny_per_kwh(hour_of_day, tariff), dtype=float)
@@ -610,8 +634,8 @@ def build_park(
     )
     production *= np.clip(daily, 0.0, None)[day_of_run]
 
-    tariff = build_tariff(park, ref, int(times[0].month))
-    import_price = import_price_cny_per_kwh(park, ref, tariff, times)
+    tariff = build_tariff(park, ref, int(times[0].month), tz)
+    import_price = import_price_cny_per_kwh(park, ref, tariff, times, dt_h, tz)
     process_kw = production * firms.electricity_kwh_per_t[None, :] / dt_h
     metered, meter_gaps = metered_process_kw(firms_cfg, firms, times, dt_h, tz)
     for k, load in metered.items():

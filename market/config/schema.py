@@ -39,7 +39,7 @@ from market.config.errors import located_error
 from market.inputs.errors import DataFileError
 from market.inputs.meter_file import coverage_problem, read_meter_file
 from market.inputs.paths import DataFilePath
-from market.inputs.tariff_file import read_tariff_file
+from market.inputs.tariff_file import TariffTable, read_tariff_file, top_price_cny_per_kwh
 from market.reference import ReferenceError as ReferenceDataError
 from market.reference import default_reference, override_range_text
 
@@ -308,9 +308,10 @@ class TariffConfig(StrictModel):
     export_price_cny_per_kwh: Annotated[float, Field(ge=0.0, le=20.0)] | None = None
     file: DataFilePath | None = Field(
         default=None,
-        description="CSV of seasonal time-of-use bands (months,start,end,band,price_cny_per_kwh; "
-        "see market.inputs.tariff_file) in place of flat_price_cny_per_kwh, the ratios and "
-        "periods; critical_peak rows without a price cost the month's highest price times "
+        description="CSV of seasonal time-of-use bands (months,start,end,band,price_cny_per_kwh) "
+        "or a price series (time,price_cny_per_kwh, local time) in place of "
+        "flat_price_cny_per_kwh, the ratios and periods (see market.inputs.tariff_file); "
+        "critical_peak rows without a price cost the month's highest price times "
         f"1 + {CRITICAL_PEAK_UPLIFT_KEY} (0.2, sourced).",
     )
 
@@ -903,11 +904,19 @@ class ScenarioConfig(StrictModel):
             tariff_file = park.tariff.file
             if tariff_file is not None:
                 try:
-                    top = read_tariff_file(tariff_file, uplift).top_price_cny_per_kwh
+                    tariff = read_tariff_file(tariff_file, uplift, zone)
                 except DataFileError as exc:
                     issues.append((("parks", k, "tariff", "file"), tariff_file, str(exc)))
                 else:
-                    if top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
+                    top = top_price_cny_per_kwh(tariff)
+                    problem = (
+                        None
+                        if isinstance(tariff, TariffTable)
+                        else coverage_problem(tariff, start_s, end_s)
+                    )
+                    if problem is not None:
+                        issues.append((("parks", k, "tariff", "file"), tariff_file, str(problem)))
+                    elif top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
                         issues.append(
                             (
                                 ("parks", k, "tariff", "file"),

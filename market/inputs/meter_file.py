@@ -200,19 +200,21 @@ def _parse_times(raw: pd.Series, path: str, timezone: str) -> NDArray[np.int64]:
     return seconds
 
 
-def _parse_readings(raw: pd.Series, path: str, column: str) -> FloatArray:
-    """Readings as floats; an empty cell is a missing reading (NaN)."""
+def _parse_readings(
+    raw: pd.Series, path: str, column: str, max_value: float, allow_empty: bool
+) -> FloatArray:
+    """Readings as floats in ``[0, max_value]``; an empty cell is a missing reading (NaN)."""
     text = raw.astype(str).str.strip()
     empty = (text == "").to_numpy()
     values = pd.to_numeric(text.where(~empty, "nan"), errors="coerce").to_numpy(dtype=float)
-    bad = (~empty) & ~np.isfinite(values)
-    bad |= np.isfinite(values) & ((values < 0.0) | (values > MAX_READING_KW))
+    bad = (~empty | (not allow_empty)) & ~np.isfinite(values)
+    bad |= np.isfinite(values) & ((values < 0.0) | (values > max_value))
     if bad.any():
         k = int(np.argmax(bad))
         raise DataFileError(
             path,
-            f"{text.iloc[k]!r}: a number from 0 to {MAX_READING_KW:g} (or an empty cell for a "
-            "missing reading)",
+            f"{text.iloc[k]!r}: a number from 0 to {max_value:g}"
+            + (" (or an empty cell for a missing reading)" if allow_empty else ""),
             line=k + FIRST_DATA_LINE,
             column=column,
         )
@@ -325,9 +327,18 @@ def fill_gaps(
 
 
 def meter_series_from_table(
-    table: pd.DataFrame, path: str, column: str, unit: MeterUnit, timezone: str
+    table: pd.DataFrame,
+    path: str,
+    column: str,
+    unit: MeterUnit,
+    timezone: str,
+    *,
+    max_value: float = MAX_READING_KW,
+    fill: bool = True,
 ) -> MeterSeries:
     """Build one meter's gap-filled series from a meter table read as text.
+
+    With ``fill=False`` (price series) every interval needs a value: a gap is an error.
 
     Parameters
     ----------
@@ -341,6 +352,10 @@ def meter_series_from_table(
         ``"kw"`` or ``"kwh_per_interval"``.
     timezone
         IANA time zone of clock times without an offset.
+    max_value
+        Largest value allowed in the column.
+    fill
+        Fill gaps by the module's rule (else a gap is an error).
 
     Raises
     ------
@@ -356,7 +371,7 @@ def meter_series_from_table(
                 column=name,
             )
     seconds = _parse_times(table[TIME_COLUMN], path, timezone)
-    readings = _parse_readings(table[column], path, column)
+    readings = _parse_readings(table[column], path, column, max_value, fill)
     interval = _interval_s(seconds, path)
     if unit == "kwh_per_interval":
         readings = readings / (interval / 3600.0)
@@ -366,6 +381,16 @@ def meter_series_from_table(
     grid[slot] = readings
     lines = np.full(grid.size, -1, dtype=np.int64)
     lines[slot] = np.arange(slot.size) + FIRST_DATA_LINE
+    missing = np.isnan(grid)
+    if not fill and missing.any():
+        k = int(np.argmax(missing))
+        raise DataFileError(
+            path,
+            f"no value for {_local_text(start + k * interval, timezone)}; a value for every "
+            f"{interval // 60}-minute interval",
+            line=int(lines[k:][lines[k:] > 0][0]),
+            column=TIME_COLUMN,
+        )
     filled, gaps = fill_gaps(grid, start, interval, path, timezone, lines, column)
     return MeterSeries(path, column, start, interval, filled, gaps, timezone)
 

@@ -18,6 +18,11 @@ Rules (see the README section "Meter and tariff files"):
   ``1 + uplift`` (the scenario passes the reference ``tariff_shaanxi.critical_peak_uplift_min``,
   the national minimum of 20 % above the peak price).
 - Prices are in CNY/kWh, from 0 to :data:`MAX_PRICE_CNY_PER_KWH`.
+
+A tariff file may instead be a price series, ``time,price_cny_per_kwh``, read like a meter file
+(:mod:`market.inputs.meter_file`: local clock times, 15- or 60-minute intervals) except that every
+interval needs a price (no gaps are filled) and the file must cover the run. The header tells the
+two forms apart.
 """
 
 from __future__ import annotations
@@ -39,11 +44,18 @@ from agents.tariff import (
     tou_price_cny_per_kwh,
 )
 from market.inputs.errors import DataFileError
-from market.inputs.meter_file import FIRST_DATA_LINE, read_table
+from market.inputs.meter_file import (
+    FIRST_DATA_LINE,
+    TIME_COLUMN,
+    MeterSeries,
+    meter_series_from_table,
+    read_table,
+)
 
 FloatArray = NDArray[np.float64]
 
 COLUMNS = ("months", "start", "end", "band", "price_cny_per_kwh")
+PRICE_COLUMN = "price_cny_per_kwh"
 CRITICAL_PEAK_BAND = "critical_peak"
 MAX_PRICE_CNY_PER_KWH = 20.0
 """Highest price a tariff file may give [CNY/kWh]."""
@@ -226,14 +238,19 @@ def tariff_table_from_rows(
 
 @functools.lru_cache(maxsize=16)
 def _cached_table(
-    path: str, _mtime_ns: int, _size: int, critical_peak_uplift: float
-) -> TariffTable:
+    path: str, _mtime_ns: int, _size: int, critical_peak_uplift: float, timezone: str
+) -> TariffTable | MeterSeries:
     table = read_table(Path(path))
+    if "months" not in table.columns and TIME_COLUMN in table.columns:
+        return meter_series_from_table(
+            table, path, PRICE_COLUMN, "kw", timezone, max_value=MAX_PRICE_CNY_PER_KWH, fill=False
+        )
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise DataFileError(
             path,
-            f"the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)}",
+            f"the columns {', '.join(COLUMNS)} (bands) or {TIME_COLUMN}, {PRICE_COLUMN} (a price "
+            f"series); missing: {', '.join(missing)}",
             line=1,
             column=missing[0],
         )
@@ -241,8 +258,10 @@ def _cached_table(
     return tariff_table_from_rows(rows, path, critical_peak_uplift)
 
 
-def read_tariff_file(path: str, critical_peak_uplift: float) -> TariffTable:
-    """Read a tariff file (cached per file version and uplift).
+def read_tariff_file(
+    path: str, critical_peak_uplift: float, timezone: str
+) -> TariffTable | MeterSeries:
+    """Read a tariff file: bands per month, or a price series (cached per file version).
 
     Parameters
     ----------
@@ -251,6 +270,13 @@ def read_tariff_file(path: str, critical_peak_uplift: float) -> TariffTable:
     critical_peak_uplift
         Critical-peak price above the month's highest other price, as a fraction [-], for
         critical-peak rows without a price.
+    timezone
+        IANA time zone of a price series' clock times.
+
+    Returns
+    -------
+    TariffTable or MeterSeries
+        The bands, or the prices [CNY/kWh] as a series (``power_kw`` holds the prices).
 
     Raises
     ------
@@ -261,7 +287,16 @@ def read_tariff_file(path: str, critical_peak_uplift: float) -> TariffTable:
         stat = Path(path).stat()
     except OSError as exc:
         raise DataFileError(path, f"a readable file ({exc.strerror})") from None
-    return _cached_table(path, stat.st_mtime_ns, stat.st_size, float(critical_peak_uplift))
+    return _cached_table(
+        path, stat.st_mtime_ns, stat.st_size, float(critical_peak_uplift), timezone
+    )
+
+
+def top_price_cny_per_kwh(tariff: TariffTable | MeterSeries) -> float:
+    """Highest price of a tariff file [CNY/kWh]."""
+    if isinstance(tariff, TariffTable):
+        return tariff.top_price_cny_per_kwh
+    return float(tariff.power_kw.max())
 
 
 def monthly_import_price_cny_per_kwh(

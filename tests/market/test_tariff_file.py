@@ -13,7 +13,7 @@ from market.cli import main
 from market.config import ConfigError, parse_config
 from market.engine.simulation import Simulation
 from market.inputs.errors import DataFileError
-from market.inputs.tariff_file import parse_months, read_tariff_file
+from market.inputs.tariff_file import TariffTable, parse_months, read_tariff_file
 from market.reference import default_reference
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*dayofyear.*")
@@ -113,7 +113,10 @@ def test_quarter_hour_steps_follow_the_half_hour_bands(tmp_path: Path) -> None:
 
 
 def test_the_shipped_tariff_file_reads() -> None:
-    table = read_tariff_file(str(SHIPPED / "data" / "tariffs" / "shaanxi_2025.csv"), 0.2)
+    table = read_tariff_file(
+        str(SHIPPED / "data" / "tariffs" / "shaanxi_2025.csv"), 0.2, "Asia/Shanghai"
+    )
+    assert isinstance(table, TariffTable)
     july = {p.name: p.price_cny_per_kwh for p in table.monthly_periods[6]}
     assert july["critical_peak"] == pytest.approx(0.975 * 1.2)
     assert "critical_peak" not in {p.name for p in table.monthly_periods[3]}
@@ -158,7 +161,7 @@ def test_bad_tariff_file_exits_2_naming_file_line_and_column(
 def test_missing_columns_are_named(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("months,start,end,price\n1-12,00:00,24:00,0.5\n")
     with pytest.raises(DataFileError) as raised:
-        read_tariff_file(str(tmp_path / "t.csv"), 0.2)
+        read_tariff_file(str(tmp_path / "t.csv"), 0.2, "Asia/Shanghai")
     assert (raised.value.line, raised.value.column) == (1, "band")
 
 
@@ -180,3 +183,47 @@ def test_web_requests_name_only_shipped_tariff_files(file: str) -> None:
     assert [issue.path for issue in raised.value.issues] == ["parks[0].tariff.file"]
     data["parks"][0]["tariff"]["file"] = "data/tariffs/shaanxi_2025.csv"
     assert parse_config(data, confine_data_files=True).parks[0].tariff.file is not None
+
+
+def write_prices(folder: Path, rows: list[str]) -> None:
+    (folder / "t.csv").write_text("\n".join(["time,price_cny_per_kwh", *rows]) + "\n")
+
+
+def test_a_price_series_gives_the_hourly_import_prices(tmp_path: Path) -> None:
+    write_prices(tmp_path, [f"2025-03-10 {h:02d}:00,{0.3 + 0.01 * h:.2f}" for h in range(24)])
+    prices = import_prices(tmp_path, scenario("2025-03-10T00:00:00"))
+    assert prices.tolist() == [round(0.3 + 0.01 * h, 2) for h in range(24)]
+
+
+def test_a_price_series_is_held_over_quarter_hours(tmp_path: Path) -> None:
+    write_prices(tmp_path, ["2025-03-10 00:00,0.5", "2025-03-10 01:00,0.7"])
+    data = scenario("2025-03-10T00:00:00", horizon_h=2.0)
+    data["time"]["step_h"] = 0.25
+    assert import_prices(tmp_path, data).tolist() == [0.5] * 4 + [0.7] * 4
+
+
+@pytest.mark.parametrize(
+    ("rows", "where", "message"),
+    [
+        (["2025-03-10 00:00,0.5", "2025-03-10 01:00,"], "line 3, column price", "a number"),
+        (
+            ["2025-03-10 00:00,0.5", "2025-03-10 01:00,0.5", "2025-03-10 03:00,0.5"],
+            "line 4, column time",
+            "no value for 2025-03-10T02:00+08:00",
+        ),
+        (["2025-03-10 00:00,0.5", "2025-03-10 01:00,25"], "line 3, column price", "to 20"),
+        (["2025-03-10 00:00,0.5"], "line 2", "at least two"),
+        (["2024-03-10 00:00,0.5", "2024-03-10 01:00,0.5"], "column time", "do not cover"),
+    ],
+    ids=["empty", "missing-hour", "too-dear", "one-row", "wrong-year"],
+)
+def test_bad_price_series_names_file_line_and_column(
+    tmp_path: Path, rows: list[str], where: str, message: str
+) -> None:
+    write_prices(tmp_path, rows)
+    with pytest.raises(ConfigError) as raised:
+        parse_config(scenario("2025-03-10T00:00:00", horizon_h=2.0), base_dir=tmp_path)
+    [issue] = raised.value.issues
+    assert issue.path == "parks[0].tariff.file"
+    assert f"{tmp_path / 't.csv'}, {where}" in issue.allowed
+    assert message in issue.allowed
