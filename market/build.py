@@ -11,7 +11,8 @@ park or purpose leaves the other random streams unchanged (common random numbers
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import calendar
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from agents.heat_supply import boiler_inputs, heat_supply
 from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
 from agents.thermal_dispatch import dispatch_heat_stores
 from market.config.schema import (
+    CRITICAL_PEAK_UPLIFT_KEY,
     AssetsConfig,
     BatteryConfig,
     FirmConfig,
@@ -42,7 +44,12 @@ from market.config.schema import (
     ScenarioConfig,
     firm_instance_names,
 )
-from market.inputs.meter_file import meter_on_steps, read_meter_file
+from market.inputs.meter_file import MeterGap, epoch_seconds, read_meter_file, step_mean_kw
+from market.inputs.tariff_file import (
+    TariffTable,
+    monthly_import_price_cny_per_kwh,
+    read_tariff_file,
+)
 from market.inputs.weather_file import WeatherOnSteps, read_weather_file, weather_on_steps
 from market.reference import ReferenceData
 from market.schedule import annual_weight_h, schedule_weights
@@ -150,8 +157,9 @@ class ParkInputs:
     operator_strategy: str
     operator_params: dict[str, object]
     weather: WeatherOnSteps | None = None
-    input_notes: tuple[str, ...] = ()
     shared_wind_rated_kw: float = 0.0
+    meter_gaps: dict[str, dict[str, object]] = field(default_factory=dict)
+    """Filled gaps of each metered firm's file (firm name → report; see :func:`gap_report`)."""
 
     @property
     def n_steps(self) -> int:
@@ -339,8 +347,15 @@ def _or_nan(value: float | None) -> float:
     return float("nan") if value is None else float(value)
 
 
-def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
-    """The park's time-of-use tariff, with reference defaults for unset prices."""
+def build_tariff(
+    park: ParkConfig, ref: ReferenceData, first_month: int = 1, timezone: str = "Asia/Shanghai"
+) -> TouTariff:
+    """The park's time-of-use tariff, with reference defaults for unset prices.
+
+    With a tariff file of bands, the periods are those of ``first_month`` (1-12); with a price
+    series, one all-day period at the series' mean price. The prices of every step come from
+    :func:`import_price_cny_per_kwh`; ``timezone`` is the park's.
+    """
     cfg = park.tariff
 
     def given_or_reference(value: float | None, key: str) -> float:
@@ -351,7 +366,14 @@ def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
         cfg.demand_charge_cny_per_kw_month, "demand_charge_cny_per_kw_month"
     )
     export = given_or_reference(cfg.export_price_cny_per_kwh, "feed_in_price_cny_per_kwh")
-    if cfg.periods is None:
+    if cfg.file is not None:
+        table = read_tariff_file(cfg.file, ref.number(CRITICAL_PEAK_UPLIFT_KEY), timezone)
+        if isinstance(table, TariffTable):
+            periods = table.monthly_periods[first_month - 1]
+        else:
+            mean = float(table.power_kw.mean())
+            periods = (TouPeriod("price_series", "00:00", "00:00", mean),)
+    elif cfg.periods is None:
         peak = given_or_reference(cfg.peak_ratio, "peak_price_ratio")
         valley = given_or_reference(cfg.valley_ratio, "valley_price_ratio")
         base = tariff_from_ratios(flat, peak_ratio=peak, valley_ratio=valley)
@@ -365,23 +387,79 @@ def build_tariff(park: ParkConfig, ref: ReferenceData) -> TouTariff:
     )
 
 
-def _metered_kw(
-    firm: FirmConfig,
-    annual_process_kwh: float,
+def import_price_cny_per_kwh(
+    park: ParkConfig,
+    ref: ReferenceData,
+    tariff: TouTariff,
     times: pd.DatetimeIndex,
     dt_h: float,
-    tz: str,
-) -> tuple[FloatArray, list[str]]:
-    """A firm's metered load on the steps [kW], and notes on the gaps filled."""
-    meter = firm.load_file
-    assert meter is not None
-    series = read_meter_file(Path(meter.file), meter.column, meter.unit, tz)
-    kw = meter_on_steps(series, times, dt_h)
-    if meter.scale_to_annual:
-        annual = series.annual_kwh()
-        kw = kw * (annual_process_kwh / annual if annual > 0.0 else 0.0)
-    notes = [f"{firm.name}: meter gap filled at {gap}" for gap in series.gaps]
-    return kw, notes
+    timezone: str,
+) -> FloatArray:
+    """Energy price of each step [CNY/kWh].
+
+    The price at the step's start from the tariff file's month bands, else from ``tariff``; with
+    a price series, its time-weighted mean over the step (held over steps shorter than its
+    interval). ``timezone`` is the park's.
+    """
+    hour_of_day = times.hour.to_numpy() + times.minute.to_numpy() / 60.0
+    if park.tariff.file is not None:
+        uplift = ref.number(CRITICAL_PEAK_UPLIFT_KEY)
+        table = read_tariff_file(park.tariff.file, uplift, timezone)
+        if not isinstance(table, TariffTable):
+            return step_mean_kw(table, epoch_seconds(times), int(round(dt_h * 3600.0)))
+        month = times.month.to_numpy().astype(np.int64)
+        return monthly_import_price_cny_per_kwh(table, month, hour_of_day)
+    return np.asarray(tou_price_cny_per_kwh(hour_of_day, tariff), dtype=float)
+
+
+MAX_REPORTED_GAPS = 100
+"""Most gaps listed one by one in a firm's gap report (all are counted)."""
+
+
+def gap_report(gaps: tuple[MeterGap, ...]) -> dict[str, object]:
+    """A firm's gap report: number of gaps, hours filled and the first gaps one by one."""
+    return {
+        "count": len(gaps),
+        "hours": float(sum(gap.hours for gap in gaps)),
+        "gaps": [gap.as_dict() for gap in gaps[:MAX_REPORTED_GAPS]],
+    }
+
+
+def metered_process_kw(
+    firms_cfg: list[FirmConfig],
+    firms: FirmTable,
+    times: pd.DatetimeIndex,
+    dt_h: float,
+    zone: str,
+) -> tuple[dict[int, FloatArray], dict[str, dict[str, object]]]:
+    """Process electricity of the metered firms per step [kW] and the gaps filled in their files.
+
+    Returns
+    -------
+    tuple
+        Firm column → load per step [kW]; firm name → gap report (:func:`gap_report`).
+        With ``scale_to_annual`` the readings are multiplied by
+        ``output_t_per_yr × electricity_kwh_per_t / (file energy × year hours / file hours)``,
+        the year being the run's first (8760 or 8784 h).
+    """
+    loads: dict[int, FloatArray] = {}
+    gaps: dict[str, dict[str, object]] = {}
+    starts_s = epoch_seconds(times)
+    step_s = int(round(dt_h * 3600.0))
+    year = int(times[0].year)
+    year_h = (366.0 if calendar.isleap(year) else 365.0) * 24.0
+    for k, firm in enumerate(firms_cfg):
+        meter = firm.load_file
+        if meter is None:
+            continue
+        series = read_meter_file(meter.file, meter.column, meter.unit, meter.timezone or zone)
+        load = step_mean_kw(series, starts_s, step_s)
+        if meter.scale_to_annual:
+            annual_kwh = float(firms.output_t_per_yr[k] * firms.electricity_kwh_per_t[k])
+            load = load * (annual_kwh / (series.energy_kwh * year_h / series.span_h))
+        loads[k] = load
+        gaps[firm.name] = gap_report(series.gaps)
+    return loads, gaps
 
 
 def _battery_units(
@@ -619,17 +697,12 @@ def build_park(
     )
     production *= np.clip(daily, 0.0, None)[day_of_run]
 
-    tariff = build_tariff(park, ref)
-    hour_of_day = times.hour.to_numpy() + times.minute.to_numpy() / 60.0
-    import_price = np.asarray(tou_price_cny_per_kwh(hour_of_day, tariff), dtype=float)
+    tariff = build_tariff(park, ref, int(times[0].month), tz)
+    import_price = import_price_cny_per_kwh(park, ref, tariff, times, dt_h, tz)
     process_kw = production * firms.electricity_kwh_per_t[None, :] / dt_h
-    notes: list[str] = []
-    for k, f in enumerate(firms_cfg):
-        if f.load_file is not None:
-            process_kw[:, k], firm_notes = _metered_kw(
-                f, float(firms.output_t_per_yr[k] * firms.electricity_kwh_per_t[k]), times, dt_h, tz
-            )
-            notes.extend(firm_notes)
+    metered, meter_gaps = metered_process_kw(firms_cfg, firms, times, dt_h, tz)
+    for k, load in metered.items():
+        process_kw[:, k] = load
     flex = np.array([f.flexible_load_frac for f in firms_cfg])
     if np.any(flex > 0.0):
         steps_per_day = int(round(24.0 / dt_h))
@@ -783,6 +856,7 @@ def build_park(
         ),
         coal_price_cny_per_t=ref.number("fuel_prices.coal_cny_per_t"),
         gas_price_cny_per_m3=ref.number("fuel_prices.natural_gas_cny_per_m3"),
+        meter_gaps=meter_gaps,
         operator_strategy=op.strategy,
         operator_params={
             "horizon_h": op.horizon_h,
@@ -795,6 +869,5 @@ def build_park(
             "forecast_error_growth_per_day": op.forecast_error_growth_per_day,
         },
         weather=weather,
-        input_notes=tuple(notes),
         shared_wind_rated_kw=park.shared_assets.wind_kw,
     )

@@ -317,8 +317,6 @@ def _park_summary(
     summary["batteries"] = batteries
     summary["battery_cycles"] = park_battery_cycles(batteries)
     summary["economics"] = park_economics(run, ref)
-    if inputs.input_notes:
-        summary["input_notes"] = list(inputs.input_notes)
     return summary
 
 
@@ -411,6 +409,8 @@ def collect_results(
         park["firms_detail"] = {
             f["firm"]: {k: v for k, v in f.items() if k not in ("park", "firm")} for f in firms
         }
+        if run.inputs.meter_gaps:
+            park["meter_gaps"] = run.inputs.meter_gaps
         parks[run.inputs.name] = park
         all_firms.extend(firms)
     totals = {

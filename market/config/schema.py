@@ -39,8 +39,9 @@ from agents.dispatch.problem import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 from agents.tariff import TariffInputError, TouPeriod, TouTariff
 from market.config.errors import located_error
 from market.inputs.errors import DataFileError
-from market.inputs.meter_file import meter_on_steps, read_meter_file
+from market.inputs.meter_file import coverage_problem, read_meter_file
 from market.inputs.paths import DataFilePath
+from market.inputs.tariff_file import TariffTable, read_tariff_file, top_price_cny_per_kwh
 from market.inputs.weather_file import read_weather_file
 from market.reference import ReferenceError as ReferenceDataError
 from market.reference import default_reference, override_range_text
@@ -66,6 +67,7 @@ MAX_RIGHTS_TCE = 1e9
 FLAT_PRICE_KEY = "tariff_shaanxi.flat_price_cny_per_kwh"
 PEAK_RATIO_KEY = "tariff_shaanxi.peak_price_ratio"
 VALLEY_RATIO_KEY = "tariff_shaanxi.valley_price_ratio"
+CRITICAL_PEAK_UPLIFT_KEY = "tariff_shaanxi.critical_peak_uplift_min"
 PEAK_RATIO_RANGE = (1.0, 10.0)
 """Allowed peak price / flat price [-]."""
 VALLEY_RATIO_RANGE = (0.0, 1.0)
@@ -344,6 +346,27 @@ class TariffConfig(StrictModel):
     )
     demand_charge_cny_per_kw_month: Annotated[float, Field(ge=0.0, le=500.0)] | None = None
     export_price_cny_per_kwh: Annotated[float, Field(ge=0.0, le=20.0)] | None = None
+    file: DataFilePath | None = Field(
+        default=None,
+        description="CSV of seasonal time-of-use bands (months,start,end,band,price_cny_per_kwh) "
+        "or a price series (time,price_cny_per_kwh, local time) in place of "
+        "flat_price_cny_per_kwh, the ratios and periods (see market.inputs.tariff_file); "
+        "critical_peak rows without a price cost the month's highest price times "
+        f"1 + {CRITICAL_PEAK_UPLIFT_KEY} (0.2, sourced).",
+    )
+
+    @model_validator(mode="after")
+    def _file_or_bands(self) -> TariffConfig:
+        if self.file is None:
+            return self
+        issues: list[tuple[tuple[str | int, ...], object, str]] = [
+            ((name,), getattr(self, name), "leave out when 'file' gives the tariff")
+            for name in ("flat_price_cny_per_kwh", "peak_ratio", "valley_ratio", "periods")
+            if getattr(self, name) is not None
+        ]
+        if issues:
+            raise located_error(issues)
+        return self
 
     @model_validator(mode="after")
     def _periods_cover_the_day(self) -> TariffConfig:
@@ -474,24 +497,27 @@ class AbatementConfig(StrictModel):
     )
 
 
-class MeterFileConfig(StrictModel):
-    """A firm's metered electric load from a CSV file (see :mod:`market.inputs.meter_file`).
+class LoadFileConfig(StrictModel):
+    """A firm's metered electric load from a CSV meter file (see market.inputs.meter_file).
 
-    The readings replace the firm's modelled process electricity; heat pumps and electric
-    boilers the scenario gives the firm are added on top, and production stays as configured.
+    The readings replace the firm's process electricity (before flexible-load shifting and any
+    abatement); production, heat demand and the electricity of heat pumps and electric boilers
+    stay as configured and come on top.
     """
 
-    file: DataFilePath
-    column: Annotated[str, Field(min_length=1, max_length=200)] = Field(
-        description="The meter's column in the file."
-    )
-    unit: Literal["kw", "kwh"] = Field(
-        default="kw", description="'kw': mean power per interval; 'kwh': energy per interval."
+    file: DataFilePath = Field(description="CSV with a 'time' column and one column per meter.")
+    column: str = Field(min_length=1, max_length=128, description="Column of this firm's meter.")
+    unit: Literal["kw", "kwh_per_interval"] = Field(
+        default="kw", description="Readings as mean power [kW] or energy per interval [kWh]."
     )
     scale_to_annual: bool = Field(
         default=False,
-        description="Scale the readings so that a year of them equals the firm's annual "
-        "process electricity (output x electricity_kwh_per_t).",
+        description="Scale the readings so their energy, extrapolated to a year by the file's "
+        "length, equals output_t_per_yr x electricity_kwh_per_t.",
+    )
+    timezone: TimeZoneName | None = Field(
+        default=None,
+        description="Time zone of the file's clock times; default: the park's time zone.",
     )
 
 
@@ -525,17 +551,15 @@ class FirmConfig(StrictModel):
     small_firm: bool | None = Field(
         default=None, description="Flag for burden analyses; default: output below the median."
     )
-    load_file: MeterFileConfig | None = Field(
+    load_file: LoadFileConfig | None = Field(
         default=None,
-        description="Metered load profile (default: modelled from output and the schedule).",
+        description="Metered process electricity in place of the sector's synthetic profile.",
     )
 
     @model_validator(mode="after")
-    def _one_meter_one_firm(self) -> FirmConfig:
+    def _one_firm_per_meter(self) -> FirmConfig:
         if self.load_file is not None and self.count != 1:
-            raise located_error(
-                [(("count",), self.count, "1 when the firm has a load_file (one meter, one firm)")]
-            )
+            raise located_error([(("count",), self.count, "1 for a firm with a load_file")])
         return self
 
 
@@ -884,30 +908,6 @@ class ScenarioConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
-    def _meter_files_cover_the_run(self) -> ScenarioConfig:
-        issues: list[tuple[tuple[str | int, ...], object, str]] = []
-        for p_index, park in enumerate(self.parks):
-            tz = park.timezone or self.time.timezone
-            start = pd.Timestamp(self.time.start)
-            start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
-            times = pd.date_range(
-                start, periods=self.time.n_steps, freq=pd.Timedelta(hours=self.time.step_h)
-            )
-            for f_index, firm in enumerate(park.firms):
-                meter = firm.load_file
-                if meter is None:
-                    continue
-                try:
-                    series = read_meter_file(Path(meter.file), meter.column, meter.unit, tz)
-                    meter_on_steps(series, times[[0, -1]], self.time.step_h)
-                except DataFileError as exc:
-                    where = ("parks", p_index, "firms", f_index, "load_file", "file")
-                    issues.append((where, meter.file, str(exc)))
-        if issues:
-            raise located_error(issues)
-        return self
-
-    @model_validator(mode="after")
     def _base_year_not_after_the_start(self) -> ScenarioConfig:
         base_year = self.accounting.base_year
         if base_year is not None and self.time.start.year < base_year:
@@ -958,6 +958,8 @@ class ScenarioConfig(StrictModel):
         reference_peak_ratio = self._reference_number(PEAK_RATIO_KEY)
         issues: list[tuple[tuple[str | int, ...], object, str]] = []
         for k, park in enumerate(self.parks):
+            if park.tariff.file is not None:
+                continue  # checked with the file's prices in _data_files_fit_the_run
             top = top_import_price_cny_per_kwh(park.tariff, reference_flat, reference_peak_ratio)
             if top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
                 issues.append(
@@ -969,6 +971,59 @@ class ScenarioConfig(StrictModel):
                         " CNY/kWh",
                     )
                 )
+        if issues:
+            raise located_error(issues)
+        return self
+
+    @model_validator(mode="after")
+    def _data_files_fit_the_run(self) -> ScenarioConfig:
+        """Read the meter and tariff files: what validate accepts, run runs."""
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        uplift = self._reference_number(CRITICAL_PEAK_UPLIFT_KEY)
+        for k, park in enumerate(self.parks):
+            zone = park.timezone or self.time.timezone
+            start_s, end_s = run_span_s(self.time, zone)
+            tariff_file = park.tariff.file
+            if tariff_file is not None:
+                try:
+                    tariff = read_tariff_file(tariff_file, uplift, zone)
+                except DataFileError as exc:
+                    issues.append((("parks", k, "tariff", "file"), tariff_file, str(exc)))
+                else:
+                    top = top_price_cny_per_kwh(tariff)
+                    problem = (
+                        None
+                        if isinstance(tariff, TariffTable)
+                        else coverage_problem(tariff, start_s, end_s)
+                    )
+                    if problem is not None:
+                        issues.append((("parks", k, "tariff", "file"), tariff_file, str(problem)))
+                    elif top >= DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:
+                        issues.append(
+                            (
+                                ("parks", k, "tariff", "file"),
+                                f"highest price {top:g} CNY/kWh",
+                                "prices below the value of lost load, "
+                                f"{DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH:g} CNY/kWh",
+                            )
+                        )
+            for j, firm in enumerate(park.firms):
+                meter = firm.load_file
+                if meter is None:
+                    continue
+                where = ("parks", k, "firms", j, "load_file", "file")
+                try:
+                    series = read_meter_file(
+                        meter.file, meter.column, meter.unit, meter.timezone or zone
+                    )
+                except DataFileError as exc:
+                    issues.append((where, meter.file, str(exc)))
+                    continue
+                problem = coverage_problem(series, start_s, end_s)
+                if problem is None and meter.scale_to_annual and series.energy_kwh <= 0.0:
+                    problem = DataFileError(meter.file, "readings with energy > 0 to scale")
+                if problem is not None:
+                    issues.append((where, meter.file, str(problem)))
         if issues:
             raise located_error(issues)
         return self
@@ -1002,6 +1057,15 @@ class ScenarioConfig(StrictModel):
         if issues:
             raise located_error(issues)
         return self
+
+
+def run_span_s(time: TimeConfig, zone: str) -> tuple[int, int]:
+    """Start and end of the run [s since 1970-01-01 UTC] of a park in time zone ``zone``."""
+    start = time.start
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=ZoneInfo(zone))
+    start_s = math.floor(start.timestamp())
+    return start_s, start_s + round(time.horizon_h * 3600.0)
 
 
 def top_import_price_cny_per_kwh(
