@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, available_timezones
 
-import pandas as pd
 from pydantic import (
     AfterValidator,
     BaseModel,
