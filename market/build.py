@@ -33,7 +33,7 @@ from agents.devices.weather import ambient_temperature_c
 from agents.devices.wind import shear_to_hub_height, weibull_wind_speed_m_s, wind_power_kw
 from agents.dispatch import ParkDispatchProblem
 from agents.heat_supply import boiler_inputs, heat_supply
-from agents.tariff import TouPeriod, TouTariff, tariff_from_ratios, tou_price_cny_per_kwh
+from agents.tariff import TouPeriod, TouTariff, tou_price_cny_per_kwh
 from agents.thermal_dispatch import dispatch_heat_stores
 from market.config.schema import (
     CRITICAL_PEAK_UPLIFT_KEY,
@@ -328,7 +328,12 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
         ),
         green_target_share=np.array([f.green_power.target_share for f in firms]),
         green_max_premium_cny_per_mwh=np.array(
-            [f.green_power.max_premium_cny_per_mwh for f in firms]
+            [
+                f.green_power.max_premium_cny_per_mwh
+                if f.green_power.max_premium_cny_per_mwh is not None
+                else ref.number("markets.green_premium_max_cny_per_mwh")
+                for f in firms
+            ]
         ),
         green_value_exclusion=np.array([f.green_power.value_exclusion for f in firms]),
         bidding=tuple(f.bidding for f in firms),
@@ -376,14 +381,31 @@ def build_tariff(
     elif cfg.periods is None:
         peak = given_or_reference(cfg.peak_ratio, "peak_price_ratio")
         valley = given_or_reference(cfg.valley_ratio, "valley_price_ratio")
-        base = tariff_from_ratios(flat, peak_ratio=peak, valley_ratio=valley)
-        periods = base.periods
+        periods = reference_tou_periods(ref, flat, peak, valley)
     else:
         periods = tuple(TouPeriod(p.name, p.start, p.end, p.price_cny_per_kwh) for p in cfg.periods)
     return TouTariff(
         periods=periods,
         demand_charge_cny_per_kw_month=float(demand),
         export_price_cny_per_kwh=float(export),
+    )
+
+
+def _clock(hours: float) -> str:
+    minutes = int(round(hours * 60.0))
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def reference_tou_periods(
+    ref: ReferenceData, flat_cny_per_kwh: float, peak_ratio: float, valley_ratio: float
+) -> tuple[TouPeriod, ...]:
+    """The reference's default bands (``tariff_shaanxi.{peak,flat,valley}_periods_h``) priced at
+    ``flat × ratio`` [CNY/kWh]; the three lists cover the day once (checked on loading)."""
+    bands = (("peak", peak_ratio), ("flat", 1.0), ("valley", valley_ratio))
+    return tuple(
+        TouPeriod(name, _clock(start), _clock(end), flat_cny_per_kwh * ratio)
+        for name, ratio in bands
+        for start, end in ref.pairs(f"tariff_shaanxi.{name}_periods_h")
     )
 
 
@@ -852,7 +874,7 @@ def build_park(
         grid_co2_tco2_per_mwh=float(
             co2
             if co2 is not None
-            else ref.number("emission_factors.grid_northwest_2023_tco2_per_mwh")
+            else ref.number(f"emission_factors.grid_{park.grid.co2_factor_source}_tco2_per_mwh")
         ),
         coal_price_cny_per_t=ref.number("fuel_prices.coal_cny_per_t"),
         gas_price_cny_per_m3=ref.number("fuel_prices.natural_gas_cny_per_m3"),
@@ -867,6 +889,9 @@ def build_park(
             "wind_forecast_error_frac": op.wind_forecast_error_frac,
             "forecast_error_autocorrelation_per_h": op.forecast_error_autocorrelation_per_h,
             "forecast_error_growth_per_day": op.forecast_error_growth_per_day,
+            "demand_charge": op.demand_charge,
+            "terminal_value": op.terminal_value,
+            "solver": op.solver,
         },
         weather=weather,
         shared_wind_rated_kw=park.shared_assets.wind_kw,

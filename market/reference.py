@@ -20,6 +20,7 @@ naming the file, the key and what is allowed.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import functools
 import math
@@ -86,7 +87,6 @@ SECTOR_PARAMETER_UNITS: Mapping[str, str] = MappingProxyType(
         "process_heat_kwh_th_per_t": "kWh_th/t",
         "heat_sink_temperature_c": "degC",
         "heat_fuel_gas_share": "fraction (0 = all coal, 1 = all natural gas)",
-        "operating_hours_h_per_yr": "h/yr",
         "shifts_per_day": "shifts/day (3 = continuous, 2 = two_shift, 1 = one_shift)",
         "production_margin_cny_per_t": "CNY/t",
     }
@@ -121,8 +121,6 @@ SHIFT_PATTERNS: Mapping[int, ShiftPattern] = MappingProxyType(
 )
 """Encoding of ``shifts_per_day`` in ``sectors.csv``."""
 
-HOURS_PER_SHIFT = 8.0
-MAX_HOURS_PER_YEAR = 8_784.0
 LOW_BAND_BELOW_C = 100.0
 HIGH_BAND_ABOVE_C = 200.0
 
@@ -203,8 +201,6 @@ class SectorArchetype:
         Temperature at which the process needs its heat [degC].
     heat_fuel_gas_share : float
         Share of process heat from natural gas, the rest from coal [0..1].
-    operating_hours_h_per_yr : float
-        Operating hours per year [h/yr].
     shifts_per_day : int
         3 (continuous), 2 (two shifts) or 1 (one shift).
     production_margin_cny_per_t : float
@@ -220,7 +216,6 @@ class SectorArchetype:
     process_heat_kwh_th_per_t: float
     heat_sink_temperature_c: float
     heat_fuel_gas_share: float
-    operating_hours_h_per_yr: float
     shifts_per_day: int
     production_margin_cny_per_t: float
     energy_benchmark_kgce_per_t: float | None = None
@@ -321,10 +316,10 @@ class ReferenceData:
         object.__setattr__(self, "benchmark_products", products)
         _check_positive_factors(entries)
         _check_tariff_periods(entries)
-        object.__setattr__(self, "_sectors", MappingProxyType(_build_sectors(entries)))
-        object.__setattr__(
-            self, "_benchmarks", MappingProxyType(_build_benchmarks(entries, products))
-        )
+        benchmarks = _build_benchmarks(entries, products)
+        sectors = _with_benchmarks(_build_sectors(entries), benchmarks)
+        object.__setattr__(self, "_sectors", MappingProxyType(sectors))
+        object.__setattr__(self, "_benchmarks", MappingProxyType(benchmarks))
 
     def __repr__(self) -> str:
         assumed = sum(entry.status == "assumed" for entry in self.entries.values())
@@ -865,13 +860,6 @@ def _build_sector(sector: str, params: Mapping[str, float]) -> SectorArchetype:
     check("heat_fuel_gas_share", 0 <= params["heat_fuel_gas_share"] <= 1, "0 to 1")
     shifts = params["shifts_per_day"]
     check("shifts_per_day", shifts in SHIFT_PATTERNS, "3 (continuous), 2 (two_shift), 1")
-    hours = params["operating_hours_h_per_yr"]
-    limit = min(MAX_HOURS_PER_YEAR, shifts * HOURS_PER_SHIFT * 366)
-    check(
-        "operating_hours_h_per_yr",
-        0 < hours <= limit,
-        f"> 0 and <= {limit:g} h/yr for {int(shifts)} shift(s) of 8 h a day",
-    )
     benchmark = params.get("energy_benchmark_kgce_per_t")
     baseline = params.get("energy_baseline_kgce_per_t")
     if benchmark is not None:
@@ -892,12 +880,43 @@ def _build_sector(sector: str, params: Mapping[str, float]) -> SectorArchetype:
         process_heat_kwh_th_per_t=params["process_heat_kwh_th_per_t"],
         heat_sink_temperature_c=params["heat_sink_temperature_c"],
         heat_fuel_gas_share=params["heat_fuel_gas_share"],
-        operating_hours_h_per_yr=hours,
         shifts_per_day=int(shifts),
         production_margin_cny_per_t=params["production_margin_cny_per_t"],
         energy_benchmark_kgce_per_t=benchmark,
         energy_baseline_kgce_per_t=baseline,
     )
+
+
+#: Weight boxes of flat glass per tonne (one weight box = 50 kg of 2 mm glass).
+WEIGHT_BOXES_PER_T = 20.0
+#: Benchmark units convertible to kgce/t, with the factor.
+BENCHMARK_KGCE_PER_T_FACTORS: Mapping[str, float] = MappingProxyType(
+    {"kgce/t": 1.0, "kgce per weight box": WEIGHT_BOXES_PER_T}
+)
+
+
+def _with_benchmarks(
+    sectors: dict[str, SectorArchetype], benchmarks: Mapping[str, Benchmark]
+) -> dict[str, SectorArchetype]:
+    """Give each sector the benchmark and baseline of its ``benchmarks.csv`` row [kgce/t].
+
+    The sector and the row share a key; the row's unit is converted to kgce/t. Every row must
+    belong to a sector and have a convertible unit, so that every benchmark is used.
+    """
+    out = dict(sectors)
+    for key, row in benchmarks.items():
+        factor = BENCHMARK_KGCE_PER_T_FACTORS.get(row.unit)
+        if key not in out or factor is None:
+            raise ReferenceValueError(
+                f"benchmarks.{key}: a row needs a sector of the same key and a unit in "
+                f"{', '.join(BENCHMARK_KGCE_PER_T_FACTORS)} (got unit {row.unit!r})"
+            )
+        out[key] = dataclasses.replace(
+            out[key],
+            energy_benchmark_kgce_per_t=row.benchmark * factor,
+            energy_baseline_kgce_per_t=row.baseline * factor,
+        )
+    return out
 
 
 def _build_benchmarks(

@@ -317,7 +317,26 @@ def _park_summary(
     summary["batteries"] = batteries
     summary["battery_cycles"] = park_battery_cycles(batteries)
     summary["economics"] = park_economics(run, ref)
+    summary["tariff"] = tariff_spread(inputs.import_price_cny_per_kwh, ref)
     return summary
+
+
+def tariff_spread(import_price_cny_per_kwh: FloatArray, ref: ReferenceData) -> dict[str, Any]:
+    """The run's highest over lowest import price, against the national minimum ratio.
+
+    The NDRC's 2021 notice asks for a peak-to-valley ratio of at least
+    ``tariff_shaanxi.peak_to_valley_ratio_min`` (3:1); a tariff below it is allowed (other
+    provinces, flat tariffs) and flagged.
+    """
+    minimum = ref.number("tariff_shaanxi.peak_to_valley_ratio_min")
+    low = float(import_price_cny_per_kwh.min(initial=math.inf))
+    high = float(import_price_cny_per_kwh.max(initial=0.0))
+    ratio = high / low if 0.0 < low < math.inf else None
+    return {
+        "peak_to_valley_ratio": _r(ratio) if ratio is not None else None,
+        "national_minimum_ratio": _r(minimum),
+        "meets_national_minimum": bool(ratio is not None and ratio >= minimum - 1e-9),
+    }
 
 
 def park_battery_cycles(batteries: list[dict[str, Any]]) -> float | None:

@@ -383,6 +383,11 @@ class TariffConfig(StrictModel):
         return self
 
 
+GridFactorSource = Literal[
+    "northwest_2023", "northwest_2022", "national_2023", "national_2022", "ets_reporting_2022"
+]
+
+
 class GridConfig(StrictModel):
     """Grid connection of a park."""
 
@@ -390,7 +395,15 @@ class GridConfig(StrictModel):
         description="Import and export limit at the meter [kW]."
     )
     co2_factor_tco2_per_mwh: Annotated[float, Field(ge=0.0, le=2.0)] | None = Field(
-        default=None, description="Grid CO2 factor; default: Northwest grid 2023 (0.5543)."
+        default=None,
+        description="Grid CO2 factor [tCO2/MWh]; default: the published factor named by "
+        "co2_factor_source.",
+    )
+    co2_factor_source: GridFactorSource = Field(
+        default="northwest_2023",
+        description="Published grid factor used when co2_factor_tco2_per_mwh is unset: "
+        "emission_factors.grid_<source>_tco2_per_mwh (MEE & NBS averages; ets_reporting_2022: "
+        "the national ETS reporting factor).",
     )
 
 
@@ -465,10 +478,10 @@ class FirmGreenPowerConfig(StrictModel):
     target_share: Fraction = Field(
         default=0.0, description="Share of electricity to cover with green power (1 = 100 %)."
     )
-    max_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] = Field(
-        default=50.0,
-        description="Premium above the energy price the firm pays for its target "
-        "(first trades in 2021: 30-50 CNY/MWh).",
+    max_premium_cny_per_mwh: Annotated[float, Field(ge=0.0, le=5000.0)] | None = Field(
+        default=None,
+        description="Premium above the energy price the firm pays for its target [CNY/MWh]; "
+        "default markets.green_premium_max_cny_per_mwh (50: first trades in 2021 paid 30-50).",
     )
     value_exclusion: bool = Field(
         default=True,
@@ -584,6 +597,19 @@ class OperatorConfig(StrictModel):
     )
     forecast_error_growth_per_day: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
         default=1.0, description="Growth of the error variance per day of lead time (assumed)."
+    )
+    demand_charge: Literal["prorated", "full"] = Field(
+        default="prorated",
+        description="'optimal': the monthly demand charge in each horizon's objective, prorated "
+        "to the horizon's share of the month or in full.",
+    )
+    terminal_value: Literal["mean_price", "zero"] = Field(
+        default="mean_price",
+        description="'optimal': value of energy left in storage at the horizon's end (the mean "
+        "import price net of efficiency and wear, or nothing).",
+    )
+    solver: Literal["highs", "cbc"] = Field(
+        default="highs", description="'optimal': LP solver (HiGHS, or CBC as the fallback)."
     )
 
     @model_validator(mode="after")
@@ -763,7 +789,11 @@ class PenaltyConfig(StrictModel):
 
     kind: Literal["fixed", "price_multiple"] = "fixed"
     fixed_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] = 3000.0
-    multiple: Annotated[float, Field(ge=0.0, le=100.0)] = 3.0
+    multiple: Annotated[float, Field(ge=0.0, le=100.0)] | None = Field(
+        default=None,
+        description="Penalty per tce as a multiple of the year's average rights price [-]; "
+        "default markets.penalty_multiple_shenzhen (3, assumed).",
+    )
     minimum_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] = 0.0
 
 

@@ -523,13 +523,20 @@ class EnergyRightsMarket:
         self.years[year].abated_by_slot = np.zeros_like(self.years[year].options.capacity_tce)
         return {"year": year, "cap_tce": cap, "free_tce": float(free.sum()), "primary_tce": primary}
 
-
     def penalty_rate(self) -> float:
         """Penalty per tce a firm expects now [CNY/tce]."""
         pen = self.config.penalty
         if pen.kind == "fixed" or not math.isfinite(self.last_price):
             return max(pen.fixed_cny_per_tce, pen.minimum_cny_per_tce)
-        return max(pen.multiple * self.last_price, pen.minimum_cny_per_tce)
+        return max(self.penalty_multiple() * self.last_price, pen.minimum_cny_per_tce)
+
+    def penalty_multiple(self) -> float:
+        """Multiple of the average price a ``price_multiple`` penalty charges [-]: the scenario's,
+        else the reference's ``markets.penalty_multiple_shenzhen``."""
+        given = self.config.penalty.multiple
+        if given is not None:
+            return float(given)
+        return self.reference.number("markets.penalty_multiple_shenzhen")
 
     def _position(self, book: YearBook, t: int) -> tuple[FloatArray, float, FloatArray]:
         """Position per firm [tce], the remaining share of the year, and certified green."""
@@ -753,7 +760,7 @@ class EnergyRightsMarket:
             penalty=PenaltyRule(
                 kind=pen.kind,
                 fixed_cny_per_tce=pen.fixed_cny_per_tce,
-                multiple=pen.multiple,
+                multiple=self.penalty_multiple(),
                 minimum_cny_per_tce=pen.minimum_cny_per_tce,
                 fallback_price_cny_per_tce=pen.fixed_cny_per_tce,
             ),

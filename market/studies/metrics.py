@@ -111,10 +111,14 @@ class PlanTargets:
         Required change of energy use per value added [%] (Shaanxi: -13.5, 2025 vs 2020).
     co2_peak_before_year
         Industrial CO2 must peak before this year (Shaanxi: 2030).
+    base_year, target_year
+        Years the intensity change compares (Shaanxi: 2020 and 2025).
     """
 
     energy_intensity_change_pct: float
     co2_peak_before_year: int
+    base_year: int = 2020
+    target_year: int = 2025
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +131,8 @@ def default_targets() -> PlanTargets:
         energy_intensity_change_pct=100.0
         * ref.number("policy_targets.energy_intensity_change_2025_vs_2020"),
         co2_peak_before_year=int(ref.number("policy_targets.industrial_co2_peak_before_year")),
+        base_year=int(ref.number("policy_targets.energy_intensity_base_year")),
+        target_year=int(ref.number("policy_targets.energy_intensity_target_year")),
     )
 
 

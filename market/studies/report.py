@@ -164,7 +164,10 @@ def intensity_chart(data: ReportInputs) -> Chart:
         y=target,
         line_dash="dash",
         line_color="firebrick",
-        annotation_text=f"target: {data.targets.energy_intensity_change_pct:+.1f} %",
+        annotation_text=(
+            f"target: {data.targets.energy_intensity_change_pct:+.1f} % "
+            f"({data.targets.target_year} vs {data.targets.base_year})"
+        ),
     )
     fig.update_layout(title=title, xaxis_title="year", yaxis_title="index")
     return Chart("chart-intensity", title, fig)

@@ -80,8 +80,8 @@ def periods(*bands: tuple[str, str]) -> dict[str, Any]:
         ),
         (
             ["reference_overrides"],
-            {"markets.energy_use_rights_unit": 1.0},
-            "reference_overrides.markets.energy_use_rights_unit",
+            {"tariff_shaanxi.peak_periods_h": 1.0},
+            "reference_overrides.tariff_shaanxi.peak_periods_h",
             "only numbers",
         ),
         (

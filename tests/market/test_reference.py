@@ -114,19 +114,12 @@ def test_verified_values_from_the_reference_table(ref: ReferenceData) -> None:
         "emission_factors.grid_national_2023_tco2_per_mwh": 0.5306,
         "emission_factors.grid_northwest_2023_tco2_per_mwh": 0.5543,
         "policy_targets.energy_intensity_change_2025_vs_2020": -0.135,
-        "policy_targets.consumer_goods_energy_intensity_change_2025_vs_2020": -0.10,
-        "policy_targets.high_energy_capacity_at_benchmark_share_2025": 0.30,
-        "policy_targets.eaf_steel_share_min_2030": 0.20,
-        "markets.certificate_mwh": 1.0,
-        "markets.henan_purchase_factor_b_initial": 0.3,
-        "markets.daily_price_band": 0.10,
+        "markets.green_premium_max_cny_per_mwh": 50.0,
     }
     for key, value in expected.items():
         assert ref.number(key) == value, key
         assert ref.entry(key).status == "verified", key
     assert ref.value("policy_targets.industrial_co2_peak_before_year") == 2030
-    assert ref.text("markets.renewable_exclusion_2024_notice") == "full"
-    assert ref.text("markets.renewable_exclusion_2022_notice") == "increment_over_base"
 
 
 def test_assumed_values_are_marked_assumed(ref: ReferenceData) -> None:
@@ -176,10 +169,8 @@ def test_tariff_periods_tile_the_day_and_meet_the_national_ratio(ref: ReferenceD
     assert ratio >= ref.number("tariff_shaanxi.peak_to_valley_ratio_min") == 3.0
 
 
-def test_green_premium_range(ref: ReferenceData) -> None:
-    low = ref.number("markets.green_premium_min_cny_per_mwh")
-    high = ref.number("markets.green_premium_max_cny_per_mwh")
-    assert (low, high) == (30.0, 50.0)
+def test_green_premium_cap_is_the_first_trades_upper_end(ref: ReferenceData) -> None:
+    assert ref.number("markets.green_premium_max_cny_per_mwh") == 50.0
 
 
 # -- sectors -------------------------------------------------------------------------------------
@@ -225,7 +216,6 @@ def test_sector_values_are_plausible(ref: ReferenceData) -> None:
         assert ref.sector(sector).heat_temperature_band == "high", sector
     for sector in ref.sector_names:
         archetype = ref.sector(sector)
-        assert archetype.operating_hours_h_per_yr <= archetype.shifts_per_day * 8 * 366
         assert archetype.value_added_10k_cny_per_t > 0
 
 
@@ -267,11 +257,14 @@ def test_benchmark_rows(ref: ReferenceData) -> None:
     cement = ref.benchmark("cement")
     assert (cement.benchmark, cement.baseline, cement.unit) == (100.0, 117.0, "kgce/t")
     assert cement.status == "verified"
-    eaf_small = ref.benchmark("steel_eaf_30_50t")
-    assert (eaf_small.benchmark, eaf_small.baseline) == (67.0, 86.0)
-    assert ref.benchmark("aluminium").unit == "kWh/t"
     assert ref.benchmark("glass").status == "assumed"
-    assert len(ref.benchmark_sectors) == 8
+    assert len(ref.benchmark_sectors) == 6
+    # Every row is the benchmark of the sector of the same key, converted to kgce/t.
+    glass = ref.sector("glass")
+    assert (glass.energy_benchmark_kgce_per_t, glass.energy_baseline_kgce_per_t) == (160.0, 240.0)
+    assert ref.sector("cement").energy_benchmark_kgce_per_t == cement.benchmark
+    overridden = ref.with_overrides({"benchmarks.cement.benchmark": 95.0})
+    assert overridden.sector("cement").energy_benchmark_kgce_per_t == 95.0
 
 
 # -- access errors -------------------------------------------------------------------------------
@@ -300,18 +293,18 @@ def test_unknown_sector_and_benchmark(ref: ReferenceData) -> None:
 
 def test_typed_accessors_reject_the_wrong_type(ref: ReferenceData) -> None:
     with pytest.raises(ReferenceTypeError, match="not a number"):
-        ref.number("markets.renewable_exclusion_2024_notice")
+        ref.number("tariff_shaanxi.peak_periods_h")
     with pytest.raises(ReferenceTypeError, match="not a text"):
-        ref.text("markets.certificate_mwh")
+        ref.text("markets.penalty_multiple_shenzhen")
     with pytest.raises(ReferenceTypeError, match="not a list of pairs"):
-        ref.pairs("markets.certificate_mwh")
+        ref.pairs("markets.penalty_multiple_shenzhen")
     assert ref.pairs("tariff_shaanxi.valley_periods_h") == ((0.0, 7.0), (23.0, 24.0))
 
 
 def test_reference_data_is_immutable(ref: ReferenceData) -> None:
     with pytest.raises(TypeError):
-        ref.entries["markets.certificate_mwh"] = ref.entries[  # type: ignore[index]
-            "markets.daily_price_band"
+        ref.entries["markets.penalty_multiple_shenzhen"] = ref.entries[  # type: ignore[index]
+            "markets.green_premium_max_cny_per_mwh"
         ]
     with pytest.raises(AttributeError):
         ref.directory = None  # type: ignore[misc]
@@ -421,7 +414,6 @@ def test_unknown_override_key_names_the_key_and_close_matches(ref: ReferenceData
         ("tariff_shaanxi.flat_price_cny_per_kwh", True, "a finite number"),
         ("tariff_shaanxi.flat_price_cny_per_kwh", float("nan"), "a finite number"),
         ("policy_targets.industrial_co2_peak_before_year", 2030.5, "an integer"),
-        ("markets.renewable_exclusion_2024_notice", 1, "a non-empty text"),
         ("tariff_shaanxi.peak_periods_h", [8, 11.5], "a list of lists of numbers"),
         ("tariff_shaanxi.peak_periods_h", "8-11", "a list of lists of numbers"),
     ],
@@ -440,7 +432,6 @@ def test_override_of_the_wrong_type_names_key_and_expected_type(
     [
         ("sectors.cement.heat_fuel_gas_share", 1.5, r"sectors\.cement\.heat_fuel_gas_share"),
         ("sectors.food.shifts_per_day", 4, r"sectors\.food\.shifts_per_day"),
-        ("sectors.equipment.operating_hours_h_per_yr", 4000, "1 shift"),
         ("sectors.glass.output_t_per_yr", 0, r"sectors\.glass\.output_t_per_yr"),
         ("benchmarks.cement.benchmark", 130, "benchmark <= baseline"),
         ("energy_conversion.raw_coal_kgce_per_kg", 0, "raw_coal_kgce_per_kg"),
@@ -456,7 +447,7 @@ def test_override_out_of_range_is_rejected(
 
 def test_overrides_must_be_a_mapping(ref: ReferenceData) -> None:
     with pytest.raises(ReferenceTypeError, match="mapping"):
-        ref.with_overrides([("markets.certificate_mwh", 1.0)])  # type: ignore[arg-type]
+        ref.with_overrides([("markets.penalty_multiple_shenzhen", 1.0)])  # type: ignore[arg-type]
 
 
 def test_default_reference_is_loaded_once() -> None:
@@ -489,10 +480,10 @@ def test_missing_field_names_file_and_key(tmp_path: Path) -> None:
     ("file", "old", "new", "match"),
     [
         ("markets.yaml", "status: verified", "status: probable", "status must be one of"),
-        ("markets.yaml", "  value: 1.0\n", "  value: [a, b]\n", "certificate_mwh.*value must be"),
-        ("markets.yaml", "  value: 1.0\n", "  value: 1.0\n  extra: 1\n", "unknown field"),
-        ("markets.yaml", "certificate_mwh:", "Certificate MWh:", "lower-case identifiers"),
-        ("markets.yaml", "  value: 1.0\n", "  value: [1.0\n", "not valid YAML"),
+        ("markets.yaml", "  value: 50.0\n", "  value: [a, b]\n", "premium_max.*value must be"),
+        ("markets.yaml", "  value: 50.0\n", "  value: 50.0\n  extra: 1\n", "unknown field"),
+        ("markets.yaml", "green_premium_max_cny_per_mwh:", "Max:", "lower-case identifiers"),
+        ("markets.yaml", "  value: 50.0\n", "  value: [50.0\n", "not valid YAML"),
         ("tariff_shaanxi.yaml", "[[0.0, 7.0]", "[[0.0, 6.0]", "gap"),
         ("sectors.csv", "sector,parameter", "sector,param", "header must be"),
         (
@@ -543,10 +534,10 @@ def test_sector_missing_a_parameter_is_named(tmp_path: Path) -> None:
     directory = _copy(tmp_path)
     path = directory / "sectors.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [line for line in lines if not line.startswith("textiles,operating_hours_h_per_yr")]
+    kept = [line for line in lines if not line.startswith("textiles,shifts_per_day")]
     assert len(kept) == len(lines) - 1
     path.write_text("".join(kept), encoding="utf-8")
-    with pytest.raises(ReferenceFileError, match="'textiles' lacks.*operating_hours_h_per_yr"):
+    with pytest.raises(ReferenceFileError, match="'textiles' lacks.*shifts_per_day"):
         load_reference(directory)
 
 
