@@ -45,6 +45,8 @@ def short_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, path in example_paths(default_configs_dir()).items():
         text = yaml.safe_dump(_shortened(path), sort_keys=False)
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    # The examples' data files sit where their relative paths point.
+    (folder / "data").symlink_to(default_configs_dir() / "data", target_is_directory=True)
     return folder
 
 
