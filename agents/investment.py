@@ -73,3 +73,51 @@ def adopt_when_cheaper(
     price = price_cny_per_tce if np.isfinite(price_cny_per_tce) else 0.0
     out: NDArray[np.bool_] = np.isfinite(cost) & (cost < price)
     return out
+
+
+def battery_arbitrage_value_cny_per_kwh(
+    daily_high_cny_per_kwh: npt.ArrayLike,
+    daily_low_cny_per_kwh: npt.ArrayLike,
+    day_weight: npt.ArrayLike,
+    usable_frac: float,
+    eta_charge: float,
+    eta_discharge: float,
+    wear_cny_per_kwh_throughput: float,
+) -> float:
+    """Value of one kWh of battery nameplate from one full cycle a day [CNY/kWh per period].
+
+    Each day the battery fills at the day's lowest price and empties at its highest, when that
+    pays: a cycle buys ``usable / η_charge`` kWh at the low price, displaces ``usable ×
+    η_discharge`` kWh at the high price and wears ``2 × usable`` kWh of throughput.
+
+    Parameters
+    ----------
+    daily_high_cny_per_kwh, daily_low_cny_per_kwh
+        Highest and lowest import price of each day [CNY/kWh].
+    day_weight
+        Days each day stands for (1, or a representative day's weight) [-].
+    usable_frac
+        Usable share of the nameplate, ``soc_max − soc_min`` [-].
+    eta_charge, eta_discharge
+        Charging and discharging efficiencies [-].
+    wear_cny_per_kwh_throughput
+        Degradation cost per kWh charged or discharged [CNY/kWh].
+    """
+    high = np.asarray(daily_high_cny_per_kwh, dtype=float)
+    low = np.asarray(daily_low_cny_per_kwh, dtype=float)
+    per_cycle = usable_frac * (
+        high * eta_discharge - low / eta_charge - 2.0 * wear_cny_per_kwh_throughput
+    )
+    return float(np.asarray(day_weight, dtype=float) @ np.maximum(per_cycle, 0.0))
+
+
+def battery_npv_cny_per_kwh(
+    annual_value_cny_per_kwh: float,
+    capex_cny_per_kwh: float,
+    om_cny_per_kwh_yr: float,
+    rate: float,
+    life_yr: float,
+) -> float:
+    """Net present value of one kWh of battery nameplate [CNY/kWh]."""
+    annuity = annuity_factor(rate, life_yr)
+    return (annual_value_cny_per_kwh - om_cny_per_kwh_yr) * annuity - capex_cny_per_kwh

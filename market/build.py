@@ -484,9 +484,11 @@ def metered_process_kw(
     return loads, gaps
 
 
-def _battery_units(
+def battery_units(
     assets: list[tuple[int, BatteryConfig]],
 ) -> tuple[BatteryFleet, NDArray[np.int64], FloatArray]:
+    """Storage units of ``(owner, config)`` pairs (owner: firm column, or -1 for the park):
+    their fleet, owners and initial stored energy [kWh]."""
     energy = np.array([b.energy_kwh for _, b in assets], dtype=float)
     fleet = BatteryFleet(
         energy_kwh=energy,
@@ -828,7 +830,7 @@ def build_park(
     shared_battery = park.shared_assets.battery
     if shared_battery is not None and shared_battery.energy_kwh > 0.0:
         batteries.append((-1, shared_battery))
-    fleet, owner, soc0 = _battery_units(batteries)
+    fleet, owner, soc0 = battery_units(batteries)
 
     months = times.year.to_numpy() * 12 + times.month.to_numpy() - 1
     billing = (months - months[0]).astype(np.int64)

@@ -375,3 +375,13 @@ def battery_step_trusted(
         loss_kwh=loss,
         degradation_cny=fleet.degradation_cny_per_kwh * throughput,
     )
+
+
+def concat_fleets(first: BatteryFleet, second: BatteryFleet) -> BatteryFleet:
+    """One fleet holding the units of ``first`` then those of ``second``."""
+    return BatteryFleet(
+        **{
+            name: np.concatenate((getattr(first, name), getattr(second, name)))
+            for name in BatteryFleet.__dataclass_fields__
+        }
+    )

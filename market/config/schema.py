@@ -854,8 +854,9 @@ class InvestmentConfig(StrictModel):
 
     A firm invests when the net present value under expected prices is positive: PV up to its
     ``pv_potential_kwp``; an efficiency retrofit or a heat pump when its cost per tce is below the
-    expected rights price (or negative). Firms do not add batteries by themselves; storage is
-    appraised in every run's ``economics`` and sized with a study's ``sweep``. Costs left unset
+    expected rights price (or negative); with ``battery`` on, a battery when its NPV from daily
+    arbitrage is positive. Storage is also appraised in every run's ``economics`` and sized with
+    a study's ``sweep``. Costs left unset
     come from ``configs/reference/asset_costs.yaml`` (``reference_overrides`` may change them).
     """
 
@@ -877,6 +878,16 @@ class InvestmentConfig(StrictModel):
     )
     retrofit: bool = True
     heat_pump: bool = True
+    battery: bool = Field(
+        default=False,
+        description="Firms without a battery may add one when its NPV from daily arbitrage of "
+        "their tariff is positive (costs: asset_costs.battery_*).",
+    )
+    battery_hours: Annotated[float, Field(gt=0.0, le=12.0)] = Field(
+        default=2.0,
+        description="Size of an added battery: this many hours of the firm's mean load [h]; "
+        "power at a C-rate of 0.5.",
+    )
 
 
 class OutputConfig(StrictModel):

@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from agents.bus_allocation import FirmBusShares, firm_meter_kw, share_bus
+from agents.devices.battery import BatteryFleet, concat_fleets
 from agents.dispatch import DispatchStrategy, ParkDispatchProblem, make_strategy, step_dispatch
 from market.build import ParkInputs
 
@@ -98,6 +99,28 @@ class ParkRun:
             degradation_cny=np.zeros(n),
             firm=FirmTotals.zeros(inputs.firms.size),
         )
+
+    def add_battery_units(
+        self, fleet: BatteryFleet, owner: NDArray[np.int64], soc0_kwh: FloatArray
+    ) -> None:
+        """Add storage units (an investment) from the next step on, then rebuild the problem.
+
+        The park's fleet, unit owners and initial states grow by the new units; the recorded
+        flows of the steps already run hold zeros for them.
+        """
+        inputs = self.inputs
+        # The park's equipment changes mid-run here and only here (frozen elsewhere).
+        object.__setattr__(inputs, "fleet", concat_fleets(inputs.fleet, fleet))
+        object.__setattr__(inputs, "unit_owner", np.concatenate((inputs.unit_owner, owner)))
+        object.__setattr__(
+            inputs, "initial_soc_kwh", np.concatenate((inputs.initial_soc_kwh, soc0_kwh))
+        )
+        extra = np.zeros((inputs.n_steps, owner.size))
+        self.charge_kw = np.hstack((self.charge_kw, extra))
+        self.discharge_kw = np.hstack((self.discharge_kw, extra))
+        self.soc_record_kwh = np.hstack((self.soc_record_kwh, extra))
+        self.soc_kwh = np.concatenate((self.soc_kwh, soc0_kwh))
+        self.refresh_problem()
 
     def refresh_problem(self) -> None:
         """Rebuild the dispatch problem after the park's arrays changed (an investment)."""

@@ -8,7 +8,13 @@ tariff it pays, the last rights price, fuel prices):
 * **efficiency retrofit** (its ``retrofit_saving_frac`` of electricity and heat demand): adopt
   when its net cost per tce is below the expected rights price;
 * **heat pump** for fossil heat up to 150 °C: adopt when the heat-pump option's net cost per tce
-  (from the firm's abatement curve) is below the expected rights price.
+  (from the firm's abatement curve) is below the expected rights price;
+* **battery** (with ``battery`` on, for a firm without one): its value is one full cycle a day
+  between the day's lowest and highest import price of the coming year's tariff, net of losses
+  and wear (:func:`agents.investment.battery_arbitrage_value_cny_per_kwh`); demand-charge savings
+  are not counted, so the appraisal is conservative. When the NPV per kWh (costs from
+  ``asset_costs.battery_*``) is positive, the firm adds ``battery_hours`` × its mean load [kWh]
+  at a C-rate of 0.5; the operator dispatches it with the park's other units from then on.
 
 Adopted investments change the hourly arrays from that step on (PV output, electric load, heat
 supply, fuel), so they show in the power flows, the bills, energy use and emissions; the park's
@@ -25,13 +31,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from agents.abatement import OptionKind
+from agents.devices.battery import battery_degradation_cost_cny_per_kwh
 from agents.heat_supply import heat_supply
-from agents.investment import adopt_when_cheaper, annuity_factor, pv_npv_cny_per_kwp
-from market.build import ParkInputs
-from market.config.schema import InvestmentConfig
+from agents.investment import (
+    adopt_when_cheaper,
+    annuity_factor,
+    battery_arbitrage_value_cny_per_kwh,
+    battery_npv_cny_per_kwh,
+    pv_npv_cny_per_kwp,
+)
+from market.build import ParkInputs, battery_units
+from market.config.schema import BatteryConfig, InvestmentConfig
 from market.engine.park_run import ParkRun
 from market.reference import ReferenceData
 
@@ -85,6 +99,8 @@ class Investor:
                 changed |= self._heat_pump(park, year, a, b, price, hp_cost, done)
             if changed:
                 run.refresh_problem()
+            if self.config.battery:
+                self._battery(park, run, year, a, b, done)
             offset += n
         # Book the yearly cost of everything adopted so far for the part of the year covered.
         park0 = self.parks[0]
@@ -210,6 +226,63 @@ class Investor:
             )
             firms.heat_pump_kw_th[i] = capacity[i]
             firms.heat_pump_option[i] = False
+        return True
+
+    # ------------------------------------------------------------------ battery
+    def _battery(
+        self, park: ParkInputs, run: ParkRun, year: int, a: int, b: int, done: list[dict[str, Any]]
+    ) -> bool:
+        """Add a battery to each firm without one whose NPV per kWh is positive."""
+        ref = self.reference
+        capex = ref.number("asset_costs.battery_capex_cny_per_kwh")
+        om = ref.number("asset_costs.battery_om_cny_per_kwh_yr")
+        life = ref.number("asset_costs.battery_life_yr")
+        rate = self.pv_costs()[2]
+        unit = BatteryConfig(energy_kwh=1.0)
+        wear = float(
+            battery_degradation_cost_cny_per_kwh(
+                unit.replacement_cost_cny_per_kwh,
+                unit.cycle_life,
+                unit.soc_max_frac - unit.soc_min_frac,
+            )
+        )
+        day = pd.Series(park.times[a:b].normalize(), index=np.arange(a, b))
+        prices = pd.Series(park.import_price_cny_per_kwh[a:b], index=day.index)
+        daily = prices.groupby(day.to_numpy()).agg(["max", "min"])
+        weight = pd.Series(park.step_weight[a:b], index=day.index).groupby(day.to_numpy()).first()
+        hours = float(park.step_weight[a:b].sum()) * park.dt_h
+        per_year = 8760.0 / hours if hours > 0.0 else 0.0
+        value = per_year * battery_arbitrage_value_cny_per_kwh(
+            daily["max"].to_numpy(),
+            daily["min"].to_numpy(),
+            weight.to_numpy(),
+            unit.soc_max_frac - unit.soc_min_frac,
+            unit.eta_charge,
+            unit.eta_discharge,
+            wear,
+        )
+        npv_per_kwh = battery_npv_cny_per_kwh(value, capex, om, rate, life)
+        if npv_per_kwh <= 0.0:
+            return False
+        has_battery = np.zeros(park.firms.size, dtype=bool)
+        owners = park.unit_owner[park.unit_owner >= 0]
+        has_battery[owners] = True
+        mean_load_kw = (park.step_weight[a:b] @ park.firm_load_kw[a:b]) / max(
+            float(park.step_weight[a:b].sum()), 1e-12
+        )
+        cols = np.flatnonzero(~has_battery & (mean_load_kw > 0.0))
+        if cols.size == 0:
+            return False
+        sizes = self.config.battery_hours * mean_load_kw[cols]
+        fleet, owner, soc0 = battery_units(
+            [(int(i), BatteryConfig(energy_kwh=float(e))) for i, e in zip(cols, sizes, strict=True)]
+        )
+        run.add_battery_units(fleet, owner, soc0)
+        idx = self.parks.index(park)
+        annual = capex / annuity_factor(rate, life) + om
+        for i, energy in zip(cols, sizes, strict=True):
+            self.annual_cost_cny[idx][i] += annual * float(energy)
+            done.append(self._record(park, i, year, "battery", energy, "kWh", npv_per_kwh * energy))
         return True
 
     # ------------------------------------------------------------------ shared

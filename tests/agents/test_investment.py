@@ -33,3 +33,17 @@ def test_adopt_when_cheaper() -> None:
     got = adopt_when_cheaper([100.0, 500.0, np.inf, -20.0], 300.0)
     assert got.tolist() == [True, False, False, True]
     assert adopt_when_cheaper([-1.0, 1.0], float("nan")).tolist() == [True, False]
+
+
+def test_battery_arbitrage_value_is_one_cycle_a_day_net_of_losses_and_wear() -> None:
+    from agents.investment import battery_arbitrage_value_cny_per_kwh, battery_npv_cny_per_kwh
+
+    # Lossless, no wear: half the nameplate usable, bought at 0.2 and displacing 1.0.
+    ideal = battery_arbitrage_value_cny_per_kwh([1.0], [0.2], [1.0], 0.5, 1.0, 1.0, 0.0)
+    assert ideal == pytest.approx(0.4)
+    # Losses and wear shrink it; a day whose spread does not pay is skipped, not negative.
+    real = battery_arbitrage_value_cny_per_kwh(
+        [1.0, 0.5], [0.2, 0.49], [2.0, 1.0], 0.5, 0.9, 0.9, 0.05
+    )
+    assert real == pytest.approx(2.0 * 0.5 * (0.9 - 0.2 / 0.9 - 0.1))
+    assert battery_npv_cny_per_kwh(100.0, 500.0, 0.0, 0.0, 10) == pytest.approx(500.0)

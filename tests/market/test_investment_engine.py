@@ -84,3 +84,39 @@ def test_retrofit_adopted_when_cheaper_than_the_rights_price_lowers_use() -> Non
     base = run(data).results().summary["years"]
     assert years["2026"]["energy_use_tce"] < base["2026"]["energy_use_tce"]
     assert years["2025"]["energy_use_tce"] == pytest.approx(base["2025"]["energy_use_tce"])
+
+
+def battery_scenario(peak_ratio: float, valley_ratio: float) -> dict[str, Any]:
+    data = copy.deepcopy(SCENARIO)
+    data["investments"] = {"enabled": True, "pv": False, "retrofit": False, "heat_pump": False,
+                           "battery": True}  # fmt: skip
+    data["time"] = {"start": "2025-12-20T00:00:00", "horizon_h": 24 * 20}
+    data["markets"] = {}
+    data["parks"][0]["tariff"] = {"peak_ratio": peak_ratio, "valley_ratio": valley_ratio}
+    data["parks"][0]["operator"] = {"strategy": "tou_arbitrage"}
+    return data
+
+
+def test_a_wide_spread_buys_batteries_that_then_cycle() -> None:
+    """Peak 2.5x and valley 0.25x the flat price: a daily cycle repays 1,000 CNY/kWh."""
+    sim = run(battery_scenario(2.5, 0.25))
+    records = [r for r in sim.markets.investor.records if r["kind"] == "battery"]
+    assert {r["firm"] for r in records} == {"roof", "kiln"}
+    assert all(r["year"] == 2026 and r["npv_cny"] > 0.0 for r in records)
+    park = sim.parks[0]
+    start = int(np.flatnonzero(park.times.year == 2026)[0])
+    mean_kw = park.firm_load_kw[start:].mean(axis=0)
+    assert [r["size"] for r in records] == pytest.approx(list(2.0 * mean_kw), rel=1e-9)
+    summary = sim.results().summary["parks"]["p"]
+    batteries = summary["batteries"]
+    assert [b["owner"] for b in batteries] == ["roof", "kiln"]
+    run_ = sim.runs[0]
+    assert run_.discharge_kw[:start].sum() == 0.0  # none before the investment
+    assert all(b["discharged_kwh"] > 0.0 for b in batteries)
+    assert summary["economics"]["assets"][-1]["kind"] == "battery"
+
+
+def test_a_flat_tariff_buys_no_battery() -> None:
+    sim = run(battery_scenario(1.0, 1.0))
+    assert [r for r in sim.markets.investor.records if r["kind"] == "battery"] == []
+    assert sim.parks[0].unit_owner.size == 0
