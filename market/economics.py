@@ -120,20 +120,19 @@ def park_economics(run: ParkRun, ref: ReferenceData) -> dict[str, Any]:
         )
 
     assets: list[dict[str, Any]] = []
-    pv_kwp = float(inputs.firms.pv_kwp.sum() + inputs.shared_pv_kwp)
-    if pv_kwp > 0.0:
-        pv_kw = inputs.firm_pv_kw.sum(axis=1) + inputs.shared_pv_kw
-        assets.append(
-            _asset("pv", pv_kwp, "kWp", costs("pv", "kwp"), rate, value_of(pv_kw),
-                   float(wdt @ pv_kw) / 1000.0 * per_year)
-        )  # fmt: skip
-    wind_kw_rated = float(inputs.firms.wind_kw.sum() + inputs.shared_wind_rated_kw)
-    if wind_kw_rated > 0.0:
-        wind_kw = inputs.firm_wind_kw.sum(axis=1) + inputs.shared_wind_kw
-        assets.append(
-            _asset("wind", wind_kw_rated, "kW", costs("wind", "kw"), rate, value_of(wind_kw),
-                   float(wdt @ wind_kw) / 1000.0 * per_year)
-        )  # fmt: skip
+    generators = (
+        ("pv", "kWp", "kwp", float(inputs.firms.pv_kwp.sum() + inputs.shared_pv_kwp),
+         inputs.firm_pv_kw.sum(axis=1) + inputs.shared_pv_kw),
+        ("wind", "kW", "kw", float(inputs.firms.wind_kw.sum() + inputs.shared_wind_rated_kw),
+         inputs.firm_wind_kw.sum(axis=1) + inputs.shared_wind_kw),
+    )  # fmt: skip
+    for kind, size_unit, cost_unit, size, output_kw in generators:
+        if size > 0.0:
+            energy_mwh = float(wdt @ output_kw) / 1000.0 * per_year
+            assets.append(
+                _asset(kind, size, size_unit, costs(kind, cost_unit), rate, value_of(output_kw),
+                       energy_mwh)
+            )  # fmt: skip
     battery_kwh = float(inputs.fleet.energy_kwh.sum()) if inputs.unit_owner.size else 0.0
     if battery_kwh > 0.0:
         charge = run.charge_kw.sum(axis=1)

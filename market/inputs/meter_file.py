@@ -45,6 +45,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from market.inputs.errors import DataFileError
+from market.inputs.paths import file_version
 
 FloatArray = NDArray[np.float64]
 MeterUnit = Literal["kw", "kwh_per_interval"]
@@ -436,11 +437,8 @@ def read_meter_file(path: str, column: str, unit: MeterUnit, timezone: str) -> M
     DataFileError
         If the file cannot be read or breaks a rule of the module.
     """
-    try:
-        stat = Path(path).stat()
-    except OSError as exc:
-        raise DataFileError(path, f"a readable file ({exc.strerror})") from None
-    return _cached_series(path, stat.st_mtime_ns, stat.st_size, column, unit, timezone)
+    mtime_ns, size = file_version(path)
+    return _cached_series(path, mtime_ns, size, column, unit, timezone)
 
 
 def coverage_problem(series: MeterSeries, start_s: int, end_s: int) -> DataFileError | None:

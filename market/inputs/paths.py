@@ -20,6 +20,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, ValidationInfo
 
+from market.inputs.errors import DataFileError
+
 #: The shipped ``configs/`` folder (scenarios, reference data, example data files).
 CONFIGS_DIR = Path(__file__).resolve().parents[2] / "configs"
 #: The shipped data files a web request may name.
@@ -80,6 +82,21 @@ def resolve_data_path(text: str, context: DataFileContext) -> Path:
     if size > MAX_DATA_FILE_BYTES:
         raise ValueError(f"a file of at most {MAX_DATA_FILE_BYTES} bytes (it has {size})")
     return path
+
+
+def file_version(path: str | Path) -> tuple[int, int]:
+    """Modification time [ns] and size [bytes] of a data file: the key of a reader's cache.
+
+    Raises
+    ------
+    DataFileError
+        If the file cannot be read.
+    """
+    try:
+        stat = Path(path).stat()
+    except OSError as exc:
+        raise DataFileError(str(path), f"a readable file ({exc.strerror})") from None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _resolve(value: str, info: ValidationInfo) -> str:

@@ -51,6 +51,7 @@ from market.inputs.meter_file import (
     meter_series_from_table,
     read_table,
 )
+from market.inputs.paths import file_version
 
 FloatArray = NDArray[np.float64]
 
@@ -283,13 +284,8 @@ def read_tariff_file(
     DataFileError
         If the file cannot be read or breaks a rule of the module.
     """
-    try:
-        stat = Path(path).stat()
-    except OSError as exc:
-        raise DataFileError(path, f"a readable file ({exc.strerror})") from None
-    return _cached_table(
-        path, stat.st_mtime_ns, stat.st_size, float(critical_peak_uplift), timezone
-    )
+    mtime_ns, size = file_version(path)
+    return _cached_table(path, mtime_ns, size, float(critical_peak_uplift), timezone)
 
 
 def top_price_cny_per_kwh(tariff: TariffTable | MeterSeries) -> float:

@@ -30,6 +30,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from market.inputs.errors import DataFileError
+from market.inputs.paths import file_version
 
 FloatArray = NDArray[np.float64]
 
@@ -248,8 +249,8 @@ def read_weather_file(path: Path, fmt: str = "auto") -> WeatherYear:
         whole year of hourly records.
     """
     chosen = detect_format(path) if fmt == "auto" else fmt
-    stat = path.stat()
-    return _read_cached(str(path), chosen, stat.st_mtime_ns, stat.st_size)
+    mtime_ns, size = file_version(path)
+    return _read_cached(str(path), chosen, mtime_ns, size)
 
 
 def weather_on_steps(weather: WeatherYear, times: pd.DatetimeIndex) -> WeatherOnSteps:

@@ -39,6 +39,18 @@ BASE: dict[str, Any] = {
 }
 
 
+def storage_free_grid_kwh(park: Any) -> Any:
+    """The forecast of a whole run's grid electricity per firm, without storage [kWh]."""
+    return expected_firm_grid_kwh(
+        park.firm_load_kw,
+        park.firm_pv_kw + park.firm_wind_kw,
+        park.shared_pv_kw + park.shared_wind_kw,
+        park.grid_limit_kw,
+        park.step_weight,
+        park.dt_h,
+    )
+
+
 def simulate(data: dict[str, Any]) -> Simulation:
     sim = Simulation(parse_config(data), check_invariants=True)
     sim.run()
@@ -51,14 +63,7 @@ def test_forecast_without_storage_equals_the_counted_grid_electricity() -> None:
     rights = sim.markets.rights
     park = rights.parks[0]
     counted = rights.runs[0].firm.grid_kwh
-    forecast = expected_firm_grid_kwh(
-        park.firm_load_kw,
-        park.firm_pv_kw + park.firm_wind_kw,
-        park.shared_pv_kw + park.shared_wind_kw,
-        park.grid_limit_kw,
-        park.step_weight,
-        park.dt_h,
-    )
+    forecast = storage_free_grid_kwh(park)
     assert float(rights.runs[0].export_kw.sum()) > 0.0  # the shared assets do reach the bus
     np.testing.assert_allclose(forecast, counted, rtol=1e-9)
     # The old forecast (own renewables only) overstated the use of firms without their own PV.
@@ -105,13 +110,6 @@ def test_with_batteries_the_forecast_learns_storage_from_the_meter() -> None:
     correction = rights.storage_correction()
     assert float(np.abs(correction - 1.0).max()) > 0.01  # the batteries matter
     park = rights.parks[0]
-    storage_free = expected_firm_grid_kwh(
-        park.firm_load_kw,
-        park.firm_pv_kw + park.firm_wind_kw,
-        park.shared_pv_kw + park.shared_wind_kw,
-        park.grid_limit_kw,
-        park.step_weight,
-        park.dt_h,
-    )
+    storage_free = storage_free_grid_kwh(park)
     assert not np.allclose(storage_free, run.firm.grid_kwh, rtol=1e-3)
     np.testing.assert_allclose(storage_free * correction, run.firm.grid_kwh, rtol=1e-9)
