@@ -106,17 +106,20 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
     return column in frame.columns and bool(np.isfinite(frame[column].to_numpy(np.float64)).any())
 
 
-def _line_trace(band: pd.DataFrame, name: str, **kwargs: object) -> go.Scatter:
+def _line_trace(band: pd.DataFrame, name: str, colour: str, **kwargs: object) -> go.Scatter:
     return go.Scatter(
         x=band["year"].tolist(),
         y=band["mean"].tolist(),
         mode="lines+markers",
         name=name,
+        line={"color": colour},
+        marker={"color": colour},
         error_y={
             "type": "data",
             "symmetric": False,
             "array": (band["high"] - band["mean"]).tolist(),
             "arrayminus": (band["mean"] - band["low"]).tolist(),
+            "color": colour,
         },
         **kwargs,
     )
@@ -128,8 +131,9 @@ def emissions_chart(data: ReportInputs) -> Chart:
     if not _has(data.runs, "co2_tco2"):
         return Chart("chart-emissions", title, None, "No emission data in the runs yet.")
     fig = go.Figure()
-    for variant in data.variants:
-        fig.add_trace(_line_trace(_yearly_band(data.runs, variant, "co2_tco2"), variant))
+    for v_index, variant in enumerate(data.variants):
+        band = _yearly_band(data.runs, variant, "co2_tco2")
+        fig.add_trace(_line_trace(band, variant, _colour(v_index)))
     deadline = data.targets.co2_peak_before_year
     fig.add_vline(
         x=deadline,
@@ -137,7 +141,8 @@ def emissions_chart(data: ReportInputs) -> Chart:
         line_color="firebrick",
         annotation_text=f"target: peak before {deadline}",
     )
-    fig.update_layout(title=title, xaxis_title="year", yaxis_title="tCO2 per year")
+    fig.update_layout(xaxis_title="year", yaxis_title="tCO2 per year")
+    _whole_years(fig)
     return Chart("chart-emissions", title, fig)
 
 
@@ -157,8 +162,9 @@ def intensity_chart(data: ReportInputs) -> Chart:
     first = indexed.sort_values("year").groupby(["variant", "seed"])[column].transform("first")
     indexed["index"] = 100.0 * indexed[column] / first
     fig = go.Figure()
-    for variant in data.variants:
-        fig.add_trace(_line_trace(_yearly_band(indexed, variant, "index"), variant))
+    for v_index, variant in enumerate(data.variants):
+        band = _yearly_band(indexed, variant, "index")
+        fig.add_trace(_line_trace(band, variant, _colour(v_index)))
     target = 100.0 + data.targets.energy_intensity_change_pct
     fig.add_hline(
         y=target,
@@ -169,7 +175,8 @@ def intensity_chart(data: ReportInputs) -> Chart:
             f"({data.targets.target_year} vs {data.targets.base_year})"
         ),
     )
-    fig.update_layout(title=title, xaxis_title="year", yaxis_title="index")
+    fig.update_layout(xaxis_title="year", yaxis_title="index")
+    _whole_years(fig)
     return Chart("chart-intensity", title, fig)
 
 
@@ -194,16 +201,22 @@ def prices_chart(data: ReportInputs) -> Chart:
             trace = _line_trace(
                 _yearly_band(data.runs, variant, col),
                 variant,
+                _colour(v_index),
                 legendgroup=variant,
                 showlegend=k == 1,
-                marker={"color": _colour(v_index)},
             )
             fig.add_trace(trace, row=1, col=k)
-    fig.update_layout(title=title)
+    _whole_years(fig)
     return Chart("chart-prices", title, fig)
 
 
+def _whole_years(fig: go.Figure) -> None:
+    """Year axes tick on whole years (no '2,024.5')."""
+    fig.update_xaxes(tickformat="d", dtick=1)
+
+
 def _colour(index: int) -> str:
+    """The colour of the ``index``-th variant, the same in every chart of the report."""
     palette = (
         "#1f77b4",
         "#ff7f0e",
@@ -226,17 +239,18 @@ def costs_chart(data: ReportInputs) -> Chart:
     if firms.empty or not _has(firms, "net_cost_cny"):
         return Chart("chart-costs", title, None, "No firm costs in the runs yet.")
     fig = go.Figure()
-    for variant in data.variants:
+    for v_index, variant in enumerate(data.variants):
         mine = firms[firms["variant"] == variant]
         fig.add_trace(
             go.Box(
                 y=(mine["net_cost_cny"] / 1e4).tolist(),
                 name=variant,
+                marker={"color": _colour(v_index)},
                 boxpoints="outliers",
                 text=(mine["firm"].astype(str) + " / seed " + mine["seed"].astype(str)).tolist(),
             )
         )
-    fig.update_layout(title=title, yaxis_title="10^4 CNY", showlegend=False)
+    fig.update_layout(yaxis_title="10^4 CNY", showlegend=False)
     return Chart("chart-costs", title, fig)
 
 
@@ -257,7 +271,7 @@ def abatement_chart(data: ReportInputs) -> Chart:
             for v in data.variants
         ]
         fig.add_trace(go.Bar(x=list(data.variants), y=values, name=option))
-    fig.update_layout(title=title, barmode="stack", yaxis_title="tce")
+    fig.update_layout(barmode="stack", yaxis_title="tce")
     return Chart("chart-abatement", title, fig)
 
 
@@ -357,7 +371,6 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
                 row=1, col=col,
             )  # fmt: skip
         fig.update_xaxes(title_text=labels[0], row=1, col=col)
-    fig.update_layout(title=title)
     return Chart(SIZING_CHART_ID, title, fig)
 
 

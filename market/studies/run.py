@@ -118,7 +118,7 @@ def run_study(
     )
     report_path = out_dir / "report.html"
     report_path.write_text(page, encoding="utf-8")
-    files = (paths["summary"], paths["runs"], paths["firms"], report_path)
+    files = (paths["summary"], paths["workbook"], paths["runs"], paths["firms"], report_path)
     return StudyOutcome(
         plan=plan,
         records=result.records,

@@ -189,10 +189,61 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(table, path, compression="zstd")
 
 
+#: Most rows of a spreadsheet sheet (Excel's limit, less the header).
+XLSX_MAX_ROWS = 1_048_575
+#: Time stamp written into every spreadsheet, so the same study gives the same bytes.
+XLSX_TIMESTAMP = (2000, 1, 1, 0, 0, 0)
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """Write one sheet per table into ``path`` with openpyxl, byte for byte reproducibly.
+
+    Sheets longer than Excel allows are left out (they stay in the Parquet files).
+    """
+    import datetime as dt
+    import io
+    import re
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        if len(frame) > XLSX_MAX_ROWS:
+            continue
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        clean = frame.replace([np.inf, -np.inf], np.nan).astype(object)
+        for row in clean.itertuples(index=False):
+            sheet.append([None if isinstance(v, float) and math.isnan(v) else v for v in row])
+    stamp = dt.datetime(*XLSX_TIMESTAMP)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    raw = io.BytesIO()
+    book.save(raw)
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=XLSX_TIMESTAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time as "modified"; keep the fixed one.
+                content = re.sub(
+                    rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>",
+                    rb"<dcterms:modified\1>"
+                    + stamp.isoformat().encode()
+                    + rb"Z</dcterms:modified>",
+                    content,
+                )
+            out.writestr(fixed, content)
+
+
 def write_tables(
     runs: pd.DataFrame, summary: pd.DataFrame, firms: pd.DataFrame, out_dir: Path
 ) -> dict[str, Path]:
-    """Write ``summary.csv``, ``runs.parquet`` and ``firms.parquet`` into ``out_dir``.
+    """Write ``summary.csv``, ``summary.xlsx`` (sheets summary, runs, firms), ``runs.parquet``
+    and ``firms.parquet`` into ``out_dir``.
 
     Returns
     -------
@@ -202,6 +253,7 @@ def write_tables(
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {
         "summary": out_dir / "summary.csv",
+        "workbook": out_dir / "summary.xlsx",
         "runs": out_dir / "runs.parquet",
         "firms": out_dir / "firms.parquet",
     }
@@ -210,4 +262,5 @@ def write_tables(
     )
     _write_parquet(runs, paths["runs"])
     _write_parquet(firms, paths["firms"])
+    write_xlsx({"summary": summary, "runs": runs, "firms": firms}, paths["workbook"])
     return paths

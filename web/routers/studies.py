@@ -41,12 +41,15 @@ _NAME = re.compile(_NAME_PATTERN)
 #: Media types of the study files, for their download answers.
 STUDY_MEDIA_TYPES = {
     "summary.csv": "text/csv; charset=utf-8",
+    "summary.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "runs.parquet": "application/vnd.apache.parquet",
     "firms.parquet": "application/vnd.apache.parquet",
     "report.html": "text/html; charset=utf-8",
 }
 STUDY_FILES = tuple(STUDY_MEDIA_TYPES)
-StudyFileName = Literal["summary.csv", "runs.parquet", "firms.parquet", "report.html"]
+StudyFileName = Literal[
+    "summary.csv", "summary.xlsx", "runs.parquet", "firms.parquet", "report.html"
+]
 
 
 class StudyRequest(RequestBody):
@@ -227,8 +230,8 @@ def study_status(study_id: str, registry: Annotated[_Registry, Depends(_registry
 def study_file(
     study_id: str, name: StudyFileName, registry: Annotated[_Registry, Depends(_registry)]
 ) -> FileResponse:
-    """``summary.csv``, ``runs.parquet``, ``firms.parquet`` or ``report.html`` of a finished
-    study."""
+    """``summary.csv``, ``summary.xlsx``, ``runs.parquet``, ``firms.parquet`` or
+    ``report.html`` of a finished study."""
     status = _known(registry, study_id)
     path = registry.root / study_id / name
     if status.status != "finished" or not path.is_file():

@@ -23,7 +23,7 @@ from market.studies import (
 from market.studies.plan import StudyPlan
 from tests.market.studies.factories import tiny_scenario, tiny_study
 
-OUTPUT_FILES = ("summary.csv", "runs.parquet", "firms.parquet", "report.html")
+OUTPUT_FILES = ("summary.csv", "summary.xlsx", "runs.parquet", "firms.parquet", "report.html")
 
 
 def tiny_plan() -> StudyPlan:

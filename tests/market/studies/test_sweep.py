@@ -151,3 +151,28 @@ def test_shipped_sizing_study_gives_operator_columns_and_the_chart(tmp_path: Pat
 def test_unrelated_config_errors_still_surface() -> None:
     with pytest.raises((StudyError, ConfigError)):
         parse_study(study(sweep="not a grid"), "s.yaml")
+
+
+def test_summary_workbook_holds_the_tables_and_is_reproducible(tmp_path: Path) -> None:
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from market.studies.tables import write_xlsx
+
+    summary = pd.DataFrame({"variant": ["a", "b"], "npv_mean": [1.5, float("nan")]})
+    runs = pd.DataFrame({"variant": ["a"], "seed": [1], "year": [2025], "co2": [3.0]})
+    write_xlsx({"summary": summary, "runs": runs}, tmp_path / "one.xlsx")
+    # openpyxl stamps the save time: a later save must still give the same bytes.
+    import datetime as dt
+    from unittest import mock
+
+    later = dt.datetime(2031, 5, 6, 7, 8, 9)
+    with mock.patch("openpyxl.writer.excel.datetime") as clock:
+        clock.datetime.now.return_value.replace.return_value = later
+        write_xlsx({"summary": summary, "runs": runs}, tmp_path / "two.xlsx")
+    assert (tmp_path / "one.xlsx").read_bytes() == (tmp_path / "two.xlsx").read_bytes()
+    book = load_workbook(tmp_path / "one.xlsx")
+    assert book.sheetnames == ["summary", "runs"]
+    rows = list(book["summary"].values)
+    assert rows == [("variant", "npv_mean"), ("a", 1.5), ("b", None)]
+    assert list(book["runs"].values)[1] == ("a", 1, 2025, 3.0)
