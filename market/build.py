@@ -95,6 +95,11 @@ class FirmTable:
     heat_pump_option: NDArray[np.bool_]
     heat_pump_capex_cny_per_kwh_th: FloatArray
     small_firm: NDArray[np.bool_]
+    process_co2_tco2_per_t: FloatArray
+    """Process CO2 per tonne of output counted in scope 1 [tCO2/t] (0 with the switch off)."""
+    counted_fuel_frac: FloatArray
+    """Share of the fuel counted as energy use [-]: 1, or 1 − feedstock share when feedstock is
+    excluded."""
 
     @property
     def size(self) -> int:
@@ -249,7 +254,13 @@ def _expand_firms(park: ParkConfig) -> list[FirmConfig]:
     return firms
 
 
-def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
+def build_firm_table(
+    firms: list[FirmConfig],
+    ref: ReferenceData,
+    *,
+    process_emissions: bool = True,
+    exclude_feedstock: bool = False,
+) -> FirmTable:
     """Resolve each firm's parameters, filling gaps from its sector archetype."""
 
     def pick(values: list[float | None], key: str) -> FloatArray:
@@ -341,6 +352,20 @@ def build_firm_table(firms: list[FirmConfig], ref: ReferenceData) -> FirmTable:
         retrofit_saving_frac=np.array([f.abatement.retrofit_saving_frac for f in firms]),
         retrofit_cost_cny_per_tce=np.array([f.abatement.retrofit_cost_cny_per_tce for f in firms]),
         heat_pump_option=np.array([f.abatement.heat_pump_option for f in firms]),
+        process_co2_tco2_per_t=np.array(
+            [
+                ref.sector(f.sector).process_co2_tco2_per_t if process_emissions else 0.0
+                for f in firms
+            ],
+            dtype=float,
+        ),
+        counted_fuel_frac=np.array(
+            [
+                1.0 - (ref.sector(f.sector).feedstock_share_of_fuel if exclude_feedstock else 0.0)
+                for f in firms
+            ],
+            dtype=float,
+        ),
         heat_pump_capex_cny_per_kwh_th=np.array(
             [f.abatement.heat_pump_capex_cny_per_kwh_th for f in firms]
         ),
@@ -635,7 +660,12 @@ def build_park(
     dt_h = config.time.step_h
     n = times.size
     firms_cfg = _expand_firms(park)
-    firms = build_firm_table(firms_cfg, ref)
+    firms = build_firm_table(
+        firms_cfg,
+        ref,
+        process_emissions=config.accounting.process_emissions,
+        exclude_feedstock=config.accounting.exclude_feedstock,
+    )
     n_firms = firms.size
 
     loc = park.location

@@ -97,9 +97,12 @@ OPTIONAL_SECTOR_PARAMETER_UNITS: Mapping[str, str] = MappingProxyType(
     {
         "energy_benchmark_kgce_per_t": "kgce/t",
         "energy_baseline_kgce_per_t": "kgce/t",
+        "process_co2_tco2_per_t": "tCO2/t",
+        "feedstock_share_of_fuel": "fraction",
     }
 )
-"""Parameters a sector has only where a benchmark in kgce/t exists."""
+"""Parameters a sector has only where they apply: benchmark levels (from ``benchmarks.csv``),
+process CO2 per tonne of output, and the share of its fuel used as feedstock."""
 
 REQUIRED_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
@@ -207,6 +210,11 @@ class SectorArchetype:
         Margin of producing one more tonne [CNY/t].
     energy_benchmark_kgce_per_t, energy_baseline_kgce_per_t : float or None
         Energy-efficiency benchmark and baseline [kgce/t] where one exists.
+    process_co2_tco2_per_t : float
+        CO2 released by the process itself (calcination, anodes, carbonates) per tonne of
+        output [tCO2/t]; 0 where the sector has none.
+    feedstock_share_of_fuel : float
+        Share of the sector's fuel used as chemical feedstock [0..1]; 0 where none.
     """
 
     name: str
@@ -220,6 +228,8 @@ class SectorArchetype:
     production_margin_cny_per_t: float
     energy_benchmark_kgce_per_t: float | None = None
     energy_baseline_kgce_per_t: float | None = None
+    process_co2_tco2_per_t: float = 0.0
+    feedstock_share_of_fuel: float = 0.0
 
     @property
     def heat_temperature_band(self) -> HeatTemperatureBand:
@@ -872,6 +882,12 @@ def _build_sector(sector: str, params: Mapping[str, float]) -> SectorArchetype:
             benchmark <= baseline,
             f"<= the baseline ({baseline:g} kgce/t)",
         )
+    process_co2 = params.get("process_co2_tco2_per_t", 0.0)
+    if "process_co2_tco2_per_t" in params:
+        check("process_co2_tco2_per_t", 0 <= process_co2 <= 10, "0 to 10")
+    feedstock = params.get("feedstock_share_of_fuel", 0.0)
+    if "feedstock_share_of_fuel" in params:
+        check("feedstock_share_of_fuel", 0 <= feedstock <= 1, "0 to 1")
     return SectorArchetype(
         name=sector,
         output_t_per_yr=params["output_t_per_yr"],
@@ -884,6 +900,8 @@ def _build_sector(sector: str, params: Mapping[str, float]) -> SectorArchetype:
         production_margin_cny_per_t=params["production_margin_cny_per_t"],
         energy_benchmark_kgce_per_t=benchmark,
         energy_baseline_kgce_per_t=baseline,
+        process_co2_tco2_per_t=process_co2,
+        feedstock_share_of_fuel=feedstock,
     )
 
 

@@ -96,11 +96,19 @@ def _firm_records(
     conv = ref.conversion_factors()
     emis = ref.emission_factors()
     convention = accounting.electricity_accounting
+    fuel_frac = inputs.firms.counted_fuel_frac
     energy = np.asarray(
-        energy_use_tce(tot.grid_kwh, tot.coal_kg, tot.gas_m3, convention=convention, factors=conv),
+        energy_use_tce(
+            tot.grid_kwh,
+            tot.coal_kg * fuel_frac,
+            tot.gas_m3 * fuel_frac,
+            convention=convention,
+            factors=conv,
+        ),
         dtype=float,
     )
     s1 = np.asarray(scope1_tco2(tot.coal_kg, tot.gas_m3, emis), dtype=float)
+    process = tot.production_t * inputs.firms.process_co2_tco2_per_t
     s2_loc = np.asarray(
         scope2_location_tco2(tot.grid_kwh, inputs.grid_co2_tco2_per_mwh), dtype=float
     )
@@ -124,7 +132,9 @@ def _firm_records(
     )
     value_added = tot.production_t * inputs.firms.value_added_10k_cny_per_t
     intensity = np.asarray(intensity_per_value_added(energy, value_added), dtype=float)
-    co2_intensity = np.asarray(intensity_per_value_added(s1 + s2_loc, value_added), dtype=float)
+    co2_intensity = np.asarray(
+        intensity_per_value_added(s1 + process + s2_loc, value_added), dtype=float
+    )
     demand = _firm_demand_charge(run)
     fuel_cny = tot.coal_kg / 1000.0 * inputs.coal_price_cny_per_t + tot.gas_m3 * (
         inputs.gas_price_cny_per_m3
@@ -194,11 +204,12 @@ def _firm_records(
                 "energy_intensity_tce_per_10k_cny": _r(intensity[i]),
                 "co2_tco2": {
                     "scope1": _r(s1[i]),
+                    "process": _r(process[i]),
                     "scope2_location": _r(s2_loc[i]),
                     "scope2_market": _r(s2_mkt[i]),
-                    "total_location": _r(s1[i] + s2_loc[i]),
-                    "total_market": _r(s1[i] + s2_mkt[i]),
-                    "total_after_abatement": _r((s1[i] + s2_loc[i]) * kept),
+                    "total_location": _r(s1[i] + process[i] + s2_loc[i]),
+                    "total_market": _r(s1[i] + process[i] + s2_mkt[i]),
+                    "total_after_abatement": _r((s1[i] + process[i] + s2_loc[i]) * kept),
                 },
                 "co2_intensity_tco2_per_10k_cny": _r(co2_intensity[i]),
                 "cost_cny": cost,
@@ -265,16 +276,20 @@ def _park_summary(
     location_tco2 = imp / 1000.0 * inputs.grid_co2_tco2_per_mwh
     coal_kg = float(inputs.step_weight @ inputs.coal_kg.sum(axis=1))
     gas_m3 = float(inputs.step_weight @ inputs.gas_m3.sum(axis=1))
+    fuel_frac = inputs.firms.counted_fuel_frac
     energy_tce = float(
         energy_use_tce(
             imp,
-            coal_kg,
-            gas_m3,
+            float(inputs.step_weight @ (inputs.coal_kg @ fuel_frac)),
+            float(inputs.step_weight @ (inputs.gas_m3 @ fuel_frac)),
             convention=accounting.electricity_accounting,
             factors=ref.conversion_factors(),
         )
     )
     scope1 = float(scope1_tco2(coal_kg, gas_m3, ref.emission_factors()))
+    process_tco2 = float(
+        inputs.step_weight @ (inputs.production_t @ inputs.firms.process_co2_tco2_per_t)
+    )
     certified_cut_tco2 = sum(
         (f["co2_tco2"]["scope2_location"] or 0.0) - (f["co2_tco2"]["scope2_market"] or 0.0)
         for f in firms
@@ -301,6 +316,7 @@ def _park_summary(
         "energy_use_tce": _r(energy_tce),
         "co2_tco2": {
             "scope1": _r(scope1),
+            "process": _r(process_tco2),
             "scope2_location": _r(location_tco2),
             # Certified green power lowers the park's figure by exactly what it lowers its firms'.
             "scope2_market": _r(location_tco2 - certified_cut_tco2),
@@ -436,7 +452,9 @@ def collect_results(
         "energy_use_tce": _r(sum(p["energy_use_tce"] or 0.0 for p in parks.values())),
         "co2_tco2_location": _r(
             sum(
-                (p["co2_tco2"]["scope1"] or 0.0) + (p["co2_tco2"]["scope2_location"] or 0.0)
+                (p["co2_tco2"]["scope1"] or 0.0)
+                + (p["co2_tco2"]["process"] or 0.0)
+                + (p["co2_tco2"]["scope2_location"] or 0.0)
                 for p in parks.values()
             )
         ),
@@ -521,18 +539,21 @@ def year_summary(
             if acc is None:
                 offset += n
                 continue
+            firms = run.inputs.firms
             energy = np.asarray(
                 energy_use_tce(
                     acc["grid_kwh"],
-                    acc["coal_kg"],
-                    acc["gas_m3"],
+                    acc["coal_kg"] * firms.counted_fuel_frac,
+                    acc["gas_m3"] * firms.counted_fuel_frac,
                     convention=accounting.electricity_accounting,
                     factors=conv,
                 ),
                 dtype=float,
             )
-            co2 = np.asarray(scope1_tco2(acc["coal_kg"], acc["gas_m3"], emis), dtype=float) + (
-                np.asarray(
+            co2 = (
+                np.asarray(scope1_tco2(acc["coal_kg"], acc["gas_m3"], emis), dtype=float)
+                + acc["production_t"] * firms.process_co2_tco2_per_t
+                + np.asarray(
                     scope2_location_tco2(acc["grid_kwh"], run.inputs.grid_co2_tco2_per_mwh),
                     dtype=float,
                 )

@@ -706,6 +706,17 @@ class AccountingConfig(StrictModel):
         description="Deduct certificate-backed green power from counted energy use.",
     )
     renewable_exclusion_rule: Literal["full", "increment_over_base"] = "full"
+    process_emissions: bool = Field(
+        default=True,
+        description="Count process CO2 (clinker calcination, glass batch carbonates, aluminium "
+        "anodes: sectors.<sector>.process_co2_tco2_per_t) in scope 1, reported apart.",
+    )
+    exclude_feedstock: bool = Field(
+        default=False,
+        description="Leave fuel used as chemical feedstock (sectors.<sector>."
+        "feedstock_share_of_fuel) out of counted energy use, as the 2022 national rule that "
+        "raw-material energy use is not counted in total energy consumption control does.",
+    )
     base_year: Annotated[int, Field(ge=2000, lt=INTENSITY_TARGET_YEAR)] | None = Field(
         default=None,
         description="Base year for intensity targets (the plan uses 2020); before the 2025 "

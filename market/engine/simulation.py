@@ -158,8 +158,13 @@ class Simulation:
         day_start = run.settled_until
         totals = run.settle_block(t + 1)
         emis = self.reference.emission_factors()
+        w = inputs.step_weight[day_start : t + 1]
+        process_tco2 = float(
+            w @ (inputs.production_t[day_start : t + 1] @ inputs.firms.process_co2_tco2_per_t)
+        )
         totals["co2_tco2"] = (
             float(scope1_tco2(totals["coal_kg"], totals["gas_m3"], emis))
+            + process_tco2
             + totals["import_kwh"] / 1000.0 * inputs.grid_co2_tco2_per_mwh
         )
         self.bus.publish(

@@ -278,12 +278,13 @@ class EnergyRightsMarket:
             w = park.step_weight[a:b]
             lo, hi = self.firm_offset[k], self.firm_offset[k + 1]
             grid_kwh = _storage_free_grid_kwh(park, a, b) * correction[lo:hi]
+            fuel_frac = park.firms.counted_fuel_frac
             out.append(
                 np.asarray(
                     energy_use_tce(
                         grid_kwh,
-                        w @ park.coal_kg[a:b],
-                        w @ park.gas_m3[a:b],
+                        (w @ park.coal_kg[a:b]) * fuel_frac,
+                        (w @ park.gas_m3[a:b]) * fuel_frac,
                         convention=convention,
                         factors=factors,
                     ),
@@ -348,12 +349,14 @@ class EnergyRightsMarket:
         return {k: now[k] - self._year_start_totals.get(k, 0.0) for k in now}
 
     def actual_use_tce(self, delta: dict[str, FloatArray]) -> FloatArray:
-        """Modelled energy use from accumulated grid electricity and fuels [tce]."""
+        """Modelled energy use from accumulated grid electricity and fuels [tce] (feedstock left
+        out when ``accounting.exclude_feedstock`` is on)."""
+        fuel_frac = self._concat("counted_fuel_frac")
         return np.asarray(
             energy_use_tce(
                 delta["grid_kwh"],
-                delta["coal_kg"],
-                delta["gas_m3"],
+                delta["coal_kg"] * fuel_frac,
+                delta["gas_m3"] * fuel_frac,
                 convention=self.accounting.electricity_accounting,
                 factors=self.reference.conversion_factors(),
             ),

@@ -337,10 +337,11 @@ class Investor:
         coal = w @ park.coal_kg[a:b, cols]
         gas = w @ park.gas_m3[a:b, cols]
         factors = self.reference.conversion_factors()
+        counted = park.firms.counted_fuel_frac[cols]
         use = (
             load_kwh * self.electricity_kgce_per_kwh
-            + coal * factors.raw_coal_kgce_per_kg
-            + gas * factors.natural_gas_kgce_per_m3
+            + (coal * factors.raw_coal_kgce_per_kg + gas * factors.natural_gas_kgce_per_m3)
+            * counted
         ) / 1000.0
         bill = (
             bill_elec

@@ -44,9 +44,12 @@ def test_shipped_park_firms_sum_to_park(strategy: str) -> None:
     counted = sum(f["counted_energy_use_tce"] for f in firms)
     assert counted == pytest.approx(year["counted_energy_use_tce"], rel=1e-9, abs=1e-4)
     location = sum(f["co2_tco2"]["total_location"] for f in firms)
+    park_co2 = park["co2_tco2"]
     assert location == pytest.approx(
-        park["co2_tco2"]["scope1"] + park["co2_tco2"]["scope2_location"], rel=1e-9, abs=1e-4
+        park_co2["scope1"] + park_co2["process"] + park_co2["scope2_location"], rel=1e-9, abs=1e-4
     )
+    process = sum(f["co2_tco2"]["process"] for f in firms)
+    assert process == pytest.approx(park_co2["process"], rel=1e-9, abs=1e-4)
 
 
 def test_days_of_different_weights_in_one_block_still_sum() -> None:

@@ -250,6 +250,8 @@ def test_archetype_benchmarks_agree_with_the_benchmark_table(ref: ReferenceData)
     assert set(OPTIONAL_SECTOR_PARAMETER_UNITS) == {
         "energy_benchmark_kgce_per_t",
         "energy_baseline_kgce_per_t",
+        "process_co2_tco2_per_t",
+        "feedstock_share_of_fuel",
     }
 
 
