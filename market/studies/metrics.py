@@ -146,6 +146,8 @@ class FirmCost:
         Identity.
     output_t
         Output over the run [t].
+    value_added_10k_cny
+        Value added over the run [10^4 CNY]; NaN when the summary has none.
     net_cost_cny
         The firm's total cost as reported (``cost_cny.total``: energy, demand charge, fuel and
         degradation, net of export revenue, plus rights trading, penalties and abatement when
@@ -164,6 +166,7 @@ class FirmCost:
     net_cost_cny: float
     compliance_cost_cny: float
     small_firm: float
+    value_added_10k_cny: float = NAN
 
 
 def number(value: Any) -> float:
@@ -333,6 +336,7 @@ def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
                 net_cost_cny=number(dig(detail, "cost_cny", "total")),
                 compliance_cost_cny=number(dig(detail, "rights", "net_cost_cny")),
                 small_firm=number(small) if isinstance(small, bool) else NAN,
+                value_added_10k_cny=number(detail.get("value_added_10k_cny")),
             )
         )
     return firms
@@ -390,9 +394,10 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
           minus sold, penalties, abatement, minus recycled revenue), summed;
           ``compliance_cost_per_firm_cny`` divides by the number of firms.
         * ``firm_net_cost_gini``: Gini of the firms' net cost (``cost_cny.total``, which
-          includes the rights market); ``small_firm_*``: cost and output shares of the
-          smallest third of firms by output, ``small_firm_burden_ratio`` = cost share / output
-          share, and the same for compliance cost (``small_firm_compliance_*``).
+          includes the rights market); ``small_firm_*``: cost and size shares of the
+          smallest third of firms by value added (by output when the runs report no value
+          added), ``small_firm_burden_ratio`` = cost share / size share, and the same for
+          compliance cost (``small_firm_compliance_*``).
     """
     targets = targets if targets is not None else default_targets()
     rows = yearly_metrics(summary)
@@ -537,7 +542,13 @@ def _firm_metrics(firms: list[FirmCost], out: Metrics) -> None:
     if not firms:
         return
     out["firms"] = float(len(firms))
-    output = np.array([f.output_t for f in firms], dtype=np.float64)
+    # Firms are sized by value added (tonnes of cement and of chips do not compare), or by
+    # output when the runs report no value added.
+    value_added = np.array([f.value_added_10k_cny for f in firms], dtype=np.float64)
+    if np.all(np.isfinite(value_added)) and value_added.sum() > 0.0:
+        output = value_added
+    else:
+        output = np.array([f.output_t for f in firms], dtype=np.float64)
     compliance = np.array([f.compliance_cost_cny for f in firms], dtype=np.float64)
     if np.isfinite(compliance).any():
         total = _sum_present(compliance)
@@ -550,5 +561,5 @@ def _firm_metrics(firms: list[FirmCost], out: Metrics) -> None:
     out["firm_net_cost_gini"] = gini(net)
     burden = smallest_share_burden(output, net)
     out["small_firm_cost_share_pct"] = burden.cost_share_pct
-    out["small_firm_output_share_pct"] = burden.output_share_pct
+    out["small_firm_size_share_pct"] = burden.output_share_pct
     out["small_firm_burden_ratio"] = burden.ratio

@@ -69,6 +69,7 @@ def firm(sector: str, output_t: float, cost: float, rights: float | None) -> dic
         "sector": sector,
         "output_t": output_t,
         "cost_cny": {"total": cost},
+        "value_added_10k_cny": 0.1 * output_t,
         "small_firm": output_t < 100.0,
     }
     detail["rights"] = None if rights is None else {"net_cost_cny": rights}

@@ -74,7 +74,7 @@ def test_run_metrics_of_a_full_summary_by_hand() -> None:
         "compliance_cost_per_firm_cny": 50.0,
         "firm_net_cost_gini": gini_of(600.0, 150.0, 100.0),
         "small_firm_cost_share_pct": 100.0 * 100.0 / 850.0,  # the 50 t firm pays 100 of 850
-        "small_firm_output_share_pct": 100.0 * 50.0 / 3350.0,
+        "small_firm_size_share_pct": 100.0 * 50.0 / 3350.0,  # value added 0.1 x output
         "small_firm_burden_ratio": (100.0 / 850.0) / (50.0 / 3350.0),
         "small_firm_compliance_cost_share_pct": 0.0,
         "small_firm_compliance_burden_ratio": 0.0,
@@ -174,3 +174,24 @@ def test_metrics_of_a_real_run_without_market_results() -> None:
     assert m["co2_tco2[electronics]"] + m["co2_tco2[food]"] == pytest.approx(m["co2_tco2"], 1e-5)
     assert m["firms"] == 2.0
     assert 0.0 <= m["firm_net_cost_gini"] <= 0.5
+
+
+def test_small_firms_are_the_smallest_by_value_added_not_tonnes() -> None:
+    """A chip maker with few tonnes but the largest value added is not a small firm."""
+    from tests.market.studies.factories import firm
+
+    summary = market_summary()
+    details = summary["parks"]["p1"]["firms_detail"]
+    for detail in details.values():
+        detail["value_added_10k_cny"] = 10.0
+    names = list(details)
+    tonnes = [details[n]["output_t"] for n in names]
+    lightest = names[tonnes.index(min(tonnes))]
+    details[lightest]["value_added_10k_cny"] = 1000.0
+    m = run_metrics(summary, SHAANXI)
+    costs = {n: details[n]["cost_cny"]["total"] for n in names}
+    small = next(n for n in names if n != lightest)  # ties broken by position
+    assert m["small_firm_size_share_pct"] == pytest.approx(100.0 * 10.0 / 1020.0)
+    share = 100.0 * costs[small] / sum(costs.values())
+    assert m["small_firm_cost_share_pct"] == pytest.approx(share)
+    assert firm("x", 1.0, 1.0, None)["value_added_10k_cny"] == pytest.approx(0.1)
