@@ -393,6 +393,10 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
         * ``compliance_cost_cny``: the firms' net cost of the rights market (rights bought
           minus sold, penalties, abatement, minus recycled revenue), summed;
           ``compliance_cost_per_firm_cny`` divides by the number of firms.
+        * ``total_cost_cny``: the firms' total cost (``cost_cny.total`` summed: energy, demand
+          charge, wear and fuel, and with the markets the rights and green-power flows,
+          penalties and abatement net of recycled revenue); the park totals when the summary
+          has no firm costs.
         * ``firm_net_cost_gini``: Gini of the firms' net cost (``cost_cny.total``, which
           includes the rights market); ``small_firm_*``: cost and size shares of the
           smallest third of firms by value added (by output when the runs report no value
@@ -423,10 +427,15 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
     green = dig(summary, "markets", "green_power")
     if isinstance(green, Mapping):
         _copy_fields(out, green, GREEN_FIELDS)
+    firms = firm_costs(summary)
+    net = np.array([f.net_cost_cny for f in firms], dtype=np.float64)
     total_cost = dig(summary, "totals", "cost_cny")
-    if total_cost is not None:
+    if firms and np.all(np.isfinite(net)):
+        # The firms' costs include the market flows, penalties, abatement and recycled revenue.
+        out["total_cost_cny"] = float(net.sum())
+    elif total_cost is not None:
         out["total_cost_cny"] = number(total_cost)
-    _firm_metrics(firm_costs(summary), out)
+    _firm_metrics(firms, out)
     operator_metrics(summary, out)
     return out
 

@@ -67,7 +67,7 @@ def test_run_metrics_of_a_full_summary_by_hand() -> None:
         "green_volume_mwh": 250.0,
         "green_premium_cny_per_mwh": 40.0,
         "green_share_pct": 12.5,
-        "total_cost_cny": 9999.0,
+        "total_cost_cny": 850.0,  # the firms' costs, markets included (totals: 9999)
         "firms": 3.0,
         # Net costs 600, 150, 100 (cost_cny.total); compliance costs 100, 50, 0.
         "compliance_cost_cny": 150.0,
