@@ -309,7 +309,7 @@ SIZING_CHART_ID = "chart-sizing"
 #: Sizing metrics drawn over a sweep: summary column, axis title, scale, best is the highest.
 SIZING_METRICS: tuple[tuple[str, str, float, bool], ...] = (
     ("asset_npv_cny_mean", "NPV of the park's assets [M CNY]", 1e-6, True),
-    ("total_cost_cny_mean", "operating cost of the run [M CNY]", 1e-6, False),
+    ("total_cost_cny_mean", "firms' total cost of the run [M CNY]", 1e-6, False),
     ("peak_grid_import_kw_mean", "peak grid import [MW]", 1e-3, False),
 )
 
