@@ -52,6 +52,7 @@ from market.inputs.tariff_file import (
 )
 from market.inputs.weather_file import WeatherOnSteps, read_weather_file, weather_on_steps
 from market.reference import ReferenceData
+from market.representative_days import representative_days
 from market.schedule import annual_weight_h, schedule_weights
 
 FloatArray = NDArray[np.float64]
@@ -208,9 +209,9 @@ def simulation_times(config: ScenarioConfig, tz: str) -> tuple[pd.DatetimeIndex,
     """Local step start times of the run and each step's weight [days represented per day].
 
     Every step has weight 1 unless ``time.representative_days_per_month`` is set: then only
-    ``k`` evenly spaced days of each month are simulated (day ``floor((j + 0.5) × days / k)``
-    for ``j < k``), and each of their steps has weight ``days_in_month / k``, so weighted sums
-    estimate monthly and annual totals.
+    the days :func:`market.representative_days.representative_days` picks are simulated, and
+    each of their steps weighs the number of days its day stands for, so weighted sums give
+    monthly and annual totals (exactly, for what depends on the hour and the day type).
     """
     start = pd.Timestamp(config.time.start)
     start = start.tz_localize(tz) if start.tzinfo is None else start.tz_convert(tz)
@@ -219,13 +220,12 @@ def simulation_times(config: ScenarioConfig, tz: str) -> tuple[pd.DatetimeIndex,
     k = config.time.representative_days_per_month
     if k is None:
         return times, np.ones(times.size)
-    days_in_month = times.days_in_month.to_numpy()
-    day_index = times.day.to_numpy() - 1
-    chosen = np.zeros(times.size, dtype=bool)
-    for j in range(k):
-        chosen |= day_index == np.floor((j + 0.5) * days_in_month / k).astype(int)
-    weight = days_in_month[chosen] / k
-    return times[chosen], weight.astype(float)
+    weights: dict[object, float] = {}
+    for year, month in sorted(set(zip(times.year, times.month, strict=True))):
+        weights.update(representative_days(int(year), int(month), k))
+    step_weight = np.array([weights.get(day, 0.0) for day in times.date], dtype=float)
+    chosen = step_weight > 0.0
+    return times[chosen], step_weight[chosen]
 
 
 def spawn_park_generators(seed: int, n_parks: int) -> list[dict[str, np.random.Generator]]:

@@ -14,7 +14,6 @@ that validates also runs. All bounds appear in the JSON schema (``greenmarket sc
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import difflib
 import functools
@@ -44,6 +43,7 @@ from market.inputs.tariff_file import TariffTable, read_tariff_file, top_price_c
 from market.inputs.weather_file import read_weather_file
 from market.reference import ReferenceError as ReferenceDataError
 from market.reference import default_reference, override_range_text
+from market.representative_days import is_representative_day
 
 MAX_ASSET_KW = 1e7
 """Largest power of one asset or connection [kW] (10 GW)."""
@@ -210,7 +210,7 @@ class TimeConfig(StrictModel):
         last = start + dt.timedelta(hours=max(self.horizon_h - self.step_h - 1.0, 0.0))
         day = start.date()
         while day <= last.date():
-            if _is_representative_day(day, k):
+            if is_representative_day(day, k):
                 return self
             day += dt.timedelta(days=1)
         raise located_error(
@@ -228,19 +228,6 @@ class TimeConfig(StrictModel):
     def n_steps(self) -> int:
         """Number of simulation steps."""
         return int(round(self.horizon_h / self.step_h))
-
-
-def _is_representative_day(day: dt.date, days_per_month: int) -> bool:
-    """Whether ``day`` is simulated when ``days_per_month`` days stand for each month.
-
-    The days are ``floor((j + 0.5) * days_in_month / k)`` (0-based) for ``j < k``, as in
-    :func:`market.build.simulation_times`.
-    """
-    days_in_month = calendar.monthrange(day.year, day.month)[1]
-    return any(
-        day.day - 1 == math.floor((j + 0.5) * days_in_month / days_per_month)
-        for j in range(days_per_month)
-    )
 
 
 class LocationConfig(StrictModel):
