@@ -18,7 +18,6 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
 
 #: Built-in commands and the module that registers each, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
@@ -62,6 +61,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    from importlib.metadata import entry_points  # reading package metadata takes a while
+
     for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
         try:
             register = entry.load()
