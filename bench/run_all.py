@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench.bench_studies",
     "bench.bench_web",
     "bench.bench_classroom",
+    "bench.cli_startup",
 )
 
 

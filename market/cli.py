@@ -4,6 +4,11 @@ Each command lives in its own module exposing ``register(subparsers)``; this mod
 assembles them. Commands of other packages that build on ``market`` (such as the web app's
 ``serve``) register themselves through the ``greenmarket.commands`` entry-point group, so
 ``market`` never imports them.
+
+Start-up stays short: command modules import their heavy dependencies (the engine, pandas,
+the solvers) inside ``run``, and when the command line starts with a built-in command only
+that command's parser is built (its usage, help and errors read the same as in the full
+parser).
 """
 
 from __future__ import annotations
@@ -13,15 +18,16 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from importlib.metadata import entry_points
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "market.commands.run",
-    "market.commands.validate",
-    "market.commands.schema",
-    "market.commands.clear",
-    "market.commands.compare",
-)
+#: Built-in commands and the module that registers each, in the order ``--help`` lists them.
+COMMANDS: dict[str, str] = {
+    "run": "market.commands.run",
+    "validate": "market.commands.validate",
+    "schema": "market.commands.schema",
+    "clear": "market.commands.clear",
+    "compare": "market.commands.compare",
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(COMMANDS.values())
 
 
 PLUGIN_GROUP = "greenmarket.commands"
@@ -29,14 +35,24 @@ PLUGIN_GROUP = "greenmarket.commands"
 EXIT_BROKEN_PIPE = 1
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the top-level argument parser with every available sub-command."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the top-level argument parser.
+
+    Parameters
+    ----------
+    command
+        A built-in command name: register only that command (no other command module and no
+        entry point is loaded). ``None`` (or any other name) registers every available command.
+    """
     parser = argparse.ArgumentParser(
         prog="greenmarket",
         description="Simulate green-power and energy-use-rights markets in industrial parks.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
+    if command in COMMANDS:
+        importlib.import_module(COMMANDS[command]).register(subparsers)
+        return parser
     for module_name in COMMAND_MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -45,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    from importlib.metadata import entry_points  # reading package metadata takes a while
+
     for entry in sorted(entry_points(group=PLUGIN_GROUP), key=lambda e: e.name):
         try:
             register = entry.load()
@@ -63,8 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Process exit code: 0 on success, 2 on bad input, 1 when the reader of stdout closed
         the pipe early (quietly, without a traceback).
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments[0] if arguments else None)
+    args = parser.parse_args(arguments)
     try:
         code: int = args.func(args)
         sys.stdout.flush()

@@ -5,15 +5,12 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 
-from limits import parse as parse_rate_limit
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-
-from market import api as market_api
 
 
 def default_configs_dir() -> Path:
     """Return the repository's ``configs`` folder (the example scenarios)."""
-    return Path(market_api.__file__).resolve().parents[1] / "configs"
+    return Path(__file__).resolve().parents[1] / "configs"  # next to the packages
 
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -102,6 +99,8 @@ class WebSettings(BaseModel):
     @field_validator("join_rate", "game_create_rate")
     @classmethod
     def _rate(cls, text: str) -> str:
+        from limits import parse as parse_rate_limit  # loads only when settings are built
+
         try:
             parse_rate_limit(text)
         except ValueError:

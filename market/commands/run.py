@@ -6,8 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from market.config import ConfigError, load_config
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``run`` command."""
@@ -44,6 +42,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the scenario; 0 on success, 2 on a bad config or seed."""
+    from market.config import ConfigError, load_config
+
     try:
         config = load_config(args.config)
     except ConfigError as exc:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-from market.config import ScenarioConfig
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``schema`` command."""
@@ -20,5 +18,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the schema; always succeeds."""
+    from market.config import ScenarioConfig
+
     print(json.dumps(ScenarioConfig.model_json_schema(), indent=2, sort_keys=True))
     return 0

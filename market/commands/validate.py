@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from market.config import ConfigError, load_config
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``validate`` command."""
@@ -22,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate ``args.config``; return 0 when valid, 2 otherwise."""
+    from market.config import ConfigError, load_config
+
     try:
         load_config(args.config)
     except ConfigError as exc:

@@ -38,14 +38,16 @@ import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from market.inputs.errors import DataFileError
 from market.inputs.paths import file_version
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = NDArray[np.float64]
 MeterUnit = Literal["kw", "kwh_per_interval"]
@@ -63,8 +65,6 @@ MAX_READING_KW = 1e7
 FIRST_DATA_LINE = 2
 """File line of the first reading (line 1 is the header)."""
 
-_SECOND = pd.Timedelta(seconds=1)
-_EPOCH = pd.Timestamp(0, tz="UTC")
 _WEEK_S = 7 * 24 * 3600
 _OFFSET_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 
@@ -139,16 +139,23 @@ class MeterSeries:
 
 def epoch_seconds(times: pd.DatetimeIndex) -> NDArray[np.int64]:
     """Whole seconds since 1970-01-01 UTC of tz-aware times, whatever their pandas unit."""
-    return np.asarray((times.tz_convert("UTC") - _EPOCH) // _SECOND, dtype=np.int64)
+    import pandas as pd
+
+    epoch = pd.Timestamp(0, tz="UTC")
+    return np.asarray((times.tz_convert("UTC") - epoch) // pd.Timedelta(seconds=1), dtype=np.int64)
 
 
 def _local_text(seconds: int, timezone: str) -> str:
+    import pandas as pd
+
     stamp = pd.Timestamp(seconds * 10**9, tz="UTC").tz_convert(timezone)
     return stamp.isoformat(timespec="minutes")
 
 
 def _parse_times(raw: pd.Series, path: str, timezone: str) -> NDArray[np.int64]:
     """Time stamps of a meter or price file as seconds since 1970 UTC (see the module rules)."""
+    import pandas as pd
+
     text = raw.astype(str).str.strip()
     lines = np.arange(text.size) + FIRST_DATA_LINE
     with_offset = text.str.contains(_OFFSET_SUFFIX).to_numpy()
@@ -205,6 +212,8 @@ def _parse_readings(
     raw: pd.Series, path: str, column: str, max_value: float, allow_empty: bool
 ) -> FloatArray:
     """Readings as floats in ``[0, max_value]``; an empty cell is a missing reading (NaN)."""
+    import pandas as pd
+
     text = raw.astype(str).str.strip()
     empty = (text == "").to_numpy()
     values = pd.to_numeric(text.where(~empty, "nan"), errors="coerce").to_numpy(dtype=float)
@@ -404,6 +413,8 @@ def read_table(path: Path) -> pd.DataFrame:
     DataFileError
         If the file is not a readable CSV table with a header and at least one row.
     """
+    import pandas as pd
+
     try:
         table = pd.read_csv(
             path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding="utf-8-sig"

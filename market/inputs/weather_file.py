@@ -24,13 +24,16 @@ import gzip
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from market.inputs.errors import DataFileError
 from market.inputs.paths import file_version
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FloatArray = NDArray[np.float64]
 
@@ -113,6 +116,7 @@ def _text(path: Path) -> str:
 
 
 def _parse(path: Path, fmt: str, text: str) -> tuple[pd.DataFrame, dict[str, object]]:
+    import pandas as pd
     from pvlib import iotools
 
     buffer = io.StringIO(text)
@@ -168,6 +172,8 @@ def _meta_number(
 
 
 def _check_columns(path: Path, fmt: str, data: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     missing = [c for c in REQUIRED_COLUMNS if c not in data.columns]
     if missing:
         raise DataFileError(
@@ -194,6 +200,8 @@ def _check_columns(path: Path, fmt: str, data: pd.DataFrame) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=16)
 def _read_cached(path_text: str, fmt: str, mtime_ns: int, size: int) -> WeatherYear:
+    import pandas as pd
+
     path = Path(path_text)
     text = _text(path)
     try:
@@ -255,6 +263,8 @@ def read_weather_file(path: Path, fmt: str = "auto") -> WeatherYear:
 
 def weather_on_steps(weather: WeatherYear, times: pd.DatetimeIndex) -> WeatherOnSteps:
     """The file's records on the run's steps, by the module's re-stamping rule."""
+    import pandas as pd
+
     utc = times.tz_convert("UTC") if times.tz is not None else times.tz_localize("UTC")
     clock = utc.tz_localize(None) + pd.Timedelta(hours=weather.utc_offset_h)
     month = clock.month.to_numpy()

@@ -52,7 +52,9 @@ def run_task(task: RunTask, attempt: int = 0) -> RunRecord:
     attempt
         0 for the first try, 1 for the retry (the result does not depend on it).
     """
-    from market.api import load_highs_quietly, parse_config, simulate
+    from market.config import parse_config
+    from market.native_output import load_highs_quietly
+    from market.runner import simulate
 
     load_highs_quietly()
     base_dir = None if task.data_dir is None else Path(task.data_dir)
