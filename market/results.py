@@ -532,6 +532,7 @@ def year_summary(
     for year in years:
         offset = 0
         energy_all, counted_all, co2_all, va_all, out_all = [], [], [], [], []
+        gross_all: list[FloatArray] = []
         sectors: list[str] = []
         for run in runs:
             n = run.inputs.firms.size
@@ -576,6 +577,7 @@ def year_summary(
             co2_all.append(co2)
             va_all.append(output * run.inputs.firms.value_added_10k_cny_per_t)
             out_all.append(output)
+            gross_all.append(acc["production_t"])
             sectors.extend(run.inputs.firms.sectors)
             offset += n
         if not energy_all:
@@ -585,13 +587,18 @@ def year_summary(
         co2_v = np.concatenate(co2_all)
         va_v = np.concatenate(va_all)
         out_v = np.concatenate(out_all)
+        gross_v = np.concatenate(gross_all)
         by_sector: dict[str, Any] = {}
         for sector in sorted(set(sectors)):
             mask = np.array([s == sector for s in sectors])
+            # Before abatement: energy_use_tce, output_before_abatement_t; after it:
+            # counted_energy_use_tce, co2_tco2, output_t.
             by_sector[sector] = {
                 "energy_use_tce": _r(energy_v[mask].sum()),
+                "counted_energy_use_tce": _r(counted_v[mask].sum()),
                 "co2_tco2": _r(co2_v[mask].sum()),
                 "output_t": _r(out_v[mask].sum()),
+                "output_before_abatement_t": _r(gross_v[mask].sum()),
             }
         va = float(va_v.sum())
         out[str(year)] = {

@@ -66,3 +66,21 @@ def test_feedstock_exclusion_removes_the_feedstock_share_of_coal_from_energy_use
     # CO2 and the other firms do not change.
     assert after["co2_tco2"]["scope1"] == before["co2_tco2"]["scope1"]
     assert excluded["kiln"]["energy_use_tce"] == counted["kiln"]["energy_use_tce"]
+
+
+def test_sector_figures_say_whether_they_are_before_or_after_abatement() -> None:
+    data = copy.deepcopy(BASE)
+    data["markets"] = {"energy_rights": {"enabled": True, "cap_factor": 0.8}}
+    sim = Simulation(parse_config(data))
+    sim.run()
+    year = sim.results().summary["years"]["2025"]
+    sectors = year["by_sector"]
+    assert sum(s["counted_energy_use_tce"] for s in sectors.values()) == pytest.approx(
+        year["counted_energy_use_tce"], rel=1e-9
+    )
+    assert sum(s["output_t"] for s in sectors.values()) == pytest.approx(year["output_t"])
+    for sector in sectors.values():
+        assert sector["counted_energy_use_tce"] <= sector["energy_use_tce"] + 1e-9
+        assert sector["output_t"] <= sector["output_before_abatement_t"] + 1e-9
+    # A tight cap makes someone abate: the two views differ somewhere.
+    assert any(s["counted_energy_use_tce"] < s["energy_use_tce"] - 1e-6 for s in sectors.values())
