@@ -116,11 +116,15 @@ def rights_year_summary(rights: EnergyRightsMarket) -> dict[str, Any]:
         )
         avg = float(np.average(prices, weights=volumes)) if volumes.sum() > 0 else math.nan
         free_value = float(book.free_tce.sum()) * (avg if math.isfinite(avg) else 0.0)
+        recycled = float(res["recycled_cny"].sum()) if res else 0.0
+        # The firms' compliance cost, net of the auction revenue recycled to them (the same
+        # netting as each firm's rights.net_cost_cny).
         firm_cost = float(
             book.paid_cny.sum()
             - book.received_cny.sum()
             + (res["penalty_cny"].sum() if res else 0.0)
             + book.abatement_cost_cny.sum()
+            - recycled
         )
         entry = {
             "cap_tce": _r(book.cap_tce),
@@ -136,6 +140,8 @@ def rights_year_summary(rights: EnergyRightsMarket) -> dict[str, Any]:
             "abatement_cost_cny": _r(book.abatement_cost_cny.sum()),
             "abatement_by_option_tce": by_option,
             "least_cost_abatement_cost_cny": _r(least),
+            "recycled_revenue_cny": _r(recycled),
+            "compliance_cost_cny": _r(firm_cost),
             "windfall_cny": _r(free_value - firm_cost),
         }
         if res:
