@@ -21,10 +21,12 @@ the noise (2 K, hourly autocorrelation 0.95) are **assumed**.
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.signal import lfilter
 
 __all__ = [
     "XIAN_ANNUAL_AMPLITUDE_C",
@@ -87,10 +89,24 @@ def ar1_standard_normal(
     shocks = rng.standard_normal(shape)
     if shocks.ndim == 0 or shocks.shape[0] < 2 or phi == 0.0:
         return np.asarray(shocks, dtype=np.float64)
-    scale = np.sqrt(1.0 - phi * phi)
-    initial_state = (phi * shocks[0])[np.newaxis, ...]
-    rest = lfilter([scale], [1.0, -phi], shocks[1:], axis=0, zi=initial_state)[0]
-    return np.concatenate([shocks[:1], rest], axis=0).astype(np.float64)
+    return _ar1_recursion(np.asarray(shocks, dtype=np.float64), phi)
+
+
+def _ar1_recursion(shocks: npt.NDArray[np.float64], phi: float) -> npt.NDArray[np.float64]:
+    """Apply :math:`x_0 = e_0`, :math:`x_t = \\phi x_{t-1} + \\sqrt{1-\\phi^2}\\,e_t` along axis 0.
+
+    The one-pole recursion runs on Python floats (IEEE double, the same operations in the same
+    order as a one-pole ``scipy.signal.lfilter``), so this module does not load scipy.signal,
+    whose import alone takes about half a second.
+    """
+    scale = math.sqrt(1.0 - phi * phi)
+    steps = shocks.shape[0]
+    columns = shocks.reshape(steps, -1).T.tolist()
+    series = [
+        list(itertools.accumulate(c[1:], lambda x, e: phi * x + scale * e, initial=c[0]))
+        for c in columns
+    ]
+    return np.array(series, dtype=np.float64).T.reshape(shocks.shape)
 
 
 def ambient_temperature_c(

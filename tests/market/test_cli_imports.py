@@ -75,6 +75,18 @@ def test_command_loads_only_what_it_needs(argv: tuple[str, ...]) -> None:
     assert {name: found for name, found in loaded.items() if found} == {}
 
 
+def test_run_loads_the_engine_but_no_web_app_or_study_tools(tmp_path: Path) -> None:
+    result = loaded_by(("run", "configs/quickstart.yaml", "--quiet", "--out", str(tmp_path)))
+    assert result["code"] == 0, result["out"]
+    modules = result["modules"]
+    assert isinstance(modules, list)
+    assert "market.engine.simulation" in modules and "pvlib" in modules
+    # scipy.signal alone takes about half a second to import; the engine does not need it.
+    unneeded = WEB + ("dask", "distributed", "plotly", "market.studies", "scipy.signal")
+    assert {name: matches(modules, name)[:3] for name in unneeded if matches(modules, name)} == {}
+    assert (tmp_path / "summary.json").is_file()
+
+
 def test_the_probe_sees_lazy_imports() -> None:
     # ``schema`` builds the scenario model inside run(): its modules must show up.
     result = loaded_by(("schema",))

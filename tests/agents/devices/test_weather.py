@@ -111,3 +111,23 @@ def test_ar1_zero_autocorrelation_is_white_noise_from_the_same_draws() -> None:
 def test_ar1_rejects_bad_autocorrelation(phi: float) -> None:
     with pytest.raises(WeatherInputError, match="autocorrelation"):
         ar1_standard_normal(10, phi, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize(
+    ("shape", "phi", "seed"),
+    [(200, 0.95, 4), ((300, 3), 0.5, 5), ((50, 2, 2), 0.999, 6), ((2,), 0.1, 7)],
+)
+def test_ar1_equals_the_one_pole_filter_bit_for_bit(
+    shape: int | tuple[int, ...], phi: float, seed: int
+) -> None:
+    # The recursion is the filter scipy.signal.lfilter([s], [1, -phi]) with x_0 = e_0, value
+    # for value: results of earlier releases stay byte for byte the same.
+    from scipy.signal import lfilter
+
+    shocks = np.random.default_rng(seed).standard_normal(shape)
+    scale = np.sqrt(1.0 - phi * phi)
+    rest = lfilter([scale], [1.0, -phi], shocks[1:], axis=0, zi=(phi * shocks[0])[np.newaxis])[0]
+    expected = np.concatenate([shocks[:1], rest], axis=0)
+    x = ar1_standard_normal(shape, phi, np.random.default_rng(seed))
+    assert x.shape == expected.shape
+    assert x.tobytes() == expected.tobytes()
