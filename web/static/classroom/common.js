@@ -36,7 +36,7 @@ GM.api = async (method, path, body, headers) => {
   try {
     response = await fetch(path, init);
   } catch (err) {
-    return { ok: false, status: 0, data: { detail: "network error: " + err } };
+    return { ok: false, status: 0, data: { detail: "not connected: the request was not sent (" + err.message + ")" } };
   }
   let data = null;
   const type = response.headers.get("content-type") || "";
@@ -66,7 +66,7 @@ GM.fillTable = (tbody, rows, emptyText, columns) => {
 
 // Countdown held by the server: the view carries the deadline and the server's clock.
 GM.countdown = {
-  deadline: null, offset: 0, paused: null, status: "lobby", node: null, timer: null,
+  deadline: null, offset: 0, paused: null, status: "lobby", node: null, timer: null, stale: false,
   update(pub) {
     this.offset = pub.server_unix_s - Date.now() / 1000;
     this.deadline = pub.deadline_unix_s;
@@ -86,8 +86,10 @@ GM.countdown = {
     if (left === null) { this.node.textContent = "–"; this.node.classList.remove("urgent"); return; }
     const s = Math.ceil(left);
     const text = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-    this.node.textContent = this.status === "paused" ? text + " (paused)" : text;
-    this.node.classList.toggle("urgent", this.status === "open" && left < 10);
+    const note = this.stale ? " (offline)" : this.status === "paused" ? " (paused)" : "";
+    this.node.textContent = text + note;
+    this.node.classList.toggle("stale", this.stale);
+    this.node.classList.toggle("urgent", !this.stale && this.status === "open" && left < 10);
   },
 };
 
@@ -104,9 +106,36 @@ GM.statusText = (pub) => {
   }
 };
 
-// Open the game's websocket and call onView with each view; reconnects with backoff.
+// Connection state of the game's websocket: "connecting", "connected", "reconnecting" or
+// "offline" (several attempts failed). Shown in a badge and in body[data-conn].
+GM.CONN_TEXT = { connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…",
+  offline: "offline: trying to reconnect" };
+GM.connection = {
+  state: "connecting",
+  set(state) {
+    this.state = state;
+    document.body.dataset.conn = state;
+    let badge = GM.$("conn");
+    if (!badge) {
+      badge = GM.el("span", "", "conn", { id: "conn", role: "status" });
+      const header = document.querySelector("header");
+      if (header) header.appendChild(badge);
+    }
+    badge.textContent = GM.CONN_TEXT[state] || state;
+    badge.className = "conn " + state;
+    GM.countdown.stale = state !== "connected";
+    GM.countdown.render();
+  },
+  online() { return this.state === "connected"; },
+};
+
+// Wait before the next attempt [ms]: 250, 500, then about 1 s with jitter (never more than 1 s),
+// so a page is back within about a second of the server's return.
+GM.retryDelayMs = (attempt) => Math.min(1000, 250 * 2 ** Math.min(attempt - 1, 2)) * (0.75 + 0.25 * Math.random());
+
+// Open the game's websocket and call onView with each view; reconnects with a capped back-off.
 GM.connect = (code, role, onView, onClose, token) => {
-  let retry = 0;
+  let failures = 0;
   let stopped = false;
   const open = () => {
     const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -115,9 +144,12 @@ GM.connect = (code, role, onView, onClose, token) => {
     if (token) url += "&token=" + encodeURIComponent(token);
     const ws = new WebSocket(url);
     ws.onmessage = (event) => {
-      retry = 0;
+      failures = 0;
       const msg = JSON.parse(event.data);
-      if (msg.kind === "view") onView(msg);
+      if (msg.kind === "view") {
+        onView(msg);
+        if (!GM.connection.online()) GM.connection.set("connected");
+      }
     };
     ws.onclose = (event) => {
       if (event.code >= 4400 && event.code < 4500) {
@@ -126,10 +158,12 @@ GM.connect = (code, role, onView, onClose, token) => {
         return;
       }
       if (stopped) return;
-      retry = Math.min(retry + 1, 6);
-      setTimeout(open, 250 * 2 ** retry);
+      failures += 1;
+      GM.connection.set(failures > 2 ? "offline" : "reconnecting");
+      setTimeout(open, GM.retryDelayMs(failures));
     };
   };
+  GM.connection.set("connecting");
   open();
 };
 
