@@ -176,6 +176,40 @@ GM.layout = (xTitle, yTitle, extra) => Object.assign({
   legend: { orientation: "h", y: -0.3 },
 }, extra || {});
 
+// Draw a chart, or a "no rounds yet" placeholder instead of an empty axis when there is no data.
+GM.NO_ROUNDS = "No rounds yet: this chart fills in once a round has cleared.";
+GM.plot = (id, traces, layout, hasData) => {
+  const node = GM.$(id);
+  if (!hasData) {
+    Plotly.purge(node);
+    GM.clear(node);
+    node.appendChild(GM.el("p", GM.NO_ROUNDS, "chart-empty"));
+    node.dataset.empty = "true";
+    return;
+  }
+  if (node.dataset.empty === "true") GM.clear(node);
+  node.dataset.empty = "false";
+  Plotly.react(node, traces, layout, GM.PLOT);
+};
+
+// Price axis of a supply/demand chart: around the crossing, not stretched by asks far above it.
+// Up to twice the higher of the clearing and equilibrium prices (at least the highest bid up to
+// that), or automatic when there is no price.
+GM.curveYRange = (curves, price, ceprice) => {
+  const refs = [price, ceprice].filter((v) => v !== null && v !== undefined && Number.isFinite(v) && v > 0);
+  if (!refs.length) return null;
+  const ref = Math.max(...refs);
+  const points = [...(curves.demand ? curves.demand.p : []), ...(curves.supply ? curves.supply.p : [])]
+    .filter((v) => Number.isFinite(v));
+  const top = Math.min(Math.max(ref, ...points), 2 * ref);
+  return [0, 1.08 * Math.max(top, 1.2 * ref)];
+};
+GM.curveLayout = (curves, price, ceprice, unit) => {
+  const range = GM.curveYRange(curves, price, ceprice);
+  const extra = range ? { yaxis: { title: { text: "CNY/" + unit }, range } } : {};
+  return GM.layout("quantity [" + unit + "]", "CNY/" + unit, extra);
+};
+
 GM.curveTraces = (curves, price, ceprice, unit) => {
   const traces = [];
   if (curves.demand && curves.demand.q.length) {
