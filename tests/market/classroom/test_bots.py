@@ -61,3 +61,11 @@ def test_zi_c_bots_alone_keep_the_market_trading(shipped: Preset) -> None:
     # A single sealed-bid call with random shading loses more than Gode & Sunder's double
     # auction; with prices drawn from the round's own value range bots trade in most rounds.
     assert effs.mean() >= 0.3  # before: 0.14 on rights_grandfathering
+
+
+def test_the_presets_own_bots_alone_reach_high_efficiency(shipped: Preset) -> None:
+    effs = np.array(
+        [e for seed in SEEDS for e in bots_only_efficiencies(shipped, shipped.bot_strategy, seed)]
+    )
+    assert effs.size > 0
+    assert effs.mean() >= 0.9
