@@ -82,6 +82,7 @@ def test_fresh_browser_regains_control_with_the_instructor_code(
     console.click("#token-submit")
     console.wait_for_selector("body[data-control='ok'][data-status='lobby']")
     assert console.is_hidden("#token-card")
+    assert console.inner_text("#conn") == "connected"
     console.click("#start")
     console.wait_for_selector("body[data-status='open']")
     console.click("#pause")

@@ -123,6 +123,7 @@ GM.connection = {
     }
     badge.textContent = GM.CONN_TEXT[state] || state;
     badge.className = "conn " + state;
+    badge.hidden = false;
     GM.countdown.stale = state !== "connected";
     GM.countdown.render();
   },

@@ -186,6 +186,7 @@ function needToken() {
   GM.$("token-card").hidden = false;
   GM.$("status").textContent = "No instructor control";
   document.body.dataset.control = "none";
+  if (GM.$("conn")) GM.$("conn").hidden = true;
 }
 
 async function enterToken() {
