@@ -125,6 +125,8 @@ GM.connection = {
     badge.className = "conn " + state;
     badge.hidden = false;
     GM.countdown.stale = state !== "connected";
+    const status = GM.$("status");
+    if (status) status.classList.toggle("stale", state === "reconnecting" || state === "offline");
     GM.countdown.render();
   },
   online() { return this.state === "connected"; },
