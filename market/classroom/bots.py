@@ -26,6 +26,15 @@ from market.classroom.rounds import RoundResult, order_id
 from market.classroom.values import RoundValues
 
 
+def price_to_4_decimals(price: float, side: int) -> float:
+    """A bot's price to 4 decimals, rounded away from a loss (bids down, asks up)."""
+    scaled = price * 1e4
+    near = round(scaled)
+    if abs(scaled - near) < 1e-6:
+        return near / 1e4
+    return (math.floor(scaled) if side == BUY else math.ceil(scaled)) / 1e4
+
+
 def clip_to_limits(
     arrays: OrderArrays, max_buy: np.ndarray, max_sell: np.ndarray
 ) -> dict[int, list[tuple[int, BidOrder]]]:
@@ -53,9 +62,39 @@ def clip_to_limits(
         if take <= 0:
             continue
         left[firm] -= take
-        order = BidOrder("buy" if side == BUY else "sell", take, round(price, 4))
+        order = BidOrder("buy" if side == BUY else "sell", take, price_to_4_decimals(price, side))
         out.setdefault(firm, []).append((row, order))
     return out
+
+
+def bot_price_range(values: RoundValues, params: GameParams) -> tuple[float, float]:
+    """The price range bots draw from: the preset's bounds narrowed to the round's values and costs.
+
+    Gode & Sunder (1993) drew ZI prices from a fixed range that just covered every value and cost
+    of their markets. A preset's floor and cap are loose legal bounds (a rights cap of
+    2,000 CNY/tce around an equilibrium of a few hundred), and a ZI-C seller asking up to the cap
+    would rarely meet a buyer in a sealed-bid call. So the range is ``[max(floor, lowest cost),
+    min(cap, highest value)]`` over the steps in this round's market (the auctioneer's reserve
+    counts as a cost); each bot still bids at most its value and asks at least its cost.
+
+    Returns
+    -------
+    tuple[float, float]
+        ``(floor, cap)`` [CNY/unit] with ``floor <= cap``; the preset's bounds when the round has
+        no finite value or no cost.
+    """
+    floor = params.price_floor_cny_per_unit
+    cap = params.price_cap_cny_per_unit
+    schedule = values.schedule
+    buy_values = schedule.buy_value[(schedule.buy_qty > 0) & np.isfinite(schedule.buy_value)]
+    costs = schedule.sell_cost[(schedule.sell_qty > 0) & np.isfinite(schedule.sell_cost)]
+    if values.auctioneer_qty > 0 and math.isfinite(values.auctioneer_price):
+        costs = np.append(costs, values.auctioneer_price)
+    if buy_values.size == 0 or costs.size == 0:
+        return floor, cap
+    low = min(max(floor, float(costs.min())), cap)
+    high = max(min(cap, float(buy_values.max())), low)
+    return low, high
 
 
 class BotPlayer:
@@ -80,9 +119,10 @@ class BotPlayer:
         self, values: RoundValues, params: GameParams, last_price: float | None
     ) -> dict[int, list[tuple[int, BidOrder]]]:
         """Orders of every seat for a round (call once per round, before :meth:`observe`)."""
+        floor, cap = bot_price_range(values, params)
         view = MarketView(
-            price_floor=params.price_floor_cny_per_unit,
-            price_cap=params.price_cap_cny_per_unit,
+            price_floor=floor,
+            price_cap=cap,
             last_price=math.nan if last_price is None else float(last_price),
             period=values.round,
         )

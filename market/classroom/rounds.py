@@ -28,6 +28,8 @@ from market.classroom.values import RoundValues, rights_compliance, schedule_gai
 
 #: Seat number of the auctioneer in the book.
 AUCTIONEER = -1
+MIN_SURPLUS_CNY = 0.01
+"""Competitive surplus below which a round has no gains from trade and no efficiency [CNY]."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,7 +356,7 @@ def clear_round(
     auctioneer_gain = -auctioneer_sold * values.auctioneer_price if auctioneer_sold else 0.0
     realised = float(gain.sum()) + auctioneer_gain
     ce = competitive_equilibrium(market_schedule(values))
-    efficiency = realised / ce.surplus if ce.surplus > 0 else None
+    efficiency = realised / ce.surplus if ce.surplus >= MIN_SURPLUS_CNY else None
     price = result.price if result.status == "optimal" else math.nan
     interval = next(iter(result.price_intervals.values()), None)
     return RoundResult(

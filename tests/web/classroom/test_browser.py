@@ -67,7 +67,11 @@ def test_three_students_and_bots_play_two_rounds_to_the_debrief(
 ) -> None:
     alerts: list[str] = []
     teacher = browser.new_context().new_page()
-    teacher.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
+    # The console asks before destructive actions; any other dialog would be a script injection.
+    teacher.on(
+        "dialog",
+        lambda d: d.accept() if d.type == "confirm" else (alerts.append(d.message), d.dismiss()),
+    )
     teacher.goto(server.http + "/classroom")
     teacher.wait_for_selector("body[data-ready='true']")
     teacher.select_option("#preset", "rights_grandfathering")

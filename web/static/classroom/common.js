@@ -36,7 +36,7 @@ GM.api = async (method, path, body, headers) => {
   try {
     response = await fetch(path, init);
   } catch (err) {
-    return { ok: false, status: 0, data: { detail: "network error: " + err } };
+    return { ok: false, status: 0, data: { detail: "not connected: the request was not sent (" + err.message + ")" } };
   }
   let data = null;
   const type = response.headers.get("content-type") || "";
@@ -66,7 +66,7 @@ GM.fillTable = (tbody, rows, emptyText, columns) => {
 
 // Countdown held by the server: the view carries the deadline and the server's clock.
 GM.countdown = {
-  deadline: null, offset: 0, paused: null, status: "lobby", node: null, timer: null,
+  deadline: null, offset: 0, paused: null, status: "lobby", node: null, timer: null, stale: false,
   update(pub) {
     this.offset = pub.server_unix_s - Date.now() / 1000;
     this.deadline = pub.deadline_unix_s;
@@ -86,8 +86,10 @@ GM.countdown = {
     if (left === null) { this.node.textContent = "–"; this.node.classList.remove("urgent"); return; }
     const s = Math.ceil(left);
     const text = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-    this.node.textContent = this.status === "paused" ? text + " (paused)" : text;
-    this.node.classList.toggle("urgent", this.status === "open" && left < 10);
+    const note = this.stale ? " (offline)" : this.status === "paused" ? " (paused)" : "";
+    this.node.textContent = text + note;
+    this.node.classList.toggle("stale", this.stale);
+    this.node.classList.toggle("urgent", !this.stale && this.status === "open" && left < 10);
   },
 };
 
@@ -104,9 +106,39 @@ GM.statusText = (pub) => {
   }
 };
 
-// Open the game's websocket and call onView with each view; reconnects with backoff.
+// Connection state of the game's websocket: "connecting", "connected", "reconnecting" or
+// "offline" (several attempts failed). Shown in a badge and in body[data-conn].
+GM.CONN_TEXT = { connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…",
+  offline: "offline: trying to reconnect" };
+GM.connection = {
+  state: "connecting",
+  set(state) {
+    this.state = state;
+    document.body.dataset.conn = state;
+    let badge = GM.$("conn");
+    if (!badge) {
+      badge = GM.el("span", "", "conn", { id: "conn", role: "status" });
+      const header = document.querySelector("header");
+      if (header) header.appendChild(badge);
+    }
+    badge.textContent = GM.CONN_TEXT[state] || state;
+    badge.className = "conn " + state;
+    badge.hidden = false;
+    GM.countdown.stale = state !== "connected";
+    const status = GM.$("status");
+    if (status) status.classList.toggle("stale", state === "reconnecting" || state === "offline");
+    GM.countdown.render();
+  },
+  online() { return this.state === "connected"; },
+};
+
+// Wait before the next attempt [ms]: 250, 500, then about 1 s with jitter (never more than 1 s),
+// so a page is back within about a second of the server's return.
+GM.retryDelayMs = (attempt) => Math.min(1000, 250 * 2 ** Math.min(attempt - 1, 2)) * (0.75 + 0.25 * Math.random());
+
+// Open the game's websocket and call onView with each view; reconnects with a capped back-off.
 GM.connect = (code, role, onView, onClose, token) => {
-  let retry = 0;
+  let failures = 0;
   let stopped = false;
   const open = () => {
     const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -115,9 +147,12 @@ GM.connect = (code, role, onView, onClose, token) => {
     if (token) url += "&token=" + encodeURIComponent(token);
     const ws = new WebSocket(url);
     ws.onmessage = (event) => {
-      retry = 0;
+      failures = 0;
       const msg = JSON.parse(event.data);
-      if (msg.kind === "view") onView(msg);
+      if (msg.kind === "view") {
+        onView(msg);
+        if (!GM.connection.online()) GM.connection.set("connected");
+      }
     };
     ws.onclose = (event) => {
       if (event.code >= 4400 && event.code < 4500) {
@@ -126,10 +161,12 @@ GM.connect = (code, role, onView, onClose, token) => {
         return;
       }
       if (stopped) return;
-      retry = Math.min(retry + 1, 6);
-      setTimeout(open, 250 * 2 ** retry);
+      failures += 1;
+      GM.connection.set(failures > 2 ? "offline" : "reconnecting");
+      setTimeout(open, GM.retryDelayMs(failures));
     };
   };
+  GM.connection.set("connecting");
   open();
 };
 
@@ -141,6 +178,40 @@ GM.layout = (xTitle, yTitle, extra) => Object.assign({
   yaxis: { title: { text: yTitle }, rangemode: "tozero" },
   legend: { orientation: "h", y: -0.3 },
 }, extra || {});
+
+// Draw a chart, or a "no rounds yet" placeholder instead of an empty axis when there is no data.
+GM.NO_ROUNDS = "No rounds yet: this chart fills in once a round has cleared.";
+GM.plot = (id, traces, layout, hasData) => {
+  const node = GM.$(id);
+  if (!hasData) {
+    Plotly.purge(node);
+    GM.clear(node);
+    node.appendChild(GM.el("p", GM.NO_ROUNDS, "chart-empty"));
+    node.dataset.empty = "true";
+    return;
+  }
+  if (node.dataset.empty === "true") GM.clear(node);
+  node.dataset.empty = "false";
+  Plotly.react(node, traces, layout, GM.PLOT);
+};
+
+// Price axis of a supply/demand chart: around the crossing, not stretched by asks far above it.
+// Up to twice the higher of the clearing and equilibrium prices (at least the highest bid up to
+// that), or automatic when there is no price.
+GM.curveYRange = (curves, price, ceprice) => {
+  const refs = [price, ceprice].filter((v) => v !== null && v !== undefined && Number.isFinite(v) && v > 0);
+  if (!refs.length) return null;
+  const ref = Math.max(...refs);
+  const points = [...(curves.demand ? curves.demand.p : []), ...(curves.supply ? curves.supply.p : [])]
+    .filter((v) => Number.isFinite(v));
+  const top = Math.min(Math.max(ref, ...points), 2 * ref);
+  return [0, 1.08 * Math.max(top, 1.2 * ref)];
+};
+GM.curveLayout = (curves, price, ceprice, unit) => {
+  const range = GM.curveYRange(curves, price, ceprice);
+  const extra = range ? { yaxis: { title: { text: "CNY/" + unit }, range } } : {};
+  return GM.layout("quantity [" + unit + "]", "CNY/" + unit, extra);
+};
 
 GM.curveTraces = (curves, price, ceprice, unit) => {
   const traces = [];

@@ -65,9 +65,13 @@ function buildParams(pub) {
 function seatActions(seat) {
   const box = GM.el("span");
   const free = GM.el("button", "Free", "secondary", { type: "button" });
-  free.addEventListener("click", () => call("POST", "/seats/" + seat.seat + "/free", {}));
+  free.addEventListener("click", () => {
+    if (!window.confirm("Free seat " + (seat.seat + 1) + "? Its player loses the seat and a bot plays it.")) return;
+    call("POST", "/seats/" + seat.seat + "/free", {});
+  });
   const reassign = GM.el("button", "New link", "secondary", { type: "button" });
   reassign.addEventListener("click", async () => {
+    if (!window.confirm("Make a new link for seat " + (seat.seat + 1) + "? The old link stops working.")) return;
     const res = await call("POST", "/seats/" + seat.seat + "/reassign", { name: seat.player || ("Seat " + (seat.seat + 1)) });
     if (res.ok) {
       const p = GM.$("claim");
@@ -104,6 +108,10 @@ function onView(msg) {
   GM.$("advance").disabled = s === "lobby" || s === "finished";
   GM.$("advance").textContent = s === "cleared" ? (pub.round + 1 < pub.n_rounds ? "Open next round" : "Go to debrief") : "Close round now";
   GM.$("finish").disabled = s !== "lobby" && s !== "cleared";
+  GM.$("bots-toggle").disabled = false;
+  GM.$("board-toggle").disabled = false;
+  for (const b of document.querySelectorAll("#exports button")) b.disabled = false;
+  document.body.dataset.control = "ok";
   GM.$("bots-toggle").textContent = "Bots: " + (pub.bots_enabled ? "on" : "off") + " (" + ins.bot_strategy + ")";
   GM.$("board-toggle").textContent = "Leaderboard: " + (ins.leaderboard_hidden ? "hidden" : "shown");
   GM.$("apply-params").disabled = s !== "lobby" && s !== "cleared";
@@ -136,19 +144,73 @@ function init() {
   GM.$("projector-link").href = "/classroom/projector/" + encodeURIComponent(code);
   GM.$("debrief-link").href = "/classroom/debrief/" + encodeURIComponent(code);
   for (const action of ["start", "pause", "resume", "advance", "finish"]) {
-    GM.$(action).addEventListener("click", () => call("POST", "/control", { action }));
+    GM.$(action).addEventListener("click", () => {
+      const question = confirmation(action);
+      if (question && !window.confirm(question)) return;
+      call("POST", "/control", { action });
+    });
   }
+  GM.$("token-submit").addEventListener("click", enterToken);
   GM.$("extend").addEventListener("click", () => call("POST", "/control", { action: "extend", seconds: 30 }));
   GM.$("bots-toggle").addEventListener("click", () => call("POST", "/bots", { enabled: !(last && last.bots_enabled) }));
   GM.$("board-toggle").addEventListener("click", () => call("POST", "/leaderboard", { hidden: !boardHidden }));
   for (const table of ["bids", "trades", "allocations", "payoffs"]) {
-    const b = GM.el("button", table + ".csv", "secondary", { type: "button", id: "export-" + table });
+    const b = GM.el("button", table + ".csv", "secondary export", { type: "button", id: "export-" + table, disabled: "" });
     b.addEventListener("click", () => download(table));
     GM.$("exports").appendChild(b);
   }
+  if (token) connect(); else needToken();
+}
+
+function connect() {
   GM.connect(code, "instructor", onView, (closeCode) => {
-    GM.$("status").textContent = closeCode === 4401 ? "This link has no valid instructor token." : "Unknown game.";
+    if (closeCode === 4401) { needToken(); return; }
+    GM.$("status").textContent = "Unknown game.";
   }, token);
+}
+
+// Destructive actions ask first; others go straight through.
+function confirmation(action) {
+  if (action === "finish") return "End the game now? No more rounds can be played; the debrief shows the rounds cleared so far.";
+  if (action === "advance" && last && (last.status === "open" || last.status === "paused")) {
+    return "Close the round now? Bids not yet sent are replaced by bots.";
+  }
+  return null;
+}
+
+// No valid token: every control is disabled and the code can be entered.
+function needToken() {
+  token = null;
+  sessionStorage.removeItem(tokenKey);
+  for (const b of document.querySelectorAll("#controls button, #exports button, #apply-params")) b.disabled = true;
+  GM.$("token-card").hidden = false;
+  GM.$("status").textContent = "No instructor control";
+  document.body.dataset.control = "none";
+  if (GM.$("conn")) GM.$("conn").hidden = true;
+}
+
+async function enterToken() {
+  const value = GM.$("token-input").value.trim();
+  const msg = GM.$("token-msg");
+  if (!/^[A-Za-z0-9_-]{16,200}$/.test(value)) {
+    msg.className = "msg error";
+    msg.textContent = "An instructor code is a long string of letters, digits, - and _.";
+    return;
+  }
+  const res = await GM.api("GET", "/api/classroom/games/" + encodeURIComponent(code) + "/instructor", undefined,
+    { "X-Instructor-Token": value });
+  if (!res.ok) {
+    msg.className = "msg error";
+    msg.textContent = res.status === 0 ? res.data.detail
+      : res.status === 404 ? "Unknown game." : "This code does not match game " + code + ".";
+    return;
+  }
+  token = value;
+  sessionStorage.setItem(tokenKey, token);
+  GM.$("token-input").value = "";
+  msg.textContent = "";
+  GM.$("token-card").hidden = true;
+  connect();
 }
 
 init();

@@ -23,6 +23,7 @@ async function init() {
   select.addEventListener("change", showPreset);
   showPreset();
   GM.$("create").addEventListener("click", create);
+  showMyGames();
   document.body.dataset.ready = "true";
 }
 
@@ -45,6 +46,43 @@ async function create() {
   GM.$("join-url").textContent = window.location.origin + "/join";
   GM.$("console-link").href = res.data.instructor_url;
   GM.$("projector-link").href = res.data.projector_url;
+  GM.$("instructor-code").textContent = res.data.instructor_token;
+  const title = presets[body.preset] ? presets[body.preset].title : body.preset;
+  rememberGame({ code: res.data.code, title, created: new Date().toISOString() });
+  showMyGames();
+}
+
+// Games created in this browser: code, title and time only (never a token).
+const MY_GAMES_KEY = "gm-my-games";
+const MY_GAMES_MAX = 20;
+
+function myGames() {
+  try {
+    const list = JSON.parse(localStorage.getItem(MY_GAMES_KEY) || "[]");
+    return Array.isArray(list) ? list.filter((g) => g && /^[A-Za-z0-9]{1,16}$/.test(String(g.code))) : [];
+  } catch (err) {
+    return [];
+  }
+}
+
+function rememberGame(game) {
+  const list = [game, ...myGames().filter((g) => g.code !== game.code)].slice(0, MY_GAMES_MAX);
+  localStorage.setItem(MY_GAMES_KEY, JSON.stringify(list));
+}
+
+function showMyGames() {
+  const ul = GM.$("my-games");
+  GM.clear(ul);
+  const list = myGames();
+  if (!list.length) { ul.appendChild(GM.el("li", "none yet", "muted")); return; }
+  for (const g of list) {
+    const li = GM.el("li");
+    const code = encodeURIComponent(g.code);
+    li.appendChild(GM.el("a", "Game " + g.code + " console", null, { href: "/classroom/console/" + code }));
+    li.appendChild(GM.el("span", " · " + String(g.title || "") + " · " + String(g.created || "").slice(0, 16).replace("T", " ") + " · ", "muted"));
+    li.appendChild(GM.el("a", "debrief", null, { href: "/classroom/debrief/" + code }));
+    ul.appendChild(li);
+  }
 }
 
 init();

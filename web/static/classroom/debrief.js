@@ -17,31 +17,32 @@ const CHARTS = [
 function drawMerit() {
   const r = Number(GM.$("round-select").value || 0);
   const m = data.merit_order[r];
-  Plotly.react("chart", m ? GM.curveTraces(m, m.price, m.ce_price) : [], GM.layout("quantity [" + data.unit + "]", "CNY/" + data.unit), GM.PLOT);
+  if (!m) { GM.plot("chart", [], null, false); return; }
+  GM.plot("chart", GM.curveTraces(m, m.price, m.ce_price), GM.curveLayout(m, m.price, m.ce_price, data.unit), true);
 }
 function drawPath() {
-  Plotly.react("chart", GM.pathTraces(data.rounds), GM.layout("round", "CNY/" + data.unit, { xaxis: { dtick: 1, title: { text: "round" } } }), GM.PLOT);
+  GM.plot("chart", GM.pathTraces(data.rounds), GM.layout("round", "CNY/" + data.unit, { xaxis: { dtick: 1, title: { text: "round" } } }), data.rounds.length > 0);
 }
 function drawEmissions() {
-  Plotly.react("chart", GM.emissionTraces(data.rounds), GM.layout("round", "tCO2", { xaxis: { dtick: 1, title: { text: "round" } } }), GM.PLOT);
+  GM.plot("chart", GM.emissionTraces(data.rounds), GM.layout("round", "tCO2", { xaxis: { dtick: 1, title: { text: "round" } } }), data.rounds.length > 0);
 }
 function drawProfits() {
   const rows = data.profits;
-  Plotly.react("chart", [{
+  GM.plot("chart", [{
     type: "bar", x: rows.map((p) => p.firm), y: rows.map((p) => p.total_profit_cny),
     marker: { color: rows.map((p) => (p.controlled_by === "bot" ? "#ffb74d" : "#2e7d32")) },
     text: rows.map((p) => p.controlled_by), hovertemplate: "%{x}: %{y:,.0f} CNY (%{text})<extra></extra>",
-  }], GM.layout("firm", "CNY", { xaxis: { type: "category" } }), GM.PLOT);
+  }], GM.layout("firm", "CNY", { xaxis: { type: "category" } }), data.rounds.length > 0);
 }
 function drawEquilibrium() {
   const rows = data.rounds;
   const x = rows.map((r) => r.round + 1);
-  Plotly.react("chart", [
+  GM.plot("chart", [
     { type: "bar", x, y: rows.map((r) => r.volume), name: "volume traded" },
     { type: "bar", x, y: rows.map((r) => r.ce_volume), name: "equilibrium volume" },
     { mode: "lines+markers", x, y: rows.map((r) => (r.efficiency === null ? null : 100 * r.efficiency)), name: "efficiency [%]", yaxis: "y2" },
   ], GM.layout("round", data.unit, { barmode: "group", margin: { l: 55, r: 55, t: 10, b: 45 }, xaxis: { dtick: 1, title: { text: "round" } },
-    yaxis2: { overlaying: "y", side: "right", range: [0, 105], title: { text: "%" } } }), GM.PLOT);
+    yaxis2: { overlaying: "y", side: "right", range: [0, 105], title: { text: "%" } } }), rows.length > 0);
 }
 
 function show() {

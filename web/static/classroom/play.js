@@ -37,6 +37,11 @@ async function submitBid() {
     orders.push({ side: tr.querySelector(".side").value, quantity: Number(q), price: Number(p) });
   }
   const msg = GM.$("bid-msg");
+  if (!GM.connection.online()) {
+    msg.className = "msg error";
+    msg.textContent = "Not connected: your bid was not sent. Send it again once the page says connected.";
+    return;
+  }
   const res = await GM.api("PUT", "/api/classroom/games/" + encodeURIComponent(code) + "/seats/" + state.seat + "/bid", { orders });
   if (res.ok) {
     msg.className = "msg ok";

@@ -7,10 +7,16 @@ let drawnVersion = null;
 function draw(pub) {
   const lastRound = pub.last;
   const unit = pub.unit;
-  Plotly.react("chart-curves", lastRound ? GM.curveTraces(lastRound.curves, lastRound.price, lastRound.equilibrium.price, unit) : [],
-    GM.layout("quantity [" + unit + "]", "CNY/" + unit), GM.PLOT);
-  Plotly.react("chart-path", GM.pathTraces(pub.path), GM.layout("round", "CNY/" + unit, { xaxis: { dtick: 1, title: { text: "round" } } }), GM.PLOT);
-  Plotly.react("chart-emissions", GM.emissionTraces(pub.path), GM.layout("round", "tCO2", { xaxis: { dtick: 1, title: { text: "round" } } }), GM.PLOT);
+  const rounds = pub.path.length > 0;
+  if (lastRound) {
+    const ce = lastRound.equilibrium.price;
+    GM.plot("chart-curves", GM.curveTraces(lastRound.curves, lastRound.price, ce, unit),
+      GM.curveLayout(lastRound.curves, lastRound.price, ce, unit), true);
+  } else {
+    GM.plot("chart-curves", [], null, false);
+  }
+  GM.plot("chart-path", GM.pathTraces(pub.path), GM.layout("round", "CNY/" + unit, { xaxis: { dtick: 1, title: { text: "round" } } }), rounds);
+  GM.plot("chart-emissions", GM.emissionTraces(pub.path), GM.layout("round", "tCO2", { xaxis: { dtick: 1, title: { text: "round" } } }), rounds);
 }
 
 function onView(msg) {
