@@ -11,6 +11,9 @@ from fastapi.testclient import TestClient
 from web.app import create_app
 from web.settings import WebSettings
 
+from ..conftest import LiveServer, start_server
+from ..test_browser import LAUNCH_ARGS, require_chromium
+
 
 class FakeClock:
     """A clock the test moves by hand [s since the epoch]."""
@@ -53,3 +56,28 @@ def create_game(client: TestClient, **body: Any) -> dict[str, Any]:
 def instructor(game: dict[str, Any]) -> dict[str, str]:
     """The instructor's header."""
     return {"X-Instructor-Token": game["instructor_token"]}
+
+
+@pytest.fixture
+def server(settings: WebSettings) -> Iterator[LiveServer]:
+    """A real uvicorn server on 127.0.0.1 with the classroom settings, stopped after the test."""
+    live = start_server(settings)
+    try:
+        yield live
+    finally:
+        live.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Headless Chromium (the system's), closed after the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(require_chromium()), headless=True, args=LAUNCH_ARGS
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()

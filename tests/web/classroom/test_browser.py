@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from web.settings import WebSettings
-
-from ..conftest import LiveServer, start_server
-from ..test_browser import LAUNCH_ARGS, require_chromium
+from ..conftest import LiveServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 ROUND_S = 6
-
-
-@pytest.fixture
-def server(settings: WebSettings) -> Iterator[LiveServer]:
-    live = start_server(settings)
-    try:
-        yield live
-    finally:
-        live.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(require_chromium()), headless=True, args=LAUNCH_ARGS
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def student(browser: Any, server: LiveServer, code: str, name: str, alerts: list[str]) -> Any:

@@ -3,43 +3,16 @@ price axis of the supply/demand chart, and tables on a phone."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx2 as httpx
 import pytest
 
-from web.settings import WebSettings
-
-from ..conftest import LiveServer, start_server
-from ..test_browser import LAUNCH_ARGS, require_chromium
+from ..conftest import LiveServer
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 PHONE = {"width": 375, "height": 740}
-
-
-@pytest.fixture
-def server(settings: WebSettings) -> Iterator[LiveServer]:
-    live = start_server(settings)
-    try:
-        yield live
-    finally:
-        live.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(require_chromium()), headless=True, args=LAUNCH_ARGS
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 def test_favicon_is_served_and_linked_from_every_page(server: LiveServer) -> None:

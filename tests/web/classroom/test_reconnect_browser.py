@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,25 +10,10 @@ import httpx2 as httpx
 import pytest
 
 from ..helpers import free_port, serve_process
-from ..test_browser import LAUNCH_ARGS, require_chromium
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 RECONNECT_LIMIT_S = 2.0
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=str(require_chromium()), headless=True, args=LAUNCH_ARGS
-        )
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.mark.slow
