@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -20,6 +20,7 @@ from web.classroom import router as classroom_router
 from web.classroom.deps import MAX_BODY_BYTES as CLASSROOM_BODY_BYTES
 from web.errors import WebInputError
 from web.hub import StreamHub
+from web.i18n import messages_script
 from web.methods import add_options_route, allowed_methods
 from web.openapi import use_error_body_schema
 from web.routers import clear, configs, results, runs, stream, studies
@@ -182,6 +183,10 @@ def create_app(
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> FileResponse:
         return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+    @app.get("/i18n/messages.js", include_in_schema=False)
+    def messages_js() -> Response:
+        return Response(messages_script(), media_type="text/javascript; charset=utf-8")
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
