@@ -1,7 +1,8 @@
 """Message catalogues of the web pages: every visible string, in English and Chinese.
 
-The catalogues are flat JSON files (``en.json``, ``zh.json``) mapping a message key to its text;
-``{name}`` marks a value filled in by the page. The pages load them through
+The catalogues are flat JSON files named ``<area>.<lang>.json`` (``common.en.json``,
+``classroom.zh.json``, ...) mapping a message key to its text; ``{name}`` marks a value filled in
+by the page. A language's catalogue is the union of its area files; a key may live in one area only. The pages load them through
 ``/i18n/messages.js`` (:func:`messages_script`) and translate with ``static/i18n.js``.
 """
 
@@ -28,13 +29,19 @@ def catalogue(lang: str) -> dict[str, str]:
     Raises
     ------
     ValueError
-        If the language has no catalogue.
+        If the language has no catalogue or a key is defined in two area files.
     """
     if lang not in LANGUAGES:
         known = ", ".join(LANGUAGES)
         raise ValueError(f"no message catalogue for language {lang!r}; known: {known}")
-    data = json.loads((CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
-    return {str(key): str(text) for key, text in data.items()}
+    merged: dict[str, str] = {}
+    for path in sorted(CATALOGUE_DIR.glob(f"*.{lang}.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key, text in data.items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice ({path.name})")
+            merged[str(key)] = str(text)
+    return merged
 
 
 @lru_cache(maxsize=1)
