@@ -2,8 +2,9 @@
 
 The catalogues are flat JSON files named ``<area>.<lang>.json`` (``common.en.json``,
 ``classroom.zh.json``, ...) mapping a message key to its text; ``{name}`` marks a value filled in
-by the page. A language's catalogue is the union of its area files; a key may live in one area only. The pages load them through
-``/i18n/messages.js`` (:func:`messages_script`) and translate with ``static/i18n.js``.
+by the page. A language's catalogue is the union of its area files; a key may live in one area
+only. The pages load them through ``/i18n/messages.js`` (:func:`messages_script`) and translate
+with ``static/i18n.js``.
 """
 
 from __future__ import annotations
