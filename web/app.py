@@ -23,7 +23,7 @@ from web.hub import StreamHub
 from web.i18n import messages_script
 from web.methods import add_options_route, allowed_methods
 from web.openapi import use_error_body_schema
-from web.routers import clear, configs, results, runs, stream, studies
+from web.routers import clear, configs, horizon, results, runs, stream, studies
 from web.runs import RunManager, SimulationFactory
 from web.security import GUARD_RESPONSES, install_security, require_operator
 from web.settings import WebSettings
@@ -159,6 +159,7 @@ def create_app(
     for router in (
         configs.router,
         runs.router,
+        horizon.router,
         results.router,
         studies.router,
         clear.router,

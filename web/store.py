@@ -299,6 +299,15 @@ class RunStore(SqliteFile):
             ).fetchall()
         return [_record(r) for r in rows]
 
+    def get_config(self, run_id: str) -> dict[str, Any] | None:
+        """Return the scenario a run was started with (as JSON data), or ``None`` when unknown."""
+        with self._connect() as db:
+            row = db.execute("SELECT config_json FROM runs WHERE id=?", (run_id,)).fetchone()
+        if row is None:
+            return None
+        config: dict[str, Any] = json.loads(row[0])
+        return config
+
     def get_summary(self, run_id: str) -> dict[str, Any] | None:
         """Return a finished run's summary, or ``None``."""
         with self._connect() as db:
