@@ -91,8 +91,8 @@ def test_dashboard_shows_live_prices_and_charts(market_server: LiveServer, brows
     )
     page.goto(market_server.http + "/")
     page.wait_for_selector("body[data-ready='true']", timeout=20_000)
-    assert page.locator("#green-empty").is_visible()
-    assert page.locator("#green-empty").inner_text() == "no market data yet"
+    assert page.locator("#chart-green-empty").is_visible()
+    assert page.locator("#chart-green-empty").inner_text() == "Start a run or open a past one."
     page.select_option("#scenario", "week")
     page.click("#start")
 
@@ -100,7 +100,7 @@ def test_dashboard_shows_live_prices_and_charts(market_server: LiveServer, brows
     page.wait_for_function(
         "() => /\\d/.test(document.getElementById('green-price').textContent)", timeout=20_000
     )
-    page.wait_for_selector("#green-empty", state="hidden", timeout=20_000)
+    page.wait_for_selector("#chart-green-empty", state="hidden", timeout=20_000)
     # The chart updates: the green-power trace grows as later days clear.
     first = trace_points(page, "chart-green")
     assert first >= 1

@@ -27,12 +27,14 @@
   //   rights: each auction's price [CNY/tce];
   //   emissions: per day, the sum over parks of co2_tco2 (else grid imports × the park's
   //          grid factor) [tCO2/day], placed at the day's noon.
-  function seriesOf(events, parks) {
+  // An event without a local time stands at startMs + time_h (park clock as UTC ms).
+  function seriesOf(events, parks, startMs) {
     const green = new Map();
     const rights = new Map();
     const emissions = new Map();
     for (const e of events) {
-      const time = typeof e.time === "string" ? e.time.slice(0, 19) : null;
+      const time = typeof e.time === "string" ? e.time.slice(0, 19)
+        : (Number.isFinite(e.time_h) ? window.gmCharts.localText(startMs + e.time_h * 3600e3) : null);
       if (e.kind === "green_power_cleared" && time && Number.isFinite(e.price_cny_per_mwh)) {
         const acc = green.get(time) || { value: 0, volume: 0, sum: 0, n: 0 };
         const volume = Number.isFinite(e.volume_mwh) && e.volume_mwh > 0 ? e.volume_mwh : 0;
@@ -156,7 +158,7 @@
       loadEvents(runId),
     ]);
     const parks = Object.fromEntries(status.parks.map((p) => [p.name, p]));
-    return { status, horizon, series: seriesOf(events, parks) };
+    return { status, horizon, series: seriesOf(events, parks, window.gmCharts.localMs(horizon.start)) };
   }
 
   async function compare() {
