@@ -132,6 +132,9 @@ def test_dashboard_shows_live_prices_and_charts(market_server: LiveServer, brows
         "events.jsonl",
     ]
     assert trace_points(page, "chart-emissions") == 7  # one bar per simulated day
+    # The time axes span the run's horizon (the week from 2025-06-02), not the data's range.
+    x_range = page.evaluate("() => document.getElementById('chart-rights').layout.xaxis.range")
+    assert x_range == ["2025-06-02T00:00:00", "2025-06-09T00:00:00"]
     # Nothing overflows the phone-sized screen horizontally.
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0

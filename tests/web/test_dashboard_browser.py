@@ -47,6 +47,13 @@ SERIES_OF_TWO_ZONES = """() => gmCompare.seriesOf([
 ], {b: {grid_co2_tco2_per_mwh: 0.5}}, Date.parse("2025-06-02T00:00:00Z"))"""
 
 
+#: A plotly chart has been redrawn to its container's width (after a viewport change).
+FITS_ITS_BOX = (
+    "(id) => { const gd = document.getElementById(id);"
+    " return Math.abs(gd._fullLayout.width - gd.clientWidth) < 2; }"
+)
+
+
 def output_dir() -> Path:
     """The folder screenshots are written to (created when missing)."""
     base = os.environ.get("GREENMARKET_TEST_OUTPUT")
@@ -112,7 +119,8 @@ def layout_of(page: Any, chart_id: str) -> dict[str, Any]:
 def tick_labels(page: Any, chart_id: str) -> list[str]:
     return list(
         page.evaluate(
-            "(id) => [...document.querySelectorAll(`#${id} .xtick text`)].map((n) => n.textContent)",
+            "(id) => [...document.querySelectorAll(`#${id} .xtick text`)]"
+            ".map((n) => n.textContent)",
             chart_id,
         )
     )
@@ -129,6 +137,7 @@ def test_run_on_its_horizon_downloads_and_cancel(chromium: Any, server: LiveServ
     assert page.locator("#chart-rights-empty").inner_text() == "Start a run or open a past one."
     assert tick_labels(page, "chart-rights") == []
     assert page.locator("#chart-rights-csv").is_disabled()
+    page.screenshot(path=str(output_dir() / "empty-desktop.png"))
 
     page.select_option("#scenario", "week")
     page.select_option("#speed", "0.25")  # 12 simulated h/s: the week takes 14 s
@@ -165,6 +174,11 @@ def test_run_on_its_horizon_downloads_and_cancel(chromium: Any, server: LiveServ
     page.click("#cancel")
     assert page.locator("#cancel-dialog").is_visible()
     page.screenshot(path=str(output_dir() / "cancel-dialog-desktop.png"))
+    page.set_viewport_size(PHONE)
+    box = page.locator("#cancel-dialog").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    page.screenshot(path=str(output_dir() / "cancel-dialog-phone.png"))
+    page.set_viewport_size(DESKTOP)
     page.click("#cancel-keep")
     assert not page.locator("#cancel-dialog").is_visible()
     run_id = page.evaluate("() => document.getElementById('chart-rights').dataset.run")
@@ -227,7 +241,8 @@ def test_compare_two_runs_in_chinese_on_a_phone(chromium: Any, server: LiveServe
     assert series["rights"] == [["2025-06-03T00:00:00", 610.0]]
     assert series["emissions"] == [["2025-06-02T12:00:00", 5.0 + 1000.0 * 0.5 / 1000]]
     legend = page.evaluate(
-        "() => [...document.querySelectorAll('#compare-green .legendtext')].map((n) => n.textContent)"
+        "() => [...document.querySelectorAll('#compare-green .legendtext')]"
+        ".map((n) => n.textContent)"
     )
     assert legend == [f"A：tiny（{run_a}）", f"B：week（{run_b}）"]
 
@@ -246,6 +261,10 @@ def test_compare_two_runs_in_chinese_on_a_phone(chromium: Any, server: LiveServe
     words = set(re.findall(r"[A-Za-z][A-Za-z0-9_]*", visible)) - allowed
     assert words == set(), words
     page.screenshot(path=str(output_dir() / "compare-zh-phone.png"), full_page=True)
+    assert no_horizontal_overflow(page)
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_function(FITS_ITS_BOX, arg="compare-green", timeout=10_000)
+    page.screenshot(path=str(output_dir() / "compare-zh-desktop.png"), full_page=True)
     assert no_horizontal_overflow(page)
 
     # Back to English: the traces are renamed, the axis titles too.

@@ -303,12 +303,12 @@ def test_checker_flags_untranslated_script_text(snippet: str) -> None:
         'const KEYS = { paused: "dashboard.state.paused" };',
         'fetch(`/api/runs/${id}/cancel`, { method: "POST" });',
         'const tmpl = "%{x}<br>%{y:.2f} %{text}"; const f = "%Y-%m-%d %H:%M";',
-        "const re = /[\",\\n\\r]/.test(text); const q = 'a' + \"b\";",
+        'const re = /[",\\n\\r]/.test(text); const q = \'a\' + "b";',
         'console.warn("greenmarket: no message for key", key);',
         'select.append(new Option("—", ""));',
         'node.textContent = t(node.getAttribute("data-i18n"));',
         'button.className = "small secondary";',
-        'button.textContent = t(`dashboard.download.${kind}`);',
+        "button.textContent = t(`dashboard.download.${kind}`);",
     ],
 )
 def test_checker_passes_translated_script_text(snippet: str) -> None:

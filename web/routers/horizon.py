@@ -6,6 +6,7 @@ shows its whole horizon.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
@@ -58,10 +59,8 @@ def horizon_of(config: Mapping[str, Any]) -> RunHorizon:
     zone_name = str(clock["timezone"])
     start = dt.datetime.fromisoformat(str(clock["start"]))
     if start.tzinfo is not None:
-        try:
+        with contextlib.suppress(ZoneInfoNotFoundError):  # else keep the given offset's clock
             start = start.astimezone(ZoneInfo(zone_name))
-        except ZoneInfoNotFoundError:
-            pass  # keep the given offset's clock
         start = start.replace(tzinfo=None)
     span_h = float(clock["horizon_h"])
     end = start + dt.timedelta(hours=span_h)
