@@ -73,7 +73,10 @@ function resetCharts() {
   state.traces = emptyPending();
   state.pending = emptyPending();
   state.assetsAcc = new Map();
-  const xaxis = state.horizon ? gmCharts.timeAxis(state.horizon) : null;
+  // No run: no axes. A run: its horizon; without one (an older server) the data's range.
+  let xaxis = null;
+  if (state.horizon) xaxis = gmCharts.timeAxis(state.horizon);
+  else if (state.run) xaxis = { type: "date", autorange: true, tickformat: "%m-%d" };
   for (const [id, chart] of Object.entries(LIVE_CHARTS)) {
     gmCharts.newPlot(id, [], gmCharts.layout(xaxis, chart.yKey, false, chart.extra));
     $(id).dataset.run = state.run ? state.run.id : "none";
@@ -318,7 +321,8 @@ async function api(method, path, body) {
   }
   return data;
 }
-const errorText = (err) => (err instanceof ApiError ? err.render() : String(err));
+// Any error with a render() (ApiError, a closed stream) speaks the page's language.
+const errorText = (err) => (err && typeof err.render === "function" ? err.render() : String(err));
 
 async function fetchHorizon(runId) {
   try {

@@ -79,7 +79,8 @@
           if (item.kind !== "lagged") events.push(item);
         }
       };
-      ws.onclose = (e) => (e.code === 1000 ? resolve(events) : reject(new Error(String(e.code))));
+      ws.onclose = (e) => (e.code === 1000 ? resolve(events)
+        : reject({ render: () => t("dashboard.compare.stream_closed", { code: e.code }) }));
     });
   }
 
