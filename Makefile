@@ -16,11 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/greenmarket run configs/quickstart.yaml --out results/quickstart
 
-## Debian's chromium for the browser tests (never a downloaded browser build)
+## Debian's chromium for the browser tests (never a downloaded browser build), and a CJK font
+## so screenshots of the Chinese pages show their text
 browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei; \
 	fi
 
 ## Watch runs live in the browser: http://127.0.0.1:8000
