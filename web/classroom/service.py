@@ -190,6 +190,7 @@ class ClassroomService:
         round_seconds: float | None,
         bot_strategy: str | None,
         bots_enabled: bool,
+        practice_round: bool = False,
     ) -> tuple[Game, str]:
         """Create a game; returns it and its instructor token (shown once, never stored)."""
         presets = self.presets()
@@ -211,6 +212,7 @@ class ClassroomService:
             round_seconds=round_seconds,
             bot_strategy=bot_strategy,
             bots_enabled=bots_enabled,
+            practice_round=practice_round,
         )
         self.store.insert_game(game)
         self.games[code] = game
