@@ -94,7 +94,6 @@ def public_view(game: Game, now: float) -> dict[str, Any]:
     labels = None
     if isinstance(market, GreenMarket):
         labels = [market.period_labels[game.period_index(r)] for r in range(h.n_rounds)]
-    joined = sorted(s.player for s in game.seats if s.player is not None)
     return {
         "code": h.code,
         "preset": game.preset.name,
@@ -119,7 +118,6 @@ def public_view(game: Game, now: float) -> dict[str, Any]:
             "bots": controlled.count("bot"),
             "submitted": len(submitted),
         },
-        "joined": joined,
         "bots_enabled": h.bots_enabled,
         "bot_strategy": h.bot_strategy,
         "leaderboard_hidden": h.leaderboard_hidden and h.status != "finished",
@@ -127,6 +125,12 @@ def public_view(game: Game, now: float) -> dict[str, Any]:
         "last": round_summary(game.results[-1]) if game.results else None,
         "path": price_path(game),
     }
+
+
+def lobby_view(game: Game) -> dict[str, Any]:
+    """What the projector adds to the public view: the names of the players who have joined,
+    sorted (so the list does not tell which firm anyone plays). Names are data, never markup."""
+    return {"joined": sorted(s.player for s in game.seats if s.player is not None)}
 
 
 def _rights_firm(game: Game, seat: int, round_index: int) -> dict[str, Any]:

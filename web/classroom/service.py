@@ -37,6 +37,7 @@ from market.api import (
     UnknownGameError,
     instructor_view,
     list_presets,
+    lobby_view,
     player_view,
     public_view,
 )
@@ -383,6 +384,8 @@ class ClassroomService:
             return head + ',"me":' + to_json(player_view(game, sub.seat, now)) + "}"
         if sub.role == "instructor":
             return head + ',"instructor":' + to_json(instructor_view(game, now)) + "}"
+        if sub.role == "projector":
+            return head + ',"lobby":' + to_json(lobby_view(game)) + "}"
         return head + "}"
 
     def publish(self, game: Game, players: bool = True) -> None:

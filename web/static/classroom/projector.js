@@ -48,7 +48,7 @@ function render() {
 }
 
 function onView(msg) {
-  const pub = msg.public;
+  const pub = Object.assign({}, msg.public, { joined: (msg.lobby && msg.lobby.joined) || [] });
   view = pub;
   GM.countdown.update(pub);
   render();
