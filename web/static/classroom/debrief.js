@@ -59,7 +59,7 @@ function show() {
   const [name, fn, picker] = CHARTS[chart];
   GM.$("chart-title").textContent = (chart + 1) + "/" + CHARTS.length + " · " + t("classroom.debrief.chart_" + name);
   GM.$("chart-note").textContent = t("classroom.debrief.note_" + name);
-  GM.$("round-picker").hidden = !picker || !data || !data.merit_order.length;
+  GM.$("round-picker").hidden = !picker;
   document.body.dataset.chart = String(chart);
   if (data) fn();
 }
