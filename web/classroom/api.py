@@ -22,7 +22,6 @@ from fastapi.security import APIKeyHeader, HTTPBearer
 
 from market.api import ClassroomInputError, Game, debrief_view, export_csv
 from web.classroom.channel import Subscriber
-from web.classroom.qr import qr_svg
 from web.classroom.deps import (
     INSTRUCTOR_HEADER,
     client_key,
@@ -33,6 +32,7 @@ from web.classroom.deps import (
     seat_cookie,
     web_error,
 )
+from web.classroom.qr import qr_svg
 from web.classroom.schemas import (
     BidIn,
     ControlIn,

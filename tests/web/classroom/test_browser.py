@@ -66,7 +66,9 @@ def test_three_students_and_bots_play_two_rounds_to_the_debrief(
     ann.wait_for_url(f"**/play/{code}")
     ann.wait_for_selector("body[data-ready='true']")
     assert ann.inner_text("#firm") == "Cement plant 1"
-    teacher.wait_for_function("() => /players 3 /.test(document.getElementById('counts').textContent)")
+    teacher.wait_for_function(
+        "() => /players 3 /.test(document.getElementById('counts').textContent)"
+    )
     assert teacher.locator("#seats img").count() == 0
     assert XSS_NAME in teacher.inner_text("#seats")
 

@@ -5,8 +5,9 @@ attribute with a letter (``placeholder``, ``title``, ``aria-label``, ``alt``) is
 element's ``data-i18n-attr``. Scripts: every string literal with a letter that reaches the page
 (assigned to ``textContent``/``innerText``/``innerHTML``/``title``/``placeholder``/``alt``; the
 text or visible attributes of ``GM.el``; ``confirm``/``alert``; ``setAttribute`` of a visible
-attribute; table and list helpers, and rows pushed to lists; chart trace names and axis titles) is a message key or lies
-inside a ``t(...)`` call. Each check is first shown to catch a planted untranslated string.
+attribute; table and list helpers, and rows pushed to lists; chart trace names and axis titles)
+is a message key or lies inside a ``t(...)`` call. Each check is first shown to catch a planted
+untranslated string.
 """
 
 from __future__ import annotations
@@ -166,9 +167,7 @@ SINK_CALLS = {
     r"\bGM\.layout\(": (0, 1, 2),
     r"\bGM\.roundLayout\(": (0, 1),
 }
-VISIBLE_PAIR = re.compile(
-    r"""["']?\b(aria-label|title|placeholder|alt|name|text)["']?\s*:\s*$"""
-)
+VISIBLE_PAIR = re.compile(r"""["']?\b(aria-label|title|placeholder|alt|name|text)["']?\s*:\s*$""")
 T_CALL = re.compile(r"\b(?:GM\.)?t\(")
 
 

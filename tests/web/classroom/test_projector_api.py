@@ -13,7 +13,9 @@ from .conftest import FakeClock, create_game, instructor
 
 def control(client: TestClient, game: dict[str, str], action: str) -> None:
     r = client.post(
-        f"/api/classroom/games/{game['code']}/control", json={"action": action}, headers=instructor(game)
+        f"/api/classroom/games/{game['code']}/control",
+        json={"action": action},
+        headers=instructor(game),
     )
     assert r.status_code == 200, r.text
 
@@ -74,5 +76,7 @@ def test_practice_round_game_through_the_api(client: TestClient, clock: FakeCloc
     final = me["final"]
     assert final["of"] == 4 and 1 <= final["rank"] <= 4 and final["scored_rounds"] == 1
     assert final["total_profit_cny"] == me["total_profit_cny"]
-    r = client.post("/api/classroom/games", json={"preset": "rights_auction", "practice_round": "x"})
+    r = client.post(
+        "/api/classroom/games", json={"preset": "rights_auction", "practice_round": "x"}
+    )
     assert r.status_code == 422

@@ -125,7 +125,12 @@ function renderValues(me, pub) {
   const steps = GM.$("firm-steps");
   GM.clear(steps.querySelector("thead"));
   GM.clear(steps.querySelector("tbody"));
-  if (!v) { kv(GM.$("firm-values"), []); GM.$("values-round").textContent = ""; return; }
+  if (!v) {
+    kv(GM.$("firm-values"), []);
+    GM.$("values-round").textContent = "";
+    GM.$("bid-help").textContent = "";
+    return;
+  }
   const name = GM.roundName(pub, v.round);
   GM.$("values-round").textContent = v.preview ? t("classroom.play.next_round", { round: name }) : name;
   state.maxBuy = v.max_buy; state.maxSell = v.max_sell;
@@ -247,6 +252,7 @@ function renderResult(me, pub) {
 function renderFinal(me, pub) {
   const f = me.final;
   GM.$("final").hidden = !f;
+  GM.$("play-area").hidden = pub.status === "finished";
   document.body.dataset.final = f ? "true" : "false";
   if (!f) return;
   const cny = t("unit.cny");
