@@ -1,6 +1,8 @@
-"""A lesson as it runs: three students on phones play a practice round and two scored rounds,
-the server restarts in the middle, the final screens show rank and profit, and every classroom
-page reads in Chinese. Screenshots go to the test's output folder."""
+"""A lesson as it runs, in headless Chromium: the instructor creates a game with a practice round
+and runs it from the console; three students on phones (one named like markup) read the guide,
+play the practice round and two scored rounds; the server restarts in the middle; the debrief
+follows live; the final screens show rank and profit; every classroom page reads in Chinese.
+Screenshots go to the test's output folder."""
 
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx2 as httpx
 import pytest
 
 from ..helpers import free_port, serve_process
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 RECONNECT_LIMIT_S = 2.0
-NAMES = ("Ann", "<i>Ben</i>", "Cy")
+XSS_NAME = "<img src=x onerror=alert(1)>"
+NAMES = ("Ann", XSS_NAME, "Cy")
 NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
 #: Latin words allowed on a page in Chinese: the product's name, unit and file names, bot
 #: strategy names, the other language's name in the switch, and the players' names.
@@ -30,9 +32,11 @@ ALLOWED_LATIN = {
 
 
 def latin_words(text: str, code: str) -> list[str]:
-    """Words in Latin letters on a page, without URLs, order ids, the join code and allowed
-    words."""
-    text = re.sub(r"https?://\S+|\br\d+-(s\d+-\d+|auctioneer)\b", " ", text).replace(code, " ")
+    """Words in Latin letters on a page, without URLs, order ids, the join code, players' names
+    and allowed words."""
+    for name in (code, *NAMES):
+        text = text.replace(name, " ")
+    text = re.sub(r"https?://\S+|\br\d+-(s\d+-\d+|auctioneer)\b", " ", text)
     words = re.findall(r"[A-Za-z][A-Za-z0-9]+", text)
     return sorted({w for w in words if w not in ALLOWED_LATIN})
 
@@ -55,8 +59,16 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
     base = f"http://127.0.0.1:{port}"
     proc = serve_process(port, db, results)
     try:
+        alerts: list[str] = []
         desk = browser.new_context(viewport=DESKTOP, locale="en-US")
         teacher = desk.new_page()
+        # The console asks before destructive actions; any other dialog would be an injection.
+        teacher.on(
+            "dialog",
+            lambda d: (
+                d.accept() if d.type == "confirm" else (alerts.append(d.message), d.dismiss())
+            ),
+        )
         teacher.goto(base + "/classroom")
         teacher.wait_for_selector("body[data-ready='true']")
         teacher.select_option("#preset", "rights_grandfathering")
@@ -67,13 +79,13 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
         teacher.click("#create")
         teacher.wait_for_selector("#created:not([hidden])")
         code = teacher.inner_text("#code")
-        head = {"X-Instructor-Token": teacher.inner_text("#instructor-code")}
+        token = teacher.inner_text("#instructor-code")
+        teacher.click("#console-link")
+        teacher.wait_for_selector("body[data-ready='true'][data-control='ok']")
 
-        def control(action: str) -> None:
-            r = httpx.post(
-                f"{base}/api/classroom/games/{code}/control", json={"action": action}, headers=head
-            )
-            assert r.is_success, r.text
+        def control(button: str, status: str, round_index: int) -> None:
+            teacher.click(f"#{button}")
+            teacher.wait_for_selector(f"body[data-status='{status}'][data-round='{round_index}']")
 
         # Projector: QR code and join URL, then the lobby fills in (names as text).
         projector = desk.new_page()
@@ -89,6 +101,7 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
             page = browser.new_context(
                 viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US"
             ).new_page()
+            page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
             page.goto(f"{base}/join?code={code}")
             page.wait_for_selector("body[data-ready='true']")
             page.fill("#name", name)
@@ -97,9 +110,20 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
             page.wait_for_selector("body[data-ready='true'][data-guide='shown']")
             phones.append(page)
         ann, ben, cy = phones
+        assert ben.inner_text("#player") == XSS_NAME  # shown as text
+        # Reopening the join page brings a student back to the same seat.
+        ann.goto(f"{base}/join?code={code}")
+        ann.wait_for_url(f"**/play/{code}")
+        ann.wait_for_selector("body[data-ready='true']")
+        assert ann.inner_text("#firm") == "Cement plant 1"
         projector.wait_for_selector("body[data-joined='3']")
         assert sorted(projector.locator("#lobby li").all_inner_texts()) == sorted(NAMES)
-        assert projector.locator("#lobby i").count() == 0  # markup in a name stays text
+        assert projector.locator("#lobby img").count() == 0  # markup in a name stays text
+        teacher.wait_for_function(
+            "() => /players 3 /.test(document.getElementById('counts').textContent)"
+        )
+        assert teacher.locator("#seats img").count() == 0
+        assert XSS_NAME in teacher.inner_text("#seats")
         projector.screenshot(path=str(shots / "projector-lobby.png"))
 
         # The guide explains the firm with a worked example from the student's own values.
@@ -112,7 +136,7 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
             page.click("#hide-guide")
 
         # Practice round: it says so, and Ann's reckless bid costs her nothing in the end.
-        control("start")
+        control("start", "open", 0)
         for page in phones:
             page.wait_for_selector("body[data-status='open'][data-round='0']")
             assert page.is_visible("#practice-banner")
@@ -120,14 +144,14 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
         bid(ben, "sell", "20", "100")
         bid(cy, "buy", "10", "600")
         ann.screenshot(path=str(shots / "phone-practice-bid.png"), full_page=True)
-        control("advance")
+        control("advance", "cleared", 0)
         for page in phones:
             page.wait_for_selector("body[data-status='cleared'][data-round='0']")
         assert "practice, not counted" in ann.inner_text("#history")
         assert "total profit 0 CNY" in ann.inner_text("#total-line")
 
         # Scored round 1, with a server restart in the middle: Ann's bid waits and goes out.
-        control("advance")
+        control("advance", "open", 1)
         for page in phones:
             page.wait_for_selector("body[data-status='open'][data-round='1']")
             assert page.is_hidden("#practice-banner")
@@ -150,27 +174,55 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
         ann.wait_for_function(
             "() => /received/.test(document.getElementById('bid-msg').textContent)"
         )
-        for page in (ben, cy):
+        for page in (ben, cy, projector, teacher):
             page.wait_for_selector("body[data-conn='connected']", timeout=5_000)
-        projector.wait_for_selector("body[data-conn='connected']", timeout=5_000)
 
         # The debrief follows the game live from here.
         debrief = desk.new_page()
         debrief.goto(f"{base}/classroom/debrief/{code}")
         debrief.wait_for_selector("body[data-ready='true'][data-rounds='1']")
-        control("advance")
+        control("advance", "cleared", 1)  # closes the round early: asks first
         debrief.wait_for_selector("body[data-rounds='2']")
-        control("advance")
+        projector.wait_for_function(
+            "() => (document.getElementById('chart-curves').data || []).length >= 3"
+        )
+        # Round 2: Ann edits her bid (the last one stands); Cy does not bid and a bot plays.
+        control("advance", "open", 2)
         for page in phones:
             page.wait_for_selector("body[data-status='open'][data-round='2']")
+        bid(ann, "buy", "40", "900")
         bid(ann, "buy", "20", "900")
         bid(ben, "sell", "20", "100")
-        bid(cy, "buy", "10", "600")
-        control("advance")
-        control("advance")
+        teacher.wait_for_function(
+            "() => /submitted 2 /.test(document.getElementById('counts').textContent)"
+        )
+        control("advance", "cleared", 2)
+        teacher.wait_for_function(
+            "() => document.getElementById('advance').textContent === 'Go to debrief'"
+        )
+        assert ann.locator("#trades td[data-label='Quantity']").all_inner_texts() == ["20"]
+        assert cy.inner_text("#history").split("\n")[-1].endswith("bot")
+        control("advance", "finished", 2)
         debrief.wait_for_selector("body[data-rounds='3'][data-game-status='finished']")
         assert debrief.inner_text("#status") == "Game over"
         assert debrief.locator("#leaderboard tbody tr").count() == 3
+        assert XSS_NAME in debrief.inner_text("#leaderboard")
+        titles = []
+        for k in range(5):
+            debrief.wait_for_selector(f"body[data-chart='{k}']")
+            assert debrief.is_visible("#round-picker") == (k == 0)
+            debrief.wait_for_function(
+                "() => (document.getElementById('chart').data || []).length > 0"
+            )
+            titles.append(debrief.inner_text("#chart-title").split(" · ")[1])
+            debrief.click("#next-chart")
+        assert titles == [
+            "Merit order and clearing price",
+            "Price path",
+            "Emissions against the cap",
+            "Profit distribution",
+            "Comparison with the competitive equilibrium",
+        ]
 
         # Final screens: rank and profit of the scored rounds.
         ranks = []
@@ -211,7 +263,6 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
         projector.screenshot(path=str(shots / "projector-zh.png"))
         # ... and every other classroom page in a browser set to Chinese.
         zh = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-        token = head["X-Instructor-Token"]
         for path in (
             "/classroom",
             f"/join?code={code}",
@@ -223,7 +274,8 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
             page.wait_for_selector("body[data-ready='true']")
             words = latin_words(page.inner_text("body"), code)
             assert words == [], f"{path}: {' '.join(words)}"
-            page.screenshot(path=str(shots / f"zh-{path.split('/')[-1][:12]}.png"))
+            page.screenshot(path=str(shots / f"zh-{path.split('/')[1]}-{len(path)}.png"))
+        assert alerts == []
     finally:
         proc.kill()
         proc.wait(timeout=15)
