@@ -261,20 +261,22 @@ def test_three_phones_play_practice_and_two_scored_rounds_through_a_restart(
         words = latin_words(projector.inner_text("body"), code)
         assert words == [], " ".join(words)
         projector.screenshot(path=str(shots / "projector-zh.png"))
-        # ... and every other classroom page in a browser set to Chinese.
-        zh = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-        for path in (
-            "/classroom",
-            f"/join?code={code}",
-            f"/classroom/console/{code}#token={token}",
-            f"/classroom/debrief/{code}",
+        # ... and every other classroom page in a browser set to Chinese, on a phone-sized
+        # screen, without running off its right edge.
+        zh = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
+        for name, path in (
+            ("create", "/classroom"),
+            ("join", f"/join?code={code}"),
+            ("console", f"/classroom/console/{code}#token={token}"),
+            ("debrief", f"/classroom/debrief/{code}"),
         ):
             page = zh.new_page()
             page.goto(base + path)
             page.wait_for_selector("body[data-ready='true']")
             words = latin_words(page.inner_text("body"), code)
             assert words == [], f"{path}: {' '.join(words)}"
-            page.screenshot(path=str(shots / f"zh-{path.split('/')[1]}-{len(path)}.png"))
+            assert page.evaluate(NO_OVERFLOW), path
+            page.screenshot(path=str(shots / f"phone-zh-{name}.png"), full_page=True)
         assert alerts == []
     finally:
         proc.kill()
