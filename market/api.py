@@ -90,6 +90,7 @@ from market.classroom import (  # noqa: E402
     export_csv,
     instructor_view,
     list_presets,
+    lobby_view,
     player_view,
     public_view,
 )
@@ -115,6 +116,7 @@ __all__ += [
     "default_presets_dir",
     "export_csv",
     "instructor_view",
+    "lobby_view",
     "list_presets",
     "player_view",
     "public_view",

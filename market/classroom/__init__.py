@@ -31,6 +31,7 @@ from market.classroom.views import (
     debrief_view,
     instructor_view,
     leaderboard,
+    lobby_view,
     player_view,
     public_view,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "leaderboard",
     "list_presets",
     "load_preset",
+    "lobby_view",
     "player_view",
     "public_view",
     "validate_bid",

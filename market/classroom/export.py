@@ -165,16 +165,20 @@ def allocations_csv(game: Game) -> str:
 
 
 def payoffs_csv(game: Game) -> str:
-    """Per round and seat: payments, profit, profit without trade and the running total."""
+    """Per round and seat: payments, profit, profit without trade and the running total (the
+    practice round, marked ``practice = 1``, adds nothing to the total)."""
     rows = []
     total = [0.0] * game.header.n_seats
     for r in game.results:
+        practice = game.is_practice(r.round)
         for s in r.seats:
             i = s["seat"]
-            total[i] += s["profit_cny"]
+            if not practice:
+                total[i] += s["profit_cny"]
             rows.append(
                 [
                     r.round,
+                    int(practice),
                     i,
                     game.seats[i].firm,
                     game.seats[i].player,
@@ -188,6 +192,7 @@ def payoffs_csv(game: Game) -> str:
             )
     header = [
         "round",
+        "practice",
         "seat",
         "firm",
         "player",

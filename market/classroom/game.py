@@ -6,6 +6,10 @@ replaced until it passes; :meth:`Game.clear` then fills in bots for seats withou
 the book and settles. Every method takes the current time ``now`` [s since the epoch] from its
 caller, so tests drive the game with a fake clock.
 
+An optional practice round comes first: it is played and cleared like any other round, but its
+profits count towards no total and no rank. ``n_rounds`` counts it; rounds from
+``practice_rounds`` on are scored.
+
 The game does no I/O: the caller persists what changed (see :mod:`market.classroom.store`).
 """
 
@@ -89,6 +93,7 @@ class GameHeader:
     paused_remaining_s: float | None = None
     round_active: list[bool] = field(default_factory=list)
     version: int = 0
+    practice_rounds: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
@@ -169,8 +174,12 @@ class Game:
         bot_strategy: str | None = None,
         bots_enabled: bool = True,
         seed: int | None = None,
+        practice_round: bool = False,
     ) -> Game:
         """A new game in the lobby.
+
+        ``n_rounds`` counts the scored rounds; ``practice_round`` adds one unscored round before
+        them.
 
         Raises
         ------
@@ -190,11 +199,12 @@ class Game:
         strategy = preset.bot_strategy if bot_strategy is None else bot_strategy
         if strategy not in BOT_STRATEGIES:
             raise ClassroomInputError("bot_strategy", bot_strategy, f"one of {BOT_STRATEGIES}")
+        practice = 1 if practice_round else 0
         header = GameHeader(
             code=code,
             preset_name=preset.name,
             n_seats=seats,
-            n_rounds=rounds,
+            n_rounds=rounds + practice,
             round_seconds=float(seconds),
             bot_strategy=strategy,
             bots_enabled=bots_enabled,
@@ -203,6 +213,7 @@ class Game:
             created_unix_s=now,
             instructor_hash=instructor_hash,
             seed=preset.seed if seed is None else int(seed),
+            practice_rounds=practice,
         )
         game = cls(header, preset, [])
         game.seats = [Seat(i, game.roster.type_name[i], game.roster.firm[i]) for i in range(seats)]
@@ -225,6 +236,19 @@ class Game:
             if t.name == self.seats[index].type_name:
                 return t.label
         return self.seats[index].type_name
+
+    def is_practice(self, round_index: int) -> bool:
+        """Whether a round is the unscored practice round."""
+        return 0 <= round_index < self.header.practice_rounds
+
+    def scored_results(self) -> list[RoundResult]:
+        """Results of the cleared rounds that count (the practice round left out)."""
+        return [r for r in self.results if not self.is_practice(r.round)]
+
+    def period_index(self, round_index: int) -> int:
+        """Green power: the period of the day a round plays (the practice round plays the
+        first one, as does the first scored round)."""
+        return max(0, round_index - self.header.practice_rounds)
 
     def controlled_by(self, index: int) -> str:
         """Who plays a seat: ``player``, ``bot`` or ``empty`` (no player and bots off)."""
@@ -259,11 +283,16 @@ class Game:
         if cached is not None:
             return cached
         soc = None
+        drawn_round = round_index
         if isinstance(self.preset.market, GreenMarket):
+            drawn_round = self.period_index(round_index)
             soc = np.zeros(self.header.n_seats)
-            if round_index > 0 and round_index - 1 < len(self.results):
-                soc = np.array([s["soc_end_mwh"] for s in self.results[round_index - 1].seats])
-        values = round_values(self.preset, params, self.roster, round_index, active, soc)
+            previous = round_index - 1
+            if previous >= self.header.practice_rounds and previous < len(self.results):
+                soc = np.array([s["soc_end_mwh"] for s in self.results[previous].seats])
+        values = round_values(self.preset, params, self.roster, drawn_round, active, soc)
+        if values.round != round_index:
+            values = replace(values, round=round_index)
         if len(self._values) > 64:
             self._values.clear()
         self._values[key] = values
@@ -308,9 +337,9 @@ class Game:
         return None
 
     def cumulative_profit(self) -> NDArray[np.float64]:
-        """Profit of each seat summed over the cleared rounds [CNY]."""
+        """Profit of each seat summed over the cleared scored rounds [CNY]."""
         total = np.zeros(self.header.n_seats)
-        for result in self.results:
+        for result in self.scored_results():
             total += np.array([s["profit_cny"] for s in result.seats])
         return total
 

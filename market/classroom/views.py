@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
+from agents.bidding import BidderState
 from market.classroom.game import Game
 from market.classroom.presets import GreenMarket, RightsMarket
 from market.classroom.rounds import RoundResult
@@ -60,10 +62,12 @@ def round_summary(result: RoundResult) -> dict[str, Any]:
 
 
 def price_path(game: Game) -> list[dict[str, Any]]:
-    """One row per cleared round: price, volume, equilibrium, efficiency, emissions and cap."""
+    """One row per cleared round: price, volume, equilibrium, efficiency, emissions and cap
+    (``practice`` marks the unscored practice round)."""
     return [
         {
             "round": r.round,
+            "practice": game.is_practice(r.round),
             "price": r.price,
             "volume": _r(r.volume),
             "ce_price": r.equilibrium.get("price"),
@@ -87,9 +91,12 @@ def public_view(game: Game, now: float) -> dict[str, Any]:
     market = game.preset.market
     submitted = game.submitted()
     controlled = [game.controlled_by(i) for i in range(h.n_seats)]
-    labels = market.period_labels if isinstance(market, GreenMarket) else None
+    labels = None
+    if isinstance(market, GreenMarket):
+        labels = [market.period_labels[game.period_index(r)] for r in range(h.n_rounds)]
     return {
         "code": h.code,
+        "preset": game.preset.name,
         "title": game.preset.title,
         "description": game.preset.description,
         "market": market.kind,
@@ -98,6 +105,7 @@ def public_view(game: Game, now: float) -> dict[str, Any]:
         "status": h.status,
         "round": h.round,
         "n_rounds": h.n_rounds,
+        "practice_rounds": h.practice_rounds,
         "period_labels": labels,
         "deadline_unix_s": h.deadline_unix_s,
         "server_unix_s": now,
@@ -117,6 +125,12 @@ def public_view(game: Game, now: float) -> dict[str, Any]:
         "last": round_summary(game.results[-1]) if game.results else None,
         "path": price_path(game),
     }
+
+
+def lobby_view(game: Game) -> dict[str, Any]:
+    """What the projector adds to the public view: the names of the players who have joined,
+    sorted (so the list does not tell which firm anyone plays). Names are data, never markup."""
+    return {"joined": sorted(s.player for s in game.seats if s.player is not None)}
 
 
 def _rights_firm(game: Game, seat: int, round_index: int) -> dict[str, Any]:
@@ -155,9 +169,11 @@ def _green_firm(game: Game, seat: int, round_index: int) -> dict[str, Any]:
     seat_type = market.seat_types[int(game.roster.type_index[seat])]
     cost = float(game.roster.cost_factor[seat])
     forecast = values.forecast_mwh
+    period = game.period_index(round_index)
     data: dict[str, Any] = {
         "role": seat_type.role,
-        "period": market.period_labels[round_index],
+        "period": market.period_labels[period],
+        "period_index": period,
         "penalty_cny_per_mwh": game.header.params.penalty_cny_per_unit,
     }
     if seat_type.role == "pv_seller":
@@ -185,6 +201,24 @@ def _green_firm(game: Game, seat: int, round_index: int) -> dict[str, Any]:
             ),
         )
     return data
+
+
+def own_schedule(schedule: BidderState, seat: int) -> dict[str, list[dict[str, float | None]]]:
+    """A seat's private schedule, best step first: what each unit bought is worth to it
+    (``buy_steps``: quantity [unit], value [CNY/unit]) and what each unit sold costs it
+    (``sell_steps``: quantity, cost); empty steps left out, an unbounded value is ``None``."""
+
+    def steps(qty: NDArray[np.float64], price: NDArray[np.float64], name: str) -> list[Any]:
+        return [
+            {"quantity": _r(q), name: _r(p, 2) if np.isfinite(p) else None}
+            for q, p in zip(qty[seat].tolist(), price[seat].tolist(), strict=True)
+            if q > 1e-9
+        ]
+
+    return {
+        "buy_steps": steps(schedule.buy_qty, schedule.buy_value, "value_cny_per_unit"),
+        "sell_steps": steps(schedule.sell_qty, schedule.sell_cost, "cost_cny_per_unit"),
+    }
 
 
 def _seat_result(result: RoundResult, seat: int) -> dict[str, Any]:
@@ -223,6 +257,7 @@ def player_view(game: Game, seat: int, now: float) -> dict[str, Any]:
             "max_buy": _r(v.max_buy[seat]),
             "max_sell": _r(v.max_sell[seat]),
             "profit_without_trade_cny": _r(v.base_profit_cny[seat], 0),
+            **own_schedule(v.schedule, seat),
             **firm,
         }
     bid = None
@@ -237,6 +272,7 @@ def player_view(game: Game, seat: int, now: float) -> dict[str, Any]:
     history = [
         {
             "round": r.round,
+            "practice": game.is_practice(r.round),
             "price": r.price,
             "net": r.seats[seat]["net"],
             "profit_cny": r.seats[seat]["profit_cny"],
@@ -255,18 +291,34 @@ def player_view(game: Game, seat: int, now: float) -> dict[str, Any]:
         "bid": bid,
         "last": _seat_result(game.results[-1], seat) if game.results else None,
         "history": history,
-        "total_profit_cny": _r(sum(h["profit_cny"] for h in history), 2),
+        "total_profit_cny": _r(sum(h["profit_cny"] for h in history if not h["practice"]), 2),
+        "final": final_standing(game, seat) if game.status == "finished" else None,
+    }
+
+
+def final_standing(game: Game, seat: int) -> dict[str, Any]:
+    """A seat's place at the end: rank among all seats, gain and profit over the scored rounds."""
+    board = leaderboard(game)
+    row = next(r for r in board if r["seat"] == seat)
+    return {
+        "rank": row["rank"],
+        "of": len(board),
+        "gain_cny": row["gain_cny"],
+        "total_profit_cny": row["total_profit_cny"],
+        "scored_rounds": len(game.scored_results()),
+        "best_gain_cny": board[0]["gain_cny"] if board else 0.0,
     }
 
 
 def leaderboard(game: Game) -> list[dict[str, Any]]:
     """Seats ranked by their gain from trading (profit over what they would make without it).
 
-    Raw profits differ by firm size, so the ranking uses the gain; both are listed.
+    Raw profits differ by firm size, so the ranking uses the gain; both are listed. Only the
+    scored rounds count (not the practice round).
     """
     profit = game.cumulative_profit()
     base = np.zeros(game.header.n_seats)
-    for result in game.results:
+    for result in game.scored_results():
         base += np.array([s.get("base_profit_cny", 0.0) for s in result.seats])
     gain = profit - base
     order = sorted(range(game.header.n_seats), key=lambda i: (-gain[i], i))
@@ -316,16 +368,21 @@ def debrief_view(game: Game, with_leaderboard: bool) -> dict[str, Any]:
     board = leaderboard(game)
     return {
         "code": game.code,
+        "preset": game.preset.name,
         "title": game.preset.title,
         "unit": game.preset.unit,
         "market": game.preset.market.kind,
         "status": game.status,
         "rounds": price_path(game),
+        "practice_rounds": game.header.practice_rounds,
         "merit_order": [
             {
                 "round": r.round,
+                "practice": game.is_practice(r.round),
                 "price": r.price,
                 "ce_price": r.equilibrium.get("price"),
+                "volume": _r(r.volume),
+                "ce_volume": _r(r.equilibrium.get("volume") or 0.0),
                 **step_curves(r),
             }
             for r in game.results

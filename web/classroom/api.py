@@ -32,6 +32,7 @@ from web.classroom.deps import (
     seat_cookie,
     web_error,
 )
+from web.classroom.qr import qr_svg
 from web.classroom.schemas import (
     BidIn,
     ControlIn,
@@ -172,6 +173,7 @@ async def create_game(
             round_seconds=body.round_seconds,
             bot_strategy=body.bot_strategy,
             bots_enabled=body.bots_enabled,
+            practice_round=body.practice_round,
         )
     return {"code": game.code, "instructor_token": token, **_links(game, token)}
 
@@ -185,6 +187,26 @@ async def public(code: str, service: Service) -> Response:
 
 def _public_sub() -> Any:
     return Subscriber("spectator")
+
+
+@router.get(
+    "/games/{code}/qr.svg",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/svg+xml": {"schema": {"type": "string"}}}},
+        **error_responses(*_GAME),
+    },
+    summary="QR code of the join link",
+)
+async def join_qr(code: str, request: Request, service: Service) -> Response:
+    """An SVG QR code of the game's join URL on the address the request came to."""
+    game = _game(service, code)
+    url = str(request.base_url).rstrip("/") + _links(game, "")["join_url"]
+    return Response(
+        qr_svg(url),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "no-store", "X-Join-Url": url},
+    )
 
 
 @router.post(

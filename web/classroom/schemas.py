@@ -18,6 +18,9 @@ class CreateGame(RequestBody):
     round_seconds: float | None = Field(default=None, ge=1, le=3600)
     bot_strategy: Literal["truthful", "zi_c", "zip", "roth_erev"] | None = None
     bots_enabled: bool = True
+    practice_round: bool = Field(
+        default=False, description="Play one unscored practice round before the scored rounds."
+    )
 
 
 class JoinGame(RequestBody):

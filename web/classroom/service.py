@@ -37,6 +37,7 @@ from market.api import (
     UnknownGameError,
     instructor_view,
     list_presets,
+    lobby_view,
     player_view,
     public_view,
 )
@@ -190,6 +191,7 @@ class ClassroomService:
         round_seconds: float | None,
         bot_strategy: str | None,
         bots_enabled: bool,
+        practice_round: bool = False,
     ) -> tuple[Game, str]:
         """Create a game; returns it and its instructor token (shown once, never stored)."""
         presets = self.presets()
@@ -211,6 +213,7 @@ class ClassroomService:
             round_seconds=round_seconds,
             bot_strategy=bot_strategy,
             bots_enabled=bots_enabled,
+            practice_round=practice_round,
         )
         self.store.insert_game(game)
         self.games[code] = game
@@ -381,6 +384,8 @@ class ClassroomService:
             return head + ',"me":' + to_json(player_view(game, sub.seat, now)) + "}"
         if sub.role == "instructor":
             return head + ',"instructor":' + to_json(instructor_view(game, now)) + "}"
+        if sub.role == "projector":
+            return head + ',"lobby":' + to_json(lobby_view(game)) + "}"
         return head + "}"
 
     def publish(self, game: Game, players: bool = True) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 @pytest.mark.slow
 def test_fresh_browser_regains_control_with_the_instructor_code(
-    server: LiveServer, browser: Any
+    server: LiveServer, browser: Any, tmp_path: Path
 ) -> None:
     creator = browser.new_context().new_page()
     creator.goto(server.http + "/classroom")
@@ -51,6 +52,7 @@ def test_fresh_browser_regains_control_with_the_instructor_code(
     )
     assert console.is_disabled("#start")
 
+    console.screenshot(path=str(tmp_path / "console-no-code.png"))
     console.fill("#token-input", secret)
     console.click("#token-submit")
     console.wait_for_selector("body[data-control='ok'][data-status='lobby']")
@@ -66,3 +68,4 @@ def test_fresh_browser_regains_control_with_the_instructor_code(
     console.click("#finish")
     console.wait_for_selector("body[data-status='finished']")
     assert any("End the game now" in d for d in dialogs)
+    console.screenshot(path=str(tmp_path / "console-regained.png"), full_page=True)

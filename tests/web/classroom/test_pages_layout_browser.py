@@ -3,6 +3,7 @@ price axis of the supply/demand chart, and tables on a phone."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx2 as httpx
@@ -34,7 +35,7 @@ def test_favicon_is_served_and_linked_from_every_page(server: LiveServer) -> Non
 
 @pytest.mark.slow
 def test_empty_charts_round_picker_price_axis_and_phone_tables(
-    server: LiveServer, browser: Any
+    server: LiveServer, browser: Any, tmp_path: Path
 ) -> None:
     game = httpx.post(
         server.http + "/api/classroom/games",
@@ -54,6 +55,16 @@ def test_empty_charts_round_picker_price_axis_and_phone_tables(
         " supply: {q: [0, 10, 20], p: [200, 500, 1900]}}, 550, 540)"
     )
     assert 550 * 1.2 <= y_range[1] <= 2 * 550 * 1.1
+    # ... and the quantity axis too: asks out to 1,200 tce leave the crossing at 20 mid-chart.
+    x_range = projector.evaluate(
+        "() => GM.curveXRange({demand: {q: [0, 10, 30], p: [900, 600, 300]},"
+        " supply: {q: [0, 10, 1200], p: [200, 500, 1900]}}, 20, 18)"
+    )
+    assert x_range == [0, 40]
+    assert (
+        projector.evaluate("() => GM.curveXRange({demand: {q: []}, supply: {q: []}}, 0, 0)") is None
+    )
+    projector.screenshot(path=str(tmp_path / "projector-empty.png"))
 
     debrief = browser.new_page()
     debrief.goto(server.http + f"/classroom/debrief/{code}")
@@ -85,3 +96,5 @@ def test_empty_charts_round_picker_price_axis_and_phone_tables(
     assert phone.locator("#bid-rows button[aria-label='remove order']").first.is_visible()
     box = phone.locator("#bid-rows button[aria-label='remove order']").first.bounding_box()
     assert box["x"] + box["width"] <= PHONE["width"]
+    assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    phone.screenshot(path=str(tmp_path / "phone-bid.png"), full_page=True)

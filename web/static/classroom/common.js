@@ -16,11 +16,16 @@ GM.el = (tag, text, cls, attrs) => {
 
 GM.clear = (node) => { while (node.firstChild) node.removeChild(node.firstChild); };
 
-GM.fmt = (value, digits) => {
-  if (value === null || value === undefined || Number.isNaN(value)) return "–";
-  const d = digits === undefined ? 1 : digits;
-  return Number(value).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: 0 });
-};
+// A message of the catalogues (see /static/i18n.js) and a number in the page's language.
+GM.t = (key, params) => window.gmI18n.t(key, params);
+GM.fmt = (value, digits) => window.gmI18n.number(value, digits);
+
+// Units in the page's language: "tce" -> 吨标准煤, "CNY/tce" -> 元/吨标准煤.
+GM.unit = (unit) => GM.t("unit." + String(unit || "").toLowerCase());
+GM.priceUnit = (unit) => GM.t("unit.cny_per_" + String(unit || "").toLowerCase());
+
+// Call fn now and again whenever the language changes.
+GM.onLang = (fn) => document.addEventListener("gm:lang", () => fn());
 
 GM.codeFromPath = () => {
   const parts = window.location.pathname.split("/").filter(Boolean);
@@ -36,7 +41,7 @@ GM.api = async (method, path, body, headers) => {
   try {
     response = await fetch(path, init);
   } catch (err) {
-    return { ok: false, status: 0, data: { detail: "not connected: the request was not sent (" + err.message + ")" } };
+    return { ok: false, status: 0, data: { detail: GM.t("classroom.common.not_sent") } };
   }
   let data = null;
   const type = response.headers.get("content-type") || "";
@@ -45,7 +50,8 @@ GM.api = async (method, path, body, headers) => {
   return { ok: response.ok, status: response.status, data };
 };
 
-// A table body from rows of cell texts.
+// A table body from rows of cell texts. Each cell carries its column's header as data-label,
+// which narrow screens show when a table turns into a stack of cards (class "cards").
 GM.fillTable = (tbody, rows, emptyText, columns) => {
   GM.clear(tbody);
   if (!rows.length) {
@@ -54,12 +60,15 @@ GM.fillTable = (tbody, rows, emptyText, columns) => {
     tbody.appendChild(tr);
     return;
   }
+  const table = tbody.closest("table");
+  const heads = table ? Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent) : [];
   for (const row of rows) {
     const tr = GM.el("tr");
-    for (const cell of row) {
-      if (cell && typeof cell.nodeType === "number") { const td = GM.el("td"); td.appendChild(cell); tr.appendChild(td); }
-      else tr.appendChild(GM.el("td", cell));
-    }
+    row.forEach((cell, i) => {
+      const attrs = { "data-label": heads[i] || "" };
+      if (cell && typeof cell.nodeType === "number") { const td = GM.el("td", null, null, attrs); td.appendChild(cell); tr.appendChild(td); }
+      else tr.appendChild(GM.el("td", cell, null, attrs));
+    });
     tbody.appendChild(tr);
   }
 };
@@ -86,30 +95,44 @@ GM.countdown = {
     if (left === null) { this.node.textContent = "–"; this.node.classList.remove("urgent"); return; }
     const s = Math.ceil(left);
     const text = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
-    const note = this.stale ? " (offline)" : this.status === "paused" ? " (paused)" : "";
+    const note = this.stale ? GM.t("classroom.common.countdown_offline")
+      : this.status === "paused" ? GM.t("classroom.common.countdown_paused") : "";
     this.node.textContent = text + note;
     this.node.classList.toggle("stale", this.stale);
     this.node.classList.toggle("urgent", !this.stale && this.status === "open" && left < 10);
   },
 };
 
+// "Round 2 of 5", or "Practice round" for the unscored round before the scored ones.
+GM.roundName = (pub, round) => {
+  const practice = pub.practice_rounds || 0;
+  if (round < practice) return GM.t("classroom.common.practice_round");
+  const label = pub.period_labels && round >= 0 && pub.period_labels[round]
+    ? GM.t("classroom.common.period", { period: pub.period_labels[round] }) : "";
+  return GM.t("classroom.common.round_of", { round: round - practice + 1, total: pub.n_rounds - practice }) + label;
+};
+
+// Short label of a round on a chart axis: "P" for the practice round, else its scored number.
+GM.roundLabel = (round, practice) => (round < (practice || 0)
+  ? GM.t("classroom.common.practice_short") : String(round - (practice || 0) + 1));
+
 GM.statusText = (pub) => {
-  const r = pub.round + 1;
-  const label = pub.period_labels && pub.round >= 0 ? " (" + pub.period_labels[pub.round] + ")" : "";
+  const name = GM.roundName(pub, pub.round);
   switch (pub.status) {
-    case "lobby": return "Waiting for the instructor to start";
-    case "open": return "Round " + r + " of " + pub.n_rounds + label + ": bidding open";
-    case "paused": return "Round " + r + " of " + pub.n_rounds + label + ": paused";
-    case "cleared": return "Round " + r + " of " + pub.n_rounds + label + ": results";
-    case "finished": return "Game over: debrief";
+    case "lobby": return GM.t("classroom.status.lobby");
+    case "open": return GM.t("classroom.status.open", { round: name });
+    case "paused": return GM.t("classroom.status.paused", { round: name });
+    case "cleared": return GM.t("classroom.status.cleared", { round: name });
+    case "finished": return GM.t("classroom.status.finished");
     default: return pub.status;
   }
 };
 
+// Who plays a seat, in the page's language ("player", "bot" or "empty").
+GM.byText = (who) => GM.t("classroom.by." + who);
+
 // Connection state of the game's websocket: "connecting", "connected", "reconnecting" or
 // "offline" (several attempts failed). Shown in a badge and in body[data-conn].
-GM.CONN_TEXT = { connecting: "connecting…", connected: "connected", reconnecting: "reconnecting…",
-  offline: "offline: trying to reconnect" };
 GM.connection = {
   state: "connecting",
   set(state) {
@@ -121,7 +144,7 @@ GM.connection = {
       const header = document.querySelector("header");
       if (header) header.appendChild(badge);
     }
-    badge.textContent = GM.CONN_TEXT[state] || state;
+    badge.textContent = GM.t("classroom.conn." + state);
     badge.className = "conn " + state;
     badge.hidden = false;
     GM.countdown.stale = state !== "connected";
@@ -130,6 +153,7 @@ GM.connection = {
     GM.countdown.render();
   },
   online() { return this.state === "connected"; },
+  refresh() { this.set(this.state); },
 };
 
 // Wait before the next attempt [ms]: 250, 500, then about 1 s with jitter (never more than 1 s),
@@ -180,13 +204,12 @@ GM.layout = (xTitle, yTitle, extra) => Object.assign({
 }, extra || {});
 
 // Draw a chart, or a "no rounds yet" placeholder instead of an empty axis when there is no data.
-GM.NO_ROUNDS = "No rounds yet: this chart fills in once a round has cleared.";
-GM.plot = (id, traces, layout, hasData) => {
+GM.plot = (id, traces, layout, hasData, emptyKey) => {
   const node = GM.$(id);
   if (!hasData) {
     Plotly.purge(node);
     GM.clear(node);
-    node.appendChild(GM.el("p", GM.NO_ROUNDS, "chart-empty"));
+    node.appendChild(GM.el("p", GM.t(emptyKey || "classroom.chart.no_rounds"), "chart-empty"));
     node.dataset.empty = "true";
     return;
   }
@@ -195,11 +218,14 @@ GM.plot = (id, traces, layout, hasData) => {
   Plotly.react(node, traces, layout, GM.PLOT);
 };
 
+// Positive finite numbers of a list.
+GM.positive = (values) => values.filter((v) => v !== null && v !== undefined && Number.isFinite(v) && v > 0);
+
 // Price axis of a supply/demand chart: around the crossing, not stretched by asks far above it.
 // Up to twice the higher of the clearing and equilibrium prices (at least the highest bid up to
 // that), or automatic when there is no price.
 GM.curveYRange = (curves, price, ceprice) => {
-  const refs = [price, ceprice].filter((v) => v !== null && v !== undefined && Number.isFinite(v) && v > 0);
+  const refs = GM.positive([price, ceprice]);
   if (!refs.length) return null;
   const ref = Math.max(...refs);
   const points = [...(curves.demand ? curves.demand.p : []), ...(curves.supply ? curves.supply.p : [])]
@@ -207,46 +233,69 @@ GM.curveYRange = (curves, price, ceprice) => {
   const top = Math.min(Math.max(ref, ...points), 2 * ref);
   return [0, 1.08 * Math.max(top, 1.2 * ref)];
 };
-GM.curveLayout = (curves, price, ceprice, unit) => {
-  const range = GM.curveYRange(curves, price, ceprice);
-  const extra = range ? { yaxis: { title: { text: "CNY/" + unit }, range } } : {};
-  return GM.layout("quantity [" + unit + "]", "CNY/" + unit, extra);
+
+// Quantity axis: up to twice the larger of the traded and equilibrium volumes, so the crossing
+// sits near the middle however far the longest curve runs; automatic without a volume.
+GM.curveXRange = (curves, volume, cevolume) => {
+  const refs = GM.positive([volume, cevolume]);
+  if (!refs.length) return null;
+  const qmax = Math.max(0, ...(curves.demand ? curves.demand.q : []), ...(curves.supply ? curves.supply.q : []));
+  const right = Math.min(qmax, 2 * Math.max(...refs));
+  return right > 0 ? [0, right] : null;
 };
 
-GM.curveTraces = (curves, price, ceprice, unit) => {
+GM.curveLayout = (curves, price, ceprice, unit, volume, cevolume) => {
+  const yTitle = GM.priceUnit(unit);
+  const xTitle = GM.t("classroom.chart.quantity", { unit: GM.unit(unit) });
+  const extra = {};
+  const yRange = GM.curveYRange(curves, price, ceprice);
+  if (yRange) extra.yaxis = { title: { text: yTitle }, range: yRange };
+  const xRange = GM.curveXRange(curves, volume, cevolume);
+  if (xRange) extra.xaxis = { title: { text: xTitle }, range: xRange };
+  return GM.layout(xTitle, yTitle, extra);
+};
+
+GM.curveTraces = (curves, price, ceprice) => {
   const traces = [];
   if (curves.demand && curves.demand.q.length) {
-    traces.push({ x: curves.demand.q, y: curves.demand.p, name: "bids (demand)", mode: "lines",
+    traces.push({ x: curves.demand.q, y: curves.demand.p, name: GM.t("classroom.chart.demand"), mode: "lines",
       line: { shape: "hv", color: "#1565c0" } });
   }
   if (curves.supply && curves.supply.q.length) {
-    traces.push({ x: curves.supply.q, y: curves.supply.p, name: "asks (supply)", mode: "lines",
+    traces.push({ x: curves.supply.q, y: curves.supply.p, name: GM.t("classroom.chart.supply"), mode: "lines",
       line: { shape: "hv", color: "#c62828" } });
   }
   const qmax = Math.max(1, ...(curves.demand ? curves.demand.q : [0]), ...(curves.supply ? curves.supply.q : [0]));
   if (price !== null && price !== undefined) {
-    traces.push({ x: [0, qmax], y: [price, price], name: "clearing price", mode: "lines",
+    traces.push({ x: [0, qmax], y: [price, price], name: GM.t("classroom.chart.price"), mode: "lines",
       line: { dash: "dash", color: "#2e7d32" } });
   }
   if (ceprice !== null && ceprice !== undefined) {
-    traces.push({ x: [0, qmax], y: [ceprice, ceprice], name: "competitive equilibrium", mode: "lines",
+    traces.push({ x: [0, qmax], y: [ceprice, ceprice], name: GM.t("classroom.chart.equilibrium"), mode: "lines",
       line: { dash: "dot", color: "#6d4c41" } });
   }
   return traces;
 };
 
-GM.pathTraces = (path) => [
-  { x: path.map((r) => r.round + 1), y: path.map((r) => r.price), name: "clearing price",
+// Layout of a per-round chart: categories "P", "1", "2", ... on the x axis.
+GM.roundLayout = (yTitle, extra) => GM.layout(GM.t("classroom.chart.round"), yTitle,
+  Object.assign({ xaxis: { type: "category", title: { text: GM.t("classroom.chart.round") } } }, extra || {}));
+
+GM.roundAxis = (path, practice) => path.map((r) => GM.roundLabel(r.round, practice));
+
+GM.pathTraces = (path, practice) => [
+  { x: GM.roundAxis(path, practice), y: path.map((r) => r.price), name: GM.t("classroom.chart.price"),
     mode: "lines+markers", line: { color: "#2e7d32" } },
-  { x: path.map((r) => r.round + 1), y: path.map((r) => r.ce_price), name: "competitive equilibrium",
+  { x: GM.roundAxis(path, practice), y: path.map((r) => r.ce_price), name: GM.t("classroom.chart.equilibrium"),
     mode: "lines+markers", line: { dash: "dot", color: "#6d4c41" } },
 ];
 
-GM.emissionTraces = (path) => {
-  const traces = [{ x: path.map((r) => r.round + 1), y: path.map((r) => r.emissions_tco2),
-    name: "emissions", type: "bar", marker: { color: "#78909c" } }];
+GM.emissionTraces = (path, practice) => {
+  const x = GM.roundAxis(path, practice);
+  const traces = [{ x, y: path.map((r) => r.emissions_tco2),
+    name: GM.t("classroom.chart.emissions"), type: "bar", marker: { color: "#78909c" } }];
   if (path.some((r) => r.cap_tco2 !== null && r.cap_tco2 !== undefined)) {
-    traces.push({ x: path.map((r) => r.round + 1), y: path.map((r) => r.cap_tco2), name: "cap",
+    traces.push({ x, y: path.map((r) => r.cap_tco2), name: GM.t("classroom.chart.cap"),
       mode: "lines+markers", line: { color: "#c62828", dash: "dash" } });
   }
   return traces;
@@ -254,3 +303,26 @@ GM.emissionTraces = (path) => {
 
 // Forms are driven by their buttons: pressing Enter never reloads the page.
 document.addEventListener("submit", (e) => e.preventDefault());
+
+// The connection badge and the countdown follow a change of language.
+GM.onLang(() => { if (GM.$("conn")) GM.connection.refresh(); GM.countdown.render(); });
+
+// Text that comes from a preset file (firm types, abatement options): its translation under
+// prefix + slug when the catalogues have one, else the file's own text.
+GM.slug = (text) => String(text || "").toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+GM.dataText = (prefix, text) => {
+  const key = prefix + GM.slug(text);
+  const en = (window.GM_MESSAGES && window.GM_MESSAGES.en) || {};
+  return Object.prototype.hasOwnProperty.call(en, key) ? GM.t(key) : String(text || "");
+};
+// A firm's name ("Cement plant 3") with its type translated.
+GM.firmName = (firm) => {
+  const m = /^(.*\S)\s+(\d+)$/.exec(String(firm || ""));
+  return m ? GM.t("classroom.common.firm_n", { type: GM.dataText("classroom.firm_type.", m[1]), n: m[2] })
+    : GM.dataText("classroom.firm_type.", firm);
+};
+// A preset's title or description in the page's language (the preset file's text otherwise).
+GM.presetTitle = (name, fallback) => GM.dataText("classroom.preset_title.", name) === String(name) ? String(fallback || "")
+  : GM.dataText("classroom.preset_title.", name);
+GM.presetDescription = (name, fallback) => GM.dataText("classroom.preset_text.", name) === String(name) ? String(fallback || "")
+  : GM.dataText("classroom.preset_text.", name);

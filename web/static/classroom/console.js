@@ -3,12 +3,12 @@
 
 const code = GM.codeFromPath();
 const tokenKey = "gm-instructor-" + code;
+const t = GM.t;
+// Rule fields per market: field name and input step; labels are "classroom.param.<field>".
 const PARAMS = {
-  energy_rights: [["cap_share", "Cap / base use", 0.01], ["allocation", "Allocation", null],
-    ["penalty_cny_per_unit", "Penalty [CNY/tce]", 1], ["price_cap_cny_per_unit", "Price cap [CNY/tce]", 1],
-    ["reserve_price_cny_per_unit", "Auction reserve [CNY/tce]", 1]],
-  green_power: [["target_share", "Green target / load", 0.01], ["penalty_cny_per_unit", "Penalty [CNY/MWh]", 1],
-    ["price_cap_cny_per_unit", "Price cap [CNY/MWh]", 1]],
+  energy_rights: [["cap_share", 0.01], ["allocation", null], ["penalty_cny_per_unit", 1],
+    ["price_cap_cny_per_unit", 1], ["reserve_price_cny_per_unit", 1]],
+  green_power: [["target_share", 0.01], ["penalty_cny_per_unit", 1], ["price_cap_cny_per_unit", 1]],
 };
 let token = null;
 let market = null;
@@ -29,19 +29,21 @@ async function call(method, path, body, msgId) {
     { "X-Instructor-Token": token || "" });
   const msg = GM.$(msgId || "console-msg");
   msg.className = res.ok ? "msg ok" : "msg error";
-  msg.textContent = res.ok ? "" : (res.data && res.data.detail) || "error " + res.status;
+  msg.textContent = res.ok ? "" : t("classroom.common.error", { reason: (res.data && res.data.detail) || res.status });
   return res;
 }
 
 function buildParams(pub) {
   const form = GM.$("params-form");
   GM.clear(form);
-  for (const [name, label, step] of PARAMS[pub.market]) {
-    const wrap = GM.el("label", label);
+  for (const [name, step] of PARAMS[pub.market]) {
+    const wrap = GM.el("label");
+    wrap.appendChild(GM.el("span", t("classroom.param." + name, { price_unit: GM.priceUnit(pub.unit) }), "param-label",
+      { "data-param": name }));
     let input;
     if (name === "allocation") {
       input = GM.el("select", null, null, { id: "param-" + name });
-      for (const v of ["grandfathering", "benchmark", "auction"]) input.appendChild(GM.el("option", v, null, { value: v }));
+      for (const v of ["grandfathering", "benchmark", "auction"]) input.appendChild(GM.el("option", t("classroom.param.allocation_" + v), null, { value: v }));
     } else {
       input = GM.el("input", null, null, { id: "param-" + name, type: "number", step: String(step), min: "0" });
     }
@@ -49,7 +51,7 @@ function buildParams(pub) {
     wrap.appendChild(input);
     form.appendChild(wrap);
   }
-  const apply = GM.el("button", "Apply", null, { type: "button", id: "apply-params" });
+  const apply = GM.el("button", t("classroom.console.apply"), null, { type: "button", id: "apply-params" });
   apply.addEventListener("click", async () => {
     const body = {};
     for (const [name] of PARAMS[market]) {
@@ -57,26 +59,26 @@ function buildParams(pub) {
       body[name] = name === "allocation" ? input.value : Number(input.value);
     }
     const res = await call("PATCH", "/params", body, "params-msg");
-    if (res.ok) { GM.$("params-msg").className = "msg ok"; GM.$("params-msg").textContent = "Applied to the next round."; }
+    if (res.ok) { GM.$("params-msg").className = "msg ok"; GM.$("params-msg").textContent = t("classroom.console.applied"); }
   });
   form.appendChild(apply);
 }
 
 function seatActions(seat) {
   const box = GM.el("span");
-  const free = GM.el("button", "Free", "secondary", { type: "button" });
+  const free = GM.el("button", t("classroom.console.free"), "secondary", { type: "button" });
   free.addEventListener("click", () => {
-    if (!window.confirm("Free seat " + (seat.seat + 1) + "? Its player loses the seat and a bot plays it.")) return;
+    if (!window.confirm(t("classroom.console.confirm_free", { seat: seat.seat + 1 }))) return;
     call("POST", "/seats/" + seat.seat + "/free", {});
   });
-  const reassign = GM.el("button", "New link", "secondary", { type: "button" });
+  const reassign = GM.el("button", t("classroom.console.new_link"), "secondary", { type: "button" });
   reassign.addEventListener("click", async () => {
-    if (!window.confirm("Make a new link for seat " + (seat.seat + 1) + "? The old link stops working.")) return;
-    const res = await call("POST", "/seats/" + seat.seat + "/reassign", { name: seat.player || ("Seat " + (seat.seat + 1)) });
+    if (!window.confirm(t("classroom.console.confirm_link", { seat: seat.seat + 1 }))) return;
+    const res = await call("POST", "/seats/" + seat.seat + "/reassign", { name: seat.player || t("classroom.console.seat_n", { seat: seat.seat + 1 }) });
     if (res.ok) {
       const p = GM.$("claim");
       GM.clear(p);
-      p.appendChild(GM.el("span", "Link for seat " + (seat.seat + 1) + " (open it on the new device): "));
+      p.appendChild(GM.el("span", t("classroom.console.claim_link", { seat: seat.seat + 1 })));
       p.appendChild(GM.el("code", window.location.origin + res.data.claim_url, "link"));
     }
   });
@@ -85,41 +87,59 @@ function seatActions(seat) {
   return box;
 }
 
+let lastIns = null;
+
 function onView(msg) {
   const pub = msg.public;
   const ins = msg.instructor;
   if (market === null) { market = pub.market; buildParams(pub); }
   last = pub;
+  lastIns = ins;
   boardHidden = ins.leaderboard_hidden;
-  GM.$("code").textContent = pub.code;
-  GM.$("code-2").textContent = pub.code;
-  GM.$("title").textContent = pub.title;
-  GM.$("status").textContent = GM.statusText(pub);
   GM.countdown.update(pub);
-  GM.$("submitted").textContent = pub.seats.submitted;
-  GM.$("players").textContent = pub.seats.players;
-  GM.$("bots").textContent = pub.seats.bots;
-  GM.$("seat-total").textContent = pub.seats.total;
+  render();
+}
+
+function render() {
+  const pub = last;
+  const ins = lastIns;
+  if (!pub || !ins) return;
+  GM.$("game-line").textContent = t("classroom.debrief.game", { code: pub.code });
+  GM.$("code-2").textContent = pub.code;
+  GM.$("title").textContent = GM.presetTitle(pub.preset, pub.title);
+  GM.$("status").textContent = GM.statusText(pub);
+  GM.$("counts").textContent = t("classroom.console.counts", { submitted: pub.seats.submitted, players: pub.seats.players,
+    bots: pub.seats.bots, seats: pub.seats.total });
+  GM.$("profit-head").textContent = t("classroom.result.profit", { unit: t("unit.cny") });
+  for (const node of document.querySelectorAll("#params-form .param-label")) {
+    node.textContent = t("classroom.param." + node.dataset.param, { price_unit: GM.priceUnit(pub.unit) });
+  }
+  for (const option of document.querySelectorAll("#param-allocation option")) {
+    option.textContent = t("classroom.param.allocation_" + option.value);
+  }
+  if (GM.$("apply-params")) GM.$("apply-params").textContent = t("classroom.console.apply");
   const s = pub.status;
   GM.$("start").disabled = s !== "lobby";
   GM.$("pause").disabled = s !== "open";
   GM.$("resume").disabled = s !== "paused";
   GM.$("extend").disabled = s !== "open" && s !== "paused";
   GM.$("advance").disabled = s === "lobby" || s === "finished";
-  GM.$("advance").textContent = s === "cleared" ? (pub.round + 1 < pub.n_rounds ? "Open next round" : "Go to debrief") : "Close round now";
+  GM.$("advance").textContent = t(s === "cleared" ? (pub.round + 1 < pub.n_rounds ? "classroom.console.next_round"
+    : "classroom.console.to_debrief") : "classroom.console.close_round");
   GM.$("finish").disabled = s !== "lobby" && s !== "cleared";
   GM.$("bots-toggle").disabled = false;
   GM.$("board-toggle").disabled = false;
   for (const b of document.querySelectorAll("#exports button")) b.disabled = false;
   document.body.dataset.control = "ok";
-  GM.$("bots-toggle").textContent = "Bots: " + (pub.bots_enabled ? "on" : "off") + " (" + ins.bot_strategy + ")";
-  GM.$("board-toggle").textContent = "Leaderboard: " + (ins.leaderboard_hidden ? "hidden" : "shown");
+  GM.$("bots-toggle").textContent = t(pub.bots_enabled ? "classroom.console.bots_on" : "classroom.console.bots_off",
+    { strategy: t("classroom.create.bot_" + ins.bot_strategy) });
+  GM.$("board-toggle").textContent = t(ins.leaderboard_hidden ? "classroom.console.board_hidden" : "classroom.console.board_shown");
   GM.$("apply-params").disabled = s !== "lobby" && s !== "cleared";
   GM.fillTable(GM.$("seats").querySelector("tbody"), ins.seats.map((seat) => {
-    const who = GM.el("span", seat.controlled_by, "badge " + seat.controlled_by);
-    return [String(seat.seat + 1), seat.firm, seat.player || "—", who, seat.submitted ? "✓" : "",
+    const who = GM.el("span", GM.byText(seat.controlled_by), "badge " + seat.controlled_by);
+    return [String(seat.seat + 1), GM.firmName(seat.firm), seat.player || "—", who, seat.submitted ? "✓" : "",
       GM.fmt(seat.total_profit_cny, 0), seatActions(seat)];
-  }), "no seats", 7);
+  }), t("classroom.console.no_seats"), 7);
   document.body.dataset.status = s;
   document.body.dataset.round = String(pub.round);
   document.body.dataset.ready = "true";
@@ -128,7 +148,7 @@ function onView(msg) {
 async function download(table) {
   const res = await fetch("/api/classroom/games/" + encodeURIComponent(code) + "/export/" + table + ".csv",
     { headers: { "X-Instructor-Token": token || "" } });
-  if (!res.ok) { GM.$("console-msg").textContent = "export failed: " + res.status; return; }
+  if (!res.ok) { GM.$("console-msg").textContent = t("classroom.console.export_failed", { status: res.status }); return; }
   const url = URL.createObjectURL(await res.blob());
   const a = GM.el("a", null, null, { href: url, download: code + "-" + table + ".csv" });
   document.body.appendChild(a);
@@ -155,25 +175,26 @@ function init() {
   GM.$("bots-toggle").addEventListener("click", () => call("POST", "/bots", { enabled: !(last && last.bots_enabled) }));
   GM.$("board-toggle").addEventListener("click", () => call("POST", "/leaderboard", { hidden: !boardHidden }));
   for (const table of ["bids", "trades", "allocations", "payoffs"]) {
-    const b = GM.el("button", table + ".csv", "secondary export", { type: "button", id: "export-" + table, disabled: "" });
+    const b = GM.el("button", t("classroom.common.csv_file", { table }), "secondary export", { type: "button", id: "export-" + table, disabled: "" });
     b.addEventListener("click", () => download(table));
     GM.$("exports").appendChild(b);
   }
+  GM.onLang(() => { render(); if (document.body.dataset.control === "none") GM.$("status").textContent = t("classroom.console.no_control"); });
   if (token) connect(); else needToken();
 }
 
 function connect() {
   GM.connect(code, "instructor", onView, (closeCode) => {
     if (closeCode === 4401) { needToken(); return; }
-    GM.$("status").textContent = "Unknown game.";
+    GM.$("status").textContent = t("classroom.common.unknown_game");
   }, token);
 }
 
 // Destructive actions ask first; others go straight through.
 function confirmation(action) {
-  if (action === "finish") return "End the game now? No more rounds can be played; the debrief shows the rounds cleared so far.";
+  if (action === "finish") return t("classroom.console.confirm_finish");
   if (action === "advance" && last && (last.status === "open" || last.status === "paused")) {
-    return "Close the round now? Bids not yet sent are replaced by bots.";
+    return t("classroom.console.confirm_close");
   }
   return null;
 }
@@ -184,7 +205,7 @@ function needToken() {
   sessionStorage.removeItem(tokenKey);
   for (const b of document.querySelectorAll("#controls button, #exports button, #apply-params")) b.disabled = true;
   GM.$("token-card").hidden = false;
-  GM.$("status").textContent = "No instructor control";
+  GM.$("status").textContent = t("classroom.console.no_control");
   document.body.dataset.control = "none";
   if (GM.$("conn")) GM.$("conn").hidden = true;
 }
@@ -194,7 +215,7 @@ async function enterToken() {
   const msg = GM.$("token-msg");
   if (!/^[A-Za-z0-9_-]{16,200}$/.test(value)) {
     msg.className = "msg error";
-    msg.textContent = "An instructor code is a long string of letters, digits, - and _.";
+    msg.textContent = t("classroom.console.code_format");
     return;
   }
   const res = await GM.api("GET", "/api/classroom/games/" + encodeURIComponent(code) + "/instructor", undefined,
@@ -202,7 +223,7 @@ async function enterToken() {
   if (!res.ok) {
     msg.className = "msg error";
     msg.textContent = res.status === 0 ? res.data.detail
-      : res.status === 404 ? "Unknown game." : "This code does not match game " + code + ".";
+      : res.status === 404 ? t("classroom.common.unknown_game") : t("classroom.console.code_mismatch", { code });
     return;
   }
   token = value;

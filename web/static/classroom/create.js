@@ -2,6 +2,10 @@
 "use strict";
 
 const presets = {};
+const t = GM.t;
+
+const presetTitle = (p) => GM.presetTitle(p.name, p.title);
+const presetDescription = (p) => GM.presetDescription(p.name, p.description);
 
 function showPreset() {
   const p = presets[GM.$("preset").value];
@@ -10,7 +14,8 @@ function showPreset() {
   GM.$("rounds").value = p.rounds;
   GM.$("round-seconds").value = p.round_seconds;
   GM.$("bot-strategy").value = p.bot_strategy;
-  GM.$("preset-description").textContent = p.description + " (values: " + p.values_status + ")";
+  GM.$("preset-description").textContent = t("classroom.create.description", { description: presetDescription(p),
+    status: t("classroom.create.values_" + p.values_status) });
 }
 
 async function init() {
@@ -18,9 +23,16 @@ async function init() {
   const select = GM.$("preset");
   for (const p of res.ok ? res.data : []) {
     presets[p.name] = p;
-    select.appendChild(GM.el("option", p.title, null, { value: p.name }));
+    select.appendChild(GM.el("option", presetTitle(p), null, { value: p.name }));
   }
   select.addEventListener("change", showPreset);
+  GM.onLang(() => {
+    for (const option of select.options) option.textContent = presetTitle(presets[option.value]);
+    const p = presets[select.value];
+    if (p) GM.$("preset-description").textContent = t("classroom.create.description", {
+      description: presetDescription(p), status: t("classroom.create.values_" + p.values_status) });
+    showMyGames();
+  });
   showPreset();
   GM.$("create").addEventListener("click", create);
   showMyGames();
@@ -35,20 +47,25 @@ async function create() {
     round_seconds: Number(GM.$("round-seconds").value),
     bot_strategy: GM.$("bot-strategy").value,
     bots_enabled: GM.$("bots-enabled").value === "1",
+    practice_round: GM.$("practice").checked,
   };
   const res = await GM.api("POST", "/api/classroom/games", body);
   const msg = GM.$("create-msg");
-  if (!res.ok) { msg.className = "msg error"; msg.textContent = res.data.detail || "error"; return; }
+  if (!res.ok) {
+    msg.className = "msg error";
+    msg.textContent = t("classroom.common.error", { reason: (res.data && res.data.detail) || res.status });
+    return;
+  }
   msg.textContent = "";
   sessionStorage.setItem("gm-instructor-" + res.data.code, res.data.instructor_token);
   GM.$("created").hidden = false;
   GM.$("code").textContent = res.data.code;
   GM.$("join-url").textContent = window.location.origin + "/join";
+  GM.$("join-url").dataset.code = res.data.code;
   GM.$("console-link").href = res.data.instructor_url;
   GM.$("projector-link").href = res.data.projector_url;
   GM.$("instructor-code").textContent = res.data.instructor_token;
-  const title = presets[body.preset] ? presets[body.preset].title : body.preset;
-  rememberGame({ code: res.data.code, title, created: new Date().toISOString() });
+  rememberGame({ code: res.data.code, preset: body.preset, created: new Date().toISOString() });
   showMyGames();
 }
 
@@ -74,13 +91,15 @@ function showMyGames() {
   const ul = GM.$("my-games");
   GM.clear(ul);
   const list = myGames();
-  if (!list.length) { ul.appendChild(GM.el("li", "none yet", "muted")); return; }
+  if (!list.length) { ul.appendChild(GM.el("li", t("classroom.create.none_yet"), "muted")); return; }
   for (const g of list) {
     const li = GM.el("li");
     const code = encodeURIComponent(g.code);
-    li.appendChild(GM.el("a", "Game " + g.code + " console", null, { href: "/classroom/console/" + code }));
-    li.appendChild(GM.el("span", " · " + String(g.title || "") + " · " + String(g.created || "").slice(0, 16).replace("T", " ") + " · ", "muted"));
-    li.appendChild(GM.el("a", "debrief", null, { href: "/classroom/debrief/" + code }));
+    const p = presets[g.preset];
+    const title = p ? presetTitle(p) : String(g.title || g.preset || "");
+    li.appendChild(GM.el("a", t("classroom.create.game_console", { code: g.code }), null, { href: "/classroom/console/" + code }));
+    li.appendChild(GM.el("span", " · " + title + " · " + String(g.created || "").slice(0, 16).replace("T", " ") + " · ", "muted"));
+    li.appendChild(GM.el("a", t("classroom.create.debrief"), null, { href: "/classroom/debrief/" + code }));
     ul.appendChild(li);
   }
 }

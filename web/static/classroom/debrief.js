@@ -1,77 +1,121 @@
-// Debrief: charts one at a time, the leaderboard and the CSV export (instructor).
+// Debrief: charts one at a time, the leaderboard and the CSV export (instructor). It follows the
+// game live: each round that clears (or the end of the game) reloads the data.
 "use strict";
 
 const code = GM.codeFromPath();
 const token = sessionStorage.getItem("gm-instructor-" + code);
+const t = GM.t;
 let data = null;
 let chart = 0;
+let loadedKey = null;
+let loading = false;
+let pending = false;
+let followLatest = true;
 
+// Title key, drawing function, note key; only the merit order uses the round picker.
 const CHARTS = [
-  ["Merit order and clearing price", drawMerit, "Bids sorted from the highest, asks from the lowest; where they cross is the price."],
-  ["Price path", drawPath, "Clearing price each round against the competitive equilibrium of the firms' true values."],
-  ["Emissions against the cap", drawEmissions, "Emissions [tCO2] each round; the line is the cap where there is one."],
-  ["Profit distribution", drawProfits, "Each firm's total profit over the game; bots marked."],
-  ["Comparison with the competitive equilibrium", drawEquilibrium, "Volume traded against the equilibrium volume, and efficiency (gains realised / gains possible)."],
+  ["merit", drawMerit, true],
+  ["path", drawPath, false],
+  ["emissions", drawEmissions, false],
+  ["profits", drawProfits, false],
+  ["equilibrium", drawEquilibrium, false],
 ];
 
 function drawMerit() {
   const r = Number(GM.$("round-select").value || 0);
-  const m = data.merit_order[r];
+  const m = data.merit_order.find((x) => x.round === r);
   if (!m) { GM.plot("chart", [], null, false); return; }
-  GM.plot("chart", GM.curveTraces(m, m.price, m.ce_price), GM.curveLayout(m, m.price, m.ce_price, data.unit), true);
+  GM.plot("chart", GM.curveTraces(m, m.price, m.ce_price),
+    GM.curveLayout(m, m.price, m.ce_price, data.unit, m.volume, m.ce_volume), true);
 }
 function drawPath() {
-  GM.plot("chart", GM.pathTraces(data.rounds), GM.layout("round", "CNY/" + data.unit, { xaxis: { dtick: 1, title: { text: "round" } } }), data.rounds.length > 0);
+  GM.plot("chart", GM.pathTraces(data.rounds, data.practice_rounds), GM.roundLayout(GM.priceUnit(data.unit)), data.rounds.length > 0);
 }
 function drawEmissions() {
-  GM.plot("chart", GM.emissionTraces(data.rounds), GM.layout("round", "tCO2", { xaxis: { dtick: 1, title: { text: "round" } } }), data.rounds.length > 0);
+  GM.plot("chart", GM.emissionTraces(data.rounds, data.practice_rounds), GM.roundLayout(GM.unit("tCO2")), data.rounds.length > 0);
 }
 function drawProfits() {
   const rows = data.profits;
+  const cny = t("unit.cny");
   GM.plot("chart", [{
-    type: "bar", x: rows.map((p) => p.firm), y: rows.map((p) => p.total_profit_cny),
+    type: "bar", x: rows.map((p) => GM.firmName(p.firm)), y: rows.map((p) => p.total_profit_cny),
     marker: { color: rows.map((p) => (p.controlled_by === "bot" ? "#ffb74d" : "#2e7d32")) },
-    text: rows.map((p) => p.controlled_by), hovertemplate: "%{x}: %{y:,.0f} CNY (%{text})<extra></extra>",
-  }], GM.layout("firm", "CNY", { xaxis: { type: "category" } }), data.rounds.length > 0);
+    text: rows.map((p) => GM.byText(p.controlled_by)), hovertemplate: "%{x}: %{y:,.0f} " + cny + " (%{text})<extra></extra>",
+  }], GM.layout(t("classroom.debrief.axis_firm"), cny, { xaxis: { type: "category" } }), data.rounds.length > 0);
 }
 function drawEquilibrium() {
   const rows = data.rounds;
-  const x = rows.map((r) => r.round + 1);
+  const x = GM.roundAxis(rows, data.practice_rounds);
   GM.plot("chart", [
-    { type: "bar", x, y: rows.map((r) => r.volume), name: "volume traded" },
-    { type: "bar", x, y: rows.map((r) => r.ce_volume), name: "equilibrium volume" },
-    { mode: "lines+markers", x, y: rows.map((r) => (r.efficiency === null ? null : 100 * r.efficiency)), name: "efficiency [%]", yaxis: "y2" },
-  ], GM.layout("round", data.unit, { barmode: "group", margin: { l: 55, r: 55, t: 10, b: 45 }, xaxis: { dtick: 1, title: { text: "round" } },
+    { type: "bar", x, y: rows.map((r) => r.volume), name: t("classroom.debrief.trace_volume") },
+    { type: "bar", x, y: rows.map((r) => r.ce_volume), name: t("classroom.debrief.trace_ce_volume") },
+    { mode: "lines+markers", x, y: rows.map((r) => (r.efficiency === null ? null : 100 * r.efficiency)),
+      name: t("classroom.debrief.trace_efficiency"), yaxis: "y2" },
+  ], GM.roundLayout(GM.unit(data.unit), { barmode: "group", margin: { l: 55, r: 55, t: 10, b: 45 },
     yaxis2: { overlaying: "y", side: "right", range: [0, 105], title: { text: "%" } } }), rows.length > 0);
 }
 
 function show() {
-  const [title, fn, note] = CHARTS[chart];
-  GM.$("chart-title").textContent = (chart + 1) + "/" + CHARTS.length + " · " + title;
-  GM.$("chart-note").textContent = note;
-  GM.$("round-picker").hidden = chart !== 0;
+  const [name, fn, picker] = CHARTS[chart];
+  GM.$("chart-title").textContent = (chart + 1) + "/" + CHARTS.length + " · " + t("classroom.debrief.chart_" + name);
+  GM.$("chart-note").textContent = t("classroom.debrief.note_" + name);
+  GM.$("round-picker").hidden = !picker;
   document.body.dataset.chart = String(chart);
-  fn();
+  if (data) fn();
+}
+
+function render() {
+  if (!data) return;
+  GM.$("title").textContent = GM.presetTitle(data.preset, data.title);
+  GM.$("game-line").textContent = t("classroom.debrief.game", { code: data.code });
+  const scored = data.rounds.filter((r) => !r.practice).length;
+  GM.$("status").textContent = data.status === "finished" ? t("classroom.debrief.over")
+    : t("classroom.debrief.in_progress", { rounds: scored });
+  const select = GM.$("round-select");
+  const chosen = select.value;
+  GM.clear(select);
+  for (const m of data.merit_order) {
+    select.appendChild(GM.el("option", m.practice ? t("classroom.common.practice_round")
+      : t("classroom.debrief.round_n", { round: m.round - (data.practice_rounds || 0) + 1 }), null, { value: String(m.round) }));
+  }
+  const latest = data.merit_order.length ? String(data.merit_order[data.merit_order.length - 1].round) : "";
+  select.value = followLatest || !chosen ? latest : chosen;
+  if (!select.value) select.value = latest;
+  const cny = t("unit.cny");
+  GM.$("gain-head").textContent = t("classroom.debrief.col_gain", { unit: cny });
+  GM.$("profit-head").textContent = t("classroom.debrief.col_profit", { unit: cny });
+  GM.$("board-hidden").hidden = data.leaderboard !== null;
+  GM.fillTable(GM.$("leaderboard").querySelector("tbody"), (data.leaderboard || []).map((row) => [
+    String(row.rank), GM.firmName(row.firm), row.player || "—", GM.el("span", GM.byText(row.controlled_by), "badge " + row.controlled_by),
+    GM.fmt(row.gain_cny, 0), GM.fmt(row.total_profit_cny, 0)]),
+  data.leaderboard ? t("classroom.play.no_rounds") : t("classroom.debrief.hidden"), 6);
+  show();
 }
 
 async function load() {
+  if (loading) { pending = true; return; }
+  loading = true;
   const res = await GM.api("GET", "/api/classroom/games/" + encodeURIComponent(code) + "/debrief", undefined,
     token ? { "X-Instructor-Token": token } : {});
-  if (!res.ok) { GM.$("status").textContent = (res.data && res.data.detail) || "unknown game"; return; }
-  data = res.data;
-  GM.$("title").textContent = data.title;
-  GM.$("code").textContent = data.code;
-  GM.$("status").textContent = data.status === "finished" ? "Game over" : "Game in progress (" + data.rounds.length + " round(s) cleared)";
-  const select = GM.$("round-select");
-  GM.clear(select);
-  for (const m of data.merit_order) select.appendChild(GM.el("option", "round " + (m.round + 1), null, { value: String(m.round) }));
-  select.value = String(Math.max(0, data.merit_order.length - 1));
-  GM.$("board-hidden").hidden = data.leaderboard !== null;
-  GM.fillTable(GM.$("leaderboard").querySelector("tbody"), (data.leaderboard || []).map((row) => [
-    String(row.rank), row.firm, row.player || "—", GM.el("span", row.controlled_by, "badge " + row.controlled_by),
-    GM.fmt(row.gain_cny, 0), GM.fmt(row.total_profit_cny, 0)]), data.leaderboard ? "no rounds yet" : "hidden", 6);
-  show();
-  document.body.dataset.ready = "true";
+  loading = false;
+  if (!res.ok) {
+    GM.$("status").textContent = res.status === 404 ? t("classroom.common.unknown_game")
+      : t("classroom.common.error", { reason: (res.data && res.data.detail) || res.status });
+  } else {
+    data = res.data;
+    render();
+    document.body.dataset.rounds = String(data.rounds.length);
+    document.body.dataset.gameStatus = data.status;
+    document.body.dataset.ready = "true";
+  }
+  if (pending) { pending = false; load(); }
+}
+
+// A new cleared round, the end of the game or a change of the leaderboard's visibility reloads.
+function onView(msg) {
+  const pub = msg.public;
+  const key = pub.path.length + ":" + pub.status + ":" + pub.leaderboard_hidden;
+  if (key !== loadedKey) { loadedKey = key; load(); }
 }
 
 async function download(table) {
@@ -86,13 +130,19 @@ async function download(table) {
 
 GM.$("prev-chart").addEventListener("click", () => { chart = (chart + CHARTS.length - 1) % CHARTS.length; show(); });
 GM.$("next-chart").addEventListener("click", () => { chart = (chart + 1) % CHARTS.length; show(); });
-GM.$("round-select").addEventListener("change", () => show());
+GM.$("round-select").addEventListener("change", () => {
+  const select = GM.$("round-select");
+  followLatest = select.selectedIndex === select.options.length - 1;
+  show();
+});
+GM.onLang(render);
 if (token) {
   GM.$("export-card").hidden = false;
   for (const table of ["bids", "trades", "allocations", "payoffs"]) {
-    const b = GM.el("button", table + ".csv", "secondary", { type: "button" });
+    const b = GM.el("button", t("classroom.common.csv_file", { table }), "secondary", { type: "button" });
     b.addEventListener("click", () => download(table));
     GM.$("exports").appendChild(b);
   }
 }
-load();
+show();
+GM.connect(code, "spectator", onView, () => { GM.$("status").textContent = t("classroom.common.unknown_game"); });

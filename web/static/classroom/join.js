@@ -15,7 +15,7 @@ async function join(silent) {
   if (res.ok) { window.location.href = res.data.play_url; return; }
   if (silent) return;
   msg.className = "msg error";
-  msg.textContent = (res.data && res.data.detail) || "could not join";
+  msg.textContent = GM.t("classroom.join.failed", { reason: (res.data && res.data.detail) || res.status });
 }
 
 function init() {
