@@ -31,6 +31,7 @@ from agents.accounting import (
 from market.economics import park_economics
 from market.engine.park_run import ParkRun
 from market.markets.report import (
+    firm_carbon_fields,
     firm_green_fields,
     firm_rights_fields,
     market_tables,
@@ -84,6 +85,7 @@ def _firm_records(
     n = inputs.firms.size
     green = markets.green if markets is not None else None
     rights = markets.rights if markets is not None else None
+    carbon = markets.carbon if markets is not None else None
     investor = markets.investor if markets is not None else None
     invest_cost = (
         investor.booked_cost_cny[markets.parks.index(inputs)]
@@ -168,6 +170,19 @@ def _firm_records(
             cost["penalties"] = rfields["penalty_cny"]
             cost["abatement"] = rfields["abatement_cost_cny"]
             abatement = float(rfields["abatement_tce"] or 0.0)
+        cfields = firm_carbon_fields(carbon, offset + i)
+        carbon_abated_tco2 = 0.0
+        if cfields is not None:
+            cost["carbon_trading"] = _r(
+                (cfields["paid_cny"] or 0.0)
+                - (cfields["received_cny"] or 0.0)
+                - (cfields["recycled_cny"] or 0.0)
+            )
+            cost["carbon_penalties"] = cfields["penalty_cny"]
+            cost["carbon_abatement"] = cfields["abatement_cost_cny"]
+            carbon_abated_tco2 = float(cfields["abatement_tco2"] or 0.0) - float(
+                cfields["offsets_tco2"] or 0.0
+            )
         cost["total"] = _r(sum(v for v in cost.values() if v is not None))
         counted = (
             float(rfields["counted_use_tce"] or 0.0)
@@ -209,7 +224,9 @@ def _firm_records(
                     "scope2_market": _r(s2_mkt[i]),
                     "total_location": _r(s1[i] + process[i] + s2_loc[i]),
                     "total_market": _r(s1[i] + process[i] + s2_mkt[i]),
-                    "total_after_abatement": _r((s1[i] + process[i] + s2_loc[i]) * kept),
+                    "total_after_abatement": _r(
+                        max((s1[i] + process[i] + s2_loc[i]) * kept - carbon_abated_tco2, 0.0)
+                    ),
                 },
                 "co2_intensity_tco2_per_10k_cny": _r(co2_intensity[i]),
                 "cost_cny": cost,
@@ -225,6 +242,7 @@ def _firm_records(
                 "small_firm": bool(inputs.firms.small_firm[i]),
                 "green_power": gfields,
                 "rights": rfields,
+                "carbon": cfields,
             }
         )
     return records
@@ -527,6 +545,7 @@ def year_summary(
     conv = ref.conversion_factors()
     emis = ref.emission_factors()
     rights = markets.rights if markets is not None else None
+    carbon = markets.carbon if markets is not None else None
     years = sorted({y for r in runs for y in r.by_year})
     out: dict[str, Any] = {}
     for year in years:
@@ -572,6 +591,17 @@ def year_summary(
                 counted = res["counted_use_tce"][offset : offset + n]
                 cut = _curtailed_output(book, offset, n)
                 output = np.maximum(output - cut, 0.0)
+            cbook = carbon.years.get(year) if carbon is not None else None
+            if carbon is not None and cbook is not None and cbook.result:
+                # Physical carbon abatement (offsets excluded) lowers CO2 and output, and
+                # energy use at the firm's CO2 per tce where no rights market counts it.
+                abated_tco2 = carbon.physical_abatement_tco2(year)[offset : offset + n]
+                co2 = np.maximum(co2 - abated_tco2, 0.0)
+                if book is None or not book.result:
+                    counted = np.maximum(
+                        counted - carbon.energy_saved_tce(year)[offset : offset + n], 0.0
+                    )
+                output = np.maximum(output - _curtailed_output(cbook, offset, n), 0.0)
             energy_all.append(energy)
             counted_all.append(counted)
             co2_all.append(co2)

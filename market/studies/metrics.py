@@ -18,6 +18,11 @@ Summary schema read here (all optional)::
                  auction_revenue_cny, compliance_rate_pct, penalties_cny, shortfall_tce,
                  abatement_tce, abatement_cost_cny, abatement_by_option_tce[option],
                  least_cost_abatement_cost_cny, windfall_cny, renewable_exclusion_tce
+    markets.carbon.years[year]: cap_tco2, allocated_free_tco2, auctioned_tco2,
+                 average_price_cny_per_tco2, volume_tco2, auction_revenue_cny,
+                 verified_emissions_tco2, counted_emissions_tco2, compliance_rate_pct,
+                 penalties_cny, shortfall_tco2, offsets_tco2, physical_abatement_tco2,
+                 abatement_cost_cny, compliance_cost_cny, certificate_deduction_tco2
     markets.green_power: volume_mwh, average_premium_cny_per_mwh, green_share_pct
     parks[park].firms_detail[firm]: sector, output_t | production_t, cost_cny.total,
                  rights.net_cost_cny, small_firm
@@ -67,6 +72,31 @@ RIGHTS_FIELDS: tuple[tuple[str, str], ...] = (
     ("windfall_cny", "windfall_cny"),
     ("renewable_exclusion_tce", "renewable_exclusion_tce"),
 )
+#: Per-year carbon-market fields: summary key → metric name (all ``carbon_*``).
+CARBON_FIELDS: tuple[tuple[str, str], ...] = (
+    ("cap_tco2", "carbon_allowances_tco2"),
+    ("allocated_free_tco2", "carbon_allocated_free_tco2"),
+    ("auctioned_tco2", "carbon_auctioned_tco2"),
+    ("average_price_cny_per_tco2", "carbon_price_cny_per_tco2"),
+    ("volume_tco2", "carbon_volume_tco2"),
+    ("auction_revenue_cny", "carbon_auction_revenue_cny"),
+    ("verified_emissions_tco2", "carbon_verified_emissions_tco2"),
+    ("counted_emissions_tco2", "carbon_counted_emissions_tco2"),
+    ("compliance_rate_pct", "carbon_compliance_rate_pct"),
+    ("penalties_cny", "carbon_penalties_cny"),
+    ("shortfall_tco2", "carbon_shortfall_tco2"),
+    ("offsets_tco2", "carbon_offsets_tco2"),
+    ("physical_abatement_tco2", "carbon_abatement_tco2"),
+    ("abatement_cost_cny", "carbon_abatement_cost_cny"),
+    ("compliance_cost_cny", "carbon_compliance_cost_cny"),
+    ("certificate_deduction_tco2", "carbon_certificate_deduction_tco2"),
+)
+#: Carbon metrics summed over the years of a run (the others are averaged or weighted).
+CARBON_SUMMED: tuple[str, ...] = tuple(
+    name
+    for _, name in CARBON_FIELDS
+    if name not in ("carbon_price_cny_per_tco2", "carbon_compliance_rate_pct")
+)
 #: Green-power market fields: summary key → metric name.
 GREEN_FIELDS: tuple[tuple[str, str], ...] = (
     ("volume_mwh", "green_volume_mwh"),
@@ -91,6 +121,7 @@ SUMMED: tuple[str, ...] = (
     "least_cost_abatement_cost_cny",
     "windfall_cny",
     "renewable_exclusion_tce",
+    *CARBON_SUMMED,
 )
 #: Prefixes of per-sector and per-option yearly metrics, summed over years.
 SUMMED_PREFIXES: tuple[str, ...] = (
@@ -289,6 +320,7 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     years = _by_year(summary.get("years"))
     rights_years = _by_year(dig(summary, "markets", "energy_rights", "years"))
     green_years = _by_year(dig(summary, "markets", "green_power", "years"))
+    carbon_years = _by_year(dig(summary, "markets", "carbon", "years"))
     rows_by_year: dict[int, Metrics] = {}
     if not years:
         start = _start_year(summary)
@@ -319,6 +351,8 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
             )
     for year, green in green_years.items():
         _copy_fields(rows_by_year.setdefault(year, {}), green, GREEN_FIELDS)
+    for year, carbon in carbon_years.items():
+        _copy_fields(rows_by_year.setdefault(year, {}), carbon, CARBON_FIELDS)
     return [{"year": float(year), **rows_by_year[year]} for year in sorted(rows_by_year)]
 
 
@@ -424,6 +458,7 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
         out["co2_peak_tco2"] = p.level
         out["co2_peak_before_target"] = p.before_deadline
     _rights_metrics(rows, out)
+    _carbon_metrics(rows, out)
     green = dig(summary, "markets", "green_power")
     if isinstance(green, Mapping):
         _copy_fields(out, green, GREEN_FIELDS)
@@ -544,6 +579,24 @@ def _rights_metrics(rows: list[Metrics], out: Metrics) -> None:
     if "abatement_cost_cny" in out and "least_cost_abatement_cost_cny" in out:
         out["cost_effectiveness_ratio"] = _ratio(
             out["abatement_cost_cny"], out["least_cost_abatement_cost_cny"]
+        )
+
+
+def _carbon_metrics(rows: list[Metrics], out: Metrics) -> None:
+    """Carbon price (volume-weighted over years; plain mean if nothing traded) and compliance
+    rate (mean over years) of a run."""
+    if _present(rows, "carbon_price_cny_per_tco2"):
+        price = _column(rows, "carbon_price_cny_per_tco2")
+        volume = _column(rows, "carbon_volume_tco2")
+        ok = np.isfinite(price) & np.isfinite(volume) & (volume > 0.0)
+        out["carbon_price_cny_per_tco2"] = (
+            float(np.dot(price[ok], volume[ok]) / volume[ok].sum())
+            if ok.any()
+            else _mean_present(price)
+        )
+    if _present(rows, "carbon_compliance_rate_pct"):
+        out["carbon_compliance_rate_pct"] = _mean_present(
+            _column(rows, "carbon_compliance_rate_pct")
         )
 
 
