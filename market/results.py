@@ -162,24 +162,14 @@ def _firm_records(
             cost["investment"] = _r(invest_cost[i])
         abatement = 0.0
         if rfields is not None:
-            cost["rights_trading"] = _r(
-                (rfields["paid_cny"] or 0.0)
-                - (rfields["received_cny"] or 0.0)
-                - (rfields["recycled_cny"] or 0.0)
-            )
-            cost["penalties"] = rfields["penalty_cny"]
-            cost["abatement"] = rfields["abatement_cost_cny"]
+            cost.update(_allowance_costs(rfields, "rights_trading", "penalties", "abatement"))
             abatement = float(rfields["abatement_tce"] or 0.0)
         cfields = firm_carbon_fields(carbon, offset + i)
         carbon_abated_tco2 = 0.0
         if cfields is not None:
-            cost["carbon_trading"] = _r(
-                (cfields["paid_cny"] or 0.0)
-                - (cfields["received_cny"] or 0.0)
-                - (cfields["recycled_cny"] or 0.0)
+            cost.update(
+                _allowance_costs(cfields, "carbon_trading", "carbon_penalties", "carbon_abatement")
             )
-            cost["carbon_penalties"] = cfields["penalty_cny"]
-            cost["carbon_abatement"] = cfields["abatement_cost_cny"]
             carbon_abated_tco2 = float(cfields["abatement_tco2"] or 0.0) - float(
                 cfields["offsets_tco2"] or 0.0
             )
@@ -246,6 +236,22 @@ def _firm_records(
             }
         )
     return records
+
+
+def _allowance_costs(
+    fields: dict[str, Any], trading: str, penalties: str, abatement: str
+) -> dict[str, Any]:
+    """A firm's costs in an allowance market [CNY]: trading net of recycled revenue, penalties
+    and abatement, under the given names."""
+    return {
+        trading: _r(
+            (fields["paid_cny"] or 0.0)
+            - (fields["received_cny"] or 0.0)
+            - (fields["recycled_cny"] or 0.0)
+        ),
+        penalties: fields["penalty_cny"],
+        abatement: fields["abatement_cost_cny"],
+    }
 
 
 def _firm_demand_charge(run: ParkRun) -> FloatArray:

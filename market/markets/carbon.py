@@ -169,35 +169,24 @@ class CarbonMarket(EnergyRightsMarket):
         return market
 
     # ------------------------------------------------------------------ reference settings
+    def _setting(self, given: float | None, key: str) -> float:
+        """A scenario setting, else its ``carbon_market.<key>`` reference value."""
+        return float(given if given is not None else self.reference.number(f"{REFERENCE}.{key}"))
+
     @property
     def ccer_limit_frac(self) -> float:
         """Most of its verified emissions a firm may offset [-]."""
-        given = self.carbon.ccer_limit_frac
-        return float(
-            given
-            if given is not None
-            else self.reference.number(f"{REFERENCE}.ccer_offset_limit_frac")
-        )
+        return self._setting(self.carbon.ccer_limit_frac, "ccer_offset_limit_frac")
 
     @property
     def ccer_price_cny_per_tco2(self) -> float:
         """Price of CCER [CNY/tCO2]."""
-        given = self.carbon.ccer_price_cny_per_tco2
-        return float(
-            given
-            if given is not None
-            else self.reference.number(f"{REFERENCE}.ccer_price_cny_per_tco2")
-        )
+        return self._setting(self.carbon.ccer_price_cny_per_tco2, "ccer_price_cny_per_tco2")
 
     @property
     def benchmark_annual_change(self) -> float:
         """Change of the benchmarks per year [1/yr]."""
-        given = self.carbon.benchmark_annual_change
-        return float(
-            given
-            if given is not None
-            else self.reference.number(f"{REFERENCE}.benchmark_annual_change")
-        )
+        return self._setting(self.carbon.benchmark_annual_change, "benchmark_annual_change")
 
     # ------------------------------------------------------------------ emissions
     def _direct_tco2(

@@ -586,19 +586,20 @@ class EnergyRightsMarket:
 
     def linked_abatement_tce(self, year: int) -> FloatArray:
         """Abatement committed in the linked market that lowers this market's count [tce]."""
-        if self.linked_source is None:
+        return self._from_source(self.linked_source, year)
+
+    def _from_source(self, source: Any, year: int) -> FloatArray:
+        """``source(year)``, or zeros for every firm without a source."""
+        if source is None:
             return np.zeros(self.n_firms)
-        out: FloatArray = self.linked_source(year)
+        out: FloatArray = source(year)
         return out
 
     oba_intensity_tce_per_t: FloatArray = field(default_factory=lambda: np.zeros(0))
     green_forecast: Any = None
 
     def _certified(self, year: int) -> FloatArray:
-        if self.certified_source is None:
-            return np.zeros(self.n_firms)
-        out: FloatArray = self.certified_source(year)
-        return out
+        return self._from_source(self.certified_source, year)
 
     def run_auction(self, year: int, t: int, auction_index: int, n_auctions: int) -> dict[str, Any]:
         """One call auction at step ``t``; commits abatement afterwards."""

@@ -108,39 +108,18 @@ class Markets:
         base_stop = (
             int(np.flatnonzero(years != years[0])[0]) if np.any(years != years[0]) else years.size
         )
+        shared = (config.accounting, parks, runs, reference)
         if runs_rights:
             rights = EnergyRightsMarket.create(
-                er_cfg,
-                config.accounting,
-                parks,
-                runs,
-                reference,
-                rights_rng,
-                money,
-                int(years[0]),
-                base_stop,
+                er_cfg, *shared, rights_rng, money, int(years[0]), base_stop
             )
-            if green is not None:
-                zeros = np.zeros(n_firms)
-                rights.certified_source = lambda year: green.certified_by_year.get(year, zeros)
-                rights.green_forecast = green.expected_certified_mwh
+            _feed_certificates(rights, green, n_firms)
         carbon = None
         if runs_carbon:
             carbon = CarbonMarket.create_carbon(
-                config.markets.carbon,
-                config.accounting,
-                parks,
-                runs,
-                reference,
-                rng.spawn(1)[0],
-                money,
-                int(years[0]),
-                base_stop,
+                config.markets.carbon, *shared, rng.spawn(1)[0], money, int(years[0]), base_stop
             )
-            if green is not None:
-                zeros = np.zeros(n_firms)
-                carbon.certified_source = lambda year: green.certified_by_year.get(year, zeros)
-                carbon.green_forecast = green.expected_certified_mwh
+            _feed_certificates(carbon, green, n_firms)
         if rights is not None and carbon is not None:
             link_markets(rights, carbon)
         investor = None
@@ -334,6 +313,17 @@ class Markets:
         if self.green is None:
             return np.zeros(n)
         return self.green.certified_by_year.get(year, np.zeros(n))
+
+
+def _feed_certificates(
+    market: EnergyRightsMarket, green: GreenPowerMarket | None, n_firms: int
+) -> None:
+    """Let an allowance market see the certificates firms retire and expect to retire."""
+    if green is None:
+        return
+    zeros = np.zeros(n_firms)
+    market.certified_source = lambda year: green.certified_by_year.get(year, zeros)
+    market.green_forecast = green.expected_certified_mwh
 
 
 def link_markets(rights: EnergyRightsMarket, carbon: CarbonMarket) -> None:

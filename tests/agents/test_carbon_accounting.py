@@ -57,20 +57,26 @@ def test_curtailment_converts_at_the_whole_ratio_other_options_at_the_fuel_ratio
 kwh = arrays(np.float64, 6, elements=st.floats(0.0, 1e7, allow_nan=False))
 
 
-@settings(max_examples=200, deadline=None)
-@given(certified=kwh, grid=kwh, factor=st.floats(0.0, 1.2))
-def test_a_certificate_counts_once_in_each_account_and_never_beyond_own_grid(
-    certified: np.ndarray, grid: np.ndarray, factor: float
-) -> None:
-    energy, scope2 = certificate_deductions(
+def deduct(
+    certified: np.ndarray, grid: np.ndarray, factor: float, on: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    return certificate_deductions(
         certified,
         grid,
         factor,
         convention="equivalent",
         factors=GB_T_2589_2020,
-        count_in_energy=True,
-        count_in_scope2=True,
+        count_in_energy=on,
+        count_in_scope2=on,
     )
+
+
+@settings(max_examples=200, deadline=None)
+@given(certified=kwh, grid=kwh, factor=st.floats(0.0, 1.2))
+def test_a_certificate_counts_once_in_each_account_and_never_beyond_own_grid(
+    certified: np.ndarray, grid: np.ndarray, factor: float
+) -> None:
+    energy, scope2 = deduct(certified, grid, factor)
     eligible_kwh = np.minimum(certified, grid)
     # Each account deducts the same eligible green power, once, at its own factor.
     np.testing.assert_allclose(energy, eligible_kwh * COEF_TCE_PER_KWH, rtol=1e-9, atol=1e-9)
@@ -82,25 +88,9 @@ def test_a_certificate_counts_once_in_each_account_and_never_beyond_own_grid(
     # another changes nothing for the rest.
     moved = certified.copy()
     moved[0], moved[1] = 0.0, certified[1] + certified[0]
-    energy2, scope22 = certificate_deductions(
-        moved,
-        grid,
-        factor,
-        convention="equivalent",
-        factors=GB_T_2589_2020,
-        count_in_energy=True,
-        count_in_scope2=True,
-    )
+    energy2, scope22 = deduct(moved, grid, factor)
     np.testing.assert_array_equal(energy2[2:], energy[2:])
     np.testing.assert_array_equal(scope22[2:], scope2[2:])
     # Switched off, an account deducts nothing.
-    off_energy, off_scope2 = certificate_deductions(
-        certified,
-        grid,
-        factor,
-        convention="equivalent",
-        factors=GB_T_2589_2020,
-        count_in_energy=False,
-        count_in_scope2=False,
-    )
+    off_energy, off_scope2 = deduct(certified, grid, factor, on=False)
     assert not off_energy.any() and not off_scope2.any()

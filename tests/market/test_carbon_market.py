@@ -8,11 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from agents.abatement import OptionKind
 from market.config import parse_config
 from market.config.errors import ConfigError
-from market.engine.simulation import Simulation
 from market.results import collect_results
+from tests.market.test_markets import run
 
 BASE: dict[str, Any] = {
     "name": "carbon_small",
@@ -52,12 +51,6 @@ def scenario(reference_overrides: dict[str, float] | None = None, **carbon: Any)
     if reference_overrides:
         data["reference_overrides"] = reference_overrides
     return parse_config(data)
-
-
-def run(config: Any) -> Simulation:
-    sim = Simulation(config, check_invariants=True)
-    sim.run()
-    return sim
 
 
 def test_free_allocation_is_benchmark_times_actual_output_for_covered_firms() -> None:

@@ -1,4 +1,4 @@
-"""The shipped control-regime study, shortened: energy-use rights, carbon, both, one joint market."""
+"""The shipped control-regime study, shortened: energy rights, carbon, both, one joint market."""
 
 from __future__ import annotations
 
