@@ -83,14 +83,14 @@ def tco2_keys(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def sector_benchmarks_tco2_per_t(reference: ReferenceData, sectors: list[str]) -> FloatArray:
-    """Benchmark of each firm's sector [tCO2/t] (``carbon_market.benchmark_<sector>_tco2_per_t``),
-    NaN where the reference has none."""
-    out = np.full(len(sectors), math.nan)
-    for i, sector in enumerate(sectors):
+def sector_benchmarks_tco2_per_t(reference: ReferenceData) -> dict[str, float]:
+    """Carbon benchmark of every sector that has one [tCO2/t]
+    (``carbon_market.benchmark_<sector>_tco2_per_t``)."""
+    out = {}
+    for sector in reference.sector_names:
         key = f"{REFERENCE}.benchmark_{sector}_tco2_per_t"
         if key in reference.entries:
-            out[i] = reference.number(key)
+            out[sector] = reference.number(key)
     return out
 
 
@@ -271,7 +271,8 @@ class CarbonMarket(EnergyRightsMarket):
         """Benchmark of each covered firm [tCO2/t] x ``benchmark_factor``; a covered firm of a
         sector without a benchmark gets its base-year intensity; uncovered firms 0."""
         sectors = [s for p in self.parks for s in p.firms.sectors]
-        published = sector_benchmarks_tco2_per_t(self.reference, sectors)
+        benchmarks = sector_benchmarks_tco2_per_t(self.reference)
+        published = np.array([benchmarks.get(s, math.nan) for s in sectors])
         base = np.divide(
             self.base_use_tce,
             self.base_output_t,
