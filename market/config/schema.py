@@ -865,8 +865,10 @@ class CarbonMarketConfig(StrictModel):
     )
     benchmark_factor: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
         default=1.0,
-        description="Multiplier on the sector benchmarks carbon_market.benchmark_<sector>_"
-        "tco2_per_t [-] (1 = reference; assumed).",
+        description="Multiplier on every covered firm's benchmark [-]: the sector benchmark "
+        "carbon_market.benchmark_<sector>_tco2_per_t (plus the firm's base-year grid CO2 per "
+        "tonne with include_scope2), or its base-year intensity where the sector has none "
+        "(1 = as referenced; assumed).",
     )
     benchmark_annual_change: Annotated[float, Field(ge=-0.2, le=0.2)] | None = Field(
         default=None,

@@ -132,6 +132,7 @@ class CarbonMarket(EnergyRightsMarket):
     covered: BoolArray = field(default_factory=lambda: np.zeros(0, bool))
     grid_factor_tco2_per_mwh: FloatArray = field(default_factory=lambda: np.zeros(0))
     base_energy_tce: FloatArray = field(default_factory=lambda: np.zeros(0))
+    base_stop_step: int = 0
 
     @classmethod
     def create_carbon(
@@ -163,6 +164,7 @@ class CarbonMarket(EnergyRightsMarket):
             carbon=carbon,
             covered=covered,
             grid_factor_tco2_per_mwh=factor,
+            base_stop_step=base_stop,
         )
         assert isinstance(market, CarbonMarket)
         market.base_energy_tce = market.expected_energy_tce(0, base_stop)
@@ -212,6 +214,10 @@ class CarbonMarket(EnergyRightsMarket):
 
     def expected_use_tce(self, a: int, b: int) -> FloatArray:
         """Expected covered emissions of every firm over steps a..b-1 before abatement [tCO2]."""
+        return self._covered(*self._expected_direct_and_grid(a, b))
+
+    def _expected_direct_and_grid(self, a: int, b: int) -> tuple[FloatArray, FloatArray]:
+        """Expected direct CO2 [tCO2] and grid electricity [kWh] over steps a..b-1."""
         coal, gas, grid = [], [], []
         correction = self.storage_correction()
         for k, park in enumerate(self.parks):
@@ -223,7 +229,7 @@ class CarbonMarket(EnergyRightsMarket):
         direct = self._direct_tco2(
             np.concatenate(coal), np.concatenate(gas), self.expected_output_t(a, b)
         )
-        return self._covered(direct, np.concatenate(grid))
+        return direct, np.concatenate(grid)
 
     def expected_energy_tce(self, a: int, b: int) -> FloatArray:
         """Expected energy use over steps a..b-1 before abatement [tce] (as energy rights count)."""
@@ -268,18 +274,24 @@ class CarbonMarket(EnergyRightsMarket):
 
     # ------------------------------------------------------------------ allocation
     def _allocation_intensity(self) -> FloatArray:
-        """Benchmark of each covered firm [tCO2/t] x ``benchmark_factor``; a covered firm of a
-        sector without a benchmark gets its base-year intensity; uncovered firms 0."""
+        """Benchmark of each covered firm [tCO2/t] x ``benchmark_factor``; uncovered firms 0.
+
+        The sector benchmarks cover direct emissions; with scope 2 counted a firm's benchmark
+        adds its base-year grid CO2 per tonne. A covered firm of a sector without a benchmark
+        gets its base-year intensity.
+        """
         sectors = [s for p in self.parks for s in p.firms.sectors]
         benchmarks = sector_benchmarks_tco2_per_t(self.reference)
         published = np.array([benchmarks.get(s, math.nan) for s in sectors])
-        base = np.divide(
-            self.base_use_tce,
-            self.base_output_t,
-            out=np.zeros(self.n_firms),
-            where=self.base_output_t > 0,
-        )
-        chosen = np.where(np.isfinite(published), published * self.carbon.benchmark_factor, base)
+        output = self.base_output_t
+        base = np.divide(self.base_use_tce, output, out=np.zeros(self.n_firms), where=output > 0)
+        if self.carbon.include_scope2:
+            _, grid_kwh = self._expected_direct_and_grid(0, self.base_stop_step)
+            grid_tco2 = grid_kwh / 1000.0 * self.grid_factor_tco2_per_mwh
+            published = published + np.divide(
+                grid_tco2, output, out=np.zeros(self.n_firms), where=output > 0
+            )
+        chosen = np.where(np.isfinite(published), published, base) * self.carbon.benchmark_factor
         out: FloatArray = np.where(self.covered, chosen, 0.0)
         return out
 
