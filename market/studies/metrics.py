@@ -422,6 +422,11 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
           (plain mean if nothing traded); ``rights_price_std_cny_per_tce``: mean of the
           within-year standard deviations (volatility).
         * ``compliance_rate_pct``: mean over years.
+        * ``carbon_price_cny_per_tco2``: volume-weighted mean of the carbon market's yearly
+          average prices (plain mean if nothing traded); ``carbon_compliance_rate_pct``: mean
+          over years; the other ``carbon_*`` metrics (allowances, verified and counted
+          emissions, offsets, abatement, certificate deduction, penalties, compliance cost):
+          sums over the years.
         * ``cost_effectiveness_ratio``: realised abatement cost / least-cost abatement cost
           for the same abatement (1 = least cost).
         * ``compliance_cost_cny``: the firms' net cost of the rights market (rights bought

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 from market.config import parse_config
 from market.config.errors import ConfigError
 from market.results import collect_results
+from market.runner import run_scenario
 from tests.market.test_markets import run
 
 BASE: dict[str, Any] = {
@@ -179,3 +182,17 @@ def test_bad_coverage_names_the_field() -> None:
     with pytest.raises(ConfigError) as info:
         parse_config(data)
     assert "markets.carbon.coverage" in str(info.value)
+
+
+def test_runs_with_both_markets_are_byte_identical(tmp_path: Path) -> None:
+    data = copy.deepcopy(BASE)
+    data["time"]["horizon_h"] = 24 * 10
+    data["policy"] = {"control": "both"}
+    data["markets"]["green_power"] = {"enabled": True}
+    config = parse_config(data)
+    digests = []
+    for name in ("a", "b"):
+        outcome = run_scenario(config, tmp_path / name, with_exclusion_effect=False)
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in outcome.files})
+    assert digests[0] == digests[1]
+    assert {"carbon_auctions.csv", "rights_auctions.csv"} <= set(digests[0])
