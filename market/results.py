@@ -166,6 +166,12 @@ def _firm_records(
             abatement = float(rfields["abatement_tce"] or 0.0)
         cfields = firm_carbon_fields(carbon, offset + i)
         carbon_abated_tco2 = 0.0
+        carbon_saved_tce = 0.0
+        if carbon is not None and rfields is None:
+            # Without a rights market, energy saved for carbon compliance lowers counted use.
+            carbon_saved_tce = sum(
+                float(carbon.energy_saved_tce(y)[offset + i]) for y in carbon.years
+            )
         if cfields is not None:
             cost.update(
                 _allowance_costs(cfields, "carbon_trading", "carbon_penalties", "carbon_abatement")
@@ -180,7 +186,7 @@ def _firm_records(
             and rights is not None
             and rights.years
             and all(b.result for b in rights.years.values())
-            else max(float(energy[i]) - abatement - float(exclusion[i]), 0.0)
+            else max(float(energy[i]) - abatement - carbon_saved_tce - float(exclusion[i]), 0.0)
         )
         kept = 1.0 - min(abatement / energy[i], 1.0) if energy[i] > 0 else 1.0
         pv_kwp = float(inputs.firms.pv_kwp[i])
