@@ -907,8 +907,15 @@ class CarbonMarketConfig(StrictModel):
     )
     penalty_multiple: Annotated[float, Field(ge=0.0, le=100.0)] | None = Field(
         default=None,
-        description="Fine per tCO2 of shortfall as a multiple of the year's average price [-]; "
-        "default carbon_market.penalty_price_multiple (5, sourced: 5-10 times).",
+        description="Fine per tCO2 of shortfall as a multiple of the national average "
+        "allowance price [-]; default carbon_market.penalty_price_multiple (5; the rule "
+        "says 5-10 times, sourced).",
+    )
+    national_price_cny_per_tco2: Annotated[float, Field(ge=0.0, le=1e4)] | None = Field(
+        default=None,
+        description="National average allowance price the fine is a multiple of [CNY/tCO2] "
+        "(the region's firms take it as given); default "
+        "carbon_market.price_2024_average_cny_per_tco2 (95.96, sourced).",
     )
     penalty_minimum_cny_per_tco2: Annotated[float, Field(ge=0.0, le=1e5)] = Field(
         default=0.0, description="Lowest fine per tCO2 of shortfall [CNY/tCO2] (assumed)."

@@ -21,8 +21,8 @@ Mechanism (one compliance year = one calendar year, or the part of it the run co
   at its CO2 intensity), plus **CCER offsets** up to ``ccer_limit_frac`` of verified emissions at
   the CCER price. Offsets count for compliance but do not lower the CO2 the park emits.
 * **Compliance**: surrender allowances for covered emissions less abatement and offsets; a
-  shortfall pays ``penalty_multiple`` x the year's average price and is deducted from next
-  year's allocation (make-good). Banking keeps unused allowances.
+  shortfall pays ``penalty_multiple`` x the national average allowance price and is deducted
+  from next year's allocation (make-good). Banking keeps unused allowances.
 """
 
 from __future__ import annotations
@@ -95,14 +95,22 @@ def sector_benchmarks_tco2_per_t(reference: ReferenceData) -> dict[str, float]:
 
 
 def engine_config(carbon: CarbonMarketConfig, reference: ReferenceData) -> EnergyRightsConfig:
-    """The allowance-market settings of ``carbon`` in the shared market mechanism's terms."""
+    """The allowance-market settings of ``carbon`` in the shared market mechanism's terms.
+
+    The fine per tCO2 short is ``penalty_multiple`` x the national average allowance price: the
+    firms of a region are price takers in the national market, so the fine does not follow the
+    region's own auction prices (which would let the fine and the price chase each other).
+    """
     multiple = (
         carbon.penalty_multiple
         if carbon.penalty_multiple is not None
         else reference.number(f"{REFERENCE}.penalty_price_multiple")
     )
-    # Before the first trade the fine uses the reference price (2024 average).
-    fallback = multiple * reference.number(f"{REFERENCE}.price_2024_average_cny_per_tco2")
+    national = (
+        carbon.national_price_cny_per_tco2
+        if carbon.national_price_cny_per_tco2 is not None
+        else reference.number(f"{REFERENCE}.price_2024_average_cny_per_tco2")
+    )
     return EnergyRightsConfig(
         enabled=True,
         allocation=AllocationConfig(
@@ -113,9 +121,8 @@ def engine_config(carbon: CarbonMarketConfig, reference: ReferenceData) -> Energ
         ),
         auctions_per_year=carbon.auctions_per_year,
         penalty=PenaltyConfig(
-            kind="price_multiple",
-            fixed_cny_per_tce=min(fallback, 1e5),
-            multiple=multiple,
+            kind="fixed",
+            fixed_cny_per_tce=min(multiple * national, 1e5),
             minimum_cny_per_tce=carbon.penalty_minimum_cny_per_tco2,
         ),
         make_good=carbon.make_good,
