@@ -22,7 +22,8 @@ Summary schema read here (all optional)::
                  average_price_cny_per_tco2, volume_tco2, auction_revenue_cny,
                  verified_emissions_tco2, counted_emissions_tco2, compliance_rate_pct,
                  penalties_cny, shortfall_tco2, offsets_tco2, physical_abatement_tco2,
-                 abatement_cost_cny, compliance_cost_cny, certificate_deduction_tco2
+                 abatement_cost_cny, compliance_cost_cny, certificate_deduction_tco2,
+                 abatement_by_option_tco2[option] (offsets included)
     markets.green_power: volume_mwh, average_premium_cny_per_mwh, green_share_pct
     parks[park].firms_detail[firm]: sector, output_t | production_t, cost_cny.total,
                  rights.net_cost_cny, small_firm
@@ -129,6 +130,7 @@ SUMMED_PREFIXES: tuple[str, ...] = (
     "energy_use_tce[",
     "output_t[",
     "abatement_tce[",
+    "carbon_abatement_tco2[",
 )
 
 
@@ -352,7 +354,12 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     for year, green in green_years.items():
         _copy_fields(rows_by_year.setdefault(year, {}), green, GREEN_FIELDS)
     for year, carbon in carbon_years.items():
-        _copy_fields(rows_by_year.setdefault(year, {}), carbon, CARBON_FIELDS)
+        row = rows_by_year.setdefault(year, {})
+        _copy_fields(row, carbon, CARBON_FIELDS)
+        options = carbon.get("abatement_by_option_tco2")
+        if isinstance(options, Mapping):
+            for option in sorted(options, key=str):
+                row[f"carbon_abatement_tco2[{option}]"] = number(options[option])
     return [{"year": float(year), **rows_by_year[year]} for year in sorted(rows_by_year)]
 
 
