@@ -196,3 +196,32 @@ def test_runs_with_both_markets_are_byte_identical(tmp_path: Path) -> None:
         digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in outcome.files})
     assert digests[0] == digests[1]
     assert {"carbon_auctions.csv", "rights_auctions.csv"} <= set(digests[0])
+
+
+def test_with_both_markets_abatement_for_one_lowers_the_others_count() -> None:
+    data = copy.deepcopy(BASE)
+    data["policy"] = {"control": "both"}
+    data["markets"]["carbon"].update(ccer_limit_frac=0.0)
+    data["reference_overrides"] = {  # short of carbon even after the energy savings
+        "carbon_market.benchmark_cement_tco2_per_t": 0.6,
+        "carbon_market.benchmark_aluminium_tco2_per_t": 1.2,
+    }
+    sim = run(parse_config(data))
+    carbon, rights = sim.markets.carbon, sim.markets.rights
+    res_c, res_e = carbon.years[2025].result, rights.years[2025].result
+    # Carbon abatement, converted to tce, is counted in the rights market, and the reverse.
+    np.testing.assert_allclose(res_e["linked_abatement_tce"], carbon.energy_saved_tce(2025))
+    np.testing.assert_allclose(
+        res_c["linked_abatement_tce"], carbon.co2_avoided_tco2(rights, 2025), rtol=1e-9
+    )
+    assert res_e["linked_abatement_tce"].sum() > 0.0
+    assert res_c["linked_abatement_tce"].sum() > 0.0
+    for res in (res_c, res_e):
+        counted = np.maximum(
+            res["modelled_use_tce"]
+            - res["abatement_tce"]
+            - res["linked_abatement_tce"]
+            - res["exclusion_tce"],
+            0.0,
+        )
+        np.testing.assert_allclose(res["counted_use_tce"], counted, rtol=1e-9, atol=1e-9)
