@@ -311,6 +311,13 @@ def _firm_details(summary: Mapping[str, Any]) -> list[tuple[str, str, Mapping[st
     return found
 
 
+def _copy_options(row: Metrics, options: Any, name: str) -> None:
+    """Add ``name[option]`` for each option of an ``abatement_by_option`` mapping."""
+    if isinstance(options, Mapping):
+        for option in sorted(options, key=str):
+            row[f"{name}[{option}]"] = number(options[option])
+
+
 def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     """One mapping of metrics per calendar year of a run, in increasing year order.
 
@@ -343,10 +350,7 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     for year, rights in rights_years.items():
         row = rows_by_year.setdefault(year, {})
         _copy_fields(row, rights, RIGHTS_FIELDS)
-        options = rights.get("abatement_by_option_tce")
-        if isinstance(options, Mapping):
-            for option in sorted(options, key=str):
-                row[f"abatement_tce[{option}]"] = number(options[option])
+        _copy_options(row, rights.get("abatement_by_option_tce"), "abatement_tce")
         if "abatement_cost_cny" in row and "least_cost_abatement_cost_cny" in row:
             row["cost_effectiveness_ratio"] = _ratio(
                 row["abatement_cost_cny"], row["least_cost_abatement_cost_cny"]
@@ -356,10 +360,7 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     for year, carbon in carbon_years.items():
         row = rows_by_year.setdefault(year, {})
         _copy_fields(row, carbon, CARBON_FIELDS)
-        options = carbon.get("abatement_by_option_tco2")
-        if isinstance(options, Mapping):
-            for option in sorted(options, key=str):
-                row[f"carbon_abatement_tco2[{option}]"] = number(options[option])
+        _copy_options(row, carbon.get("abatement_by_option_tco2"), "carbon_abatement_tco2")
     return [{"year": float(year), **rows_by_year[year]} for year in sorted(rows_by_year)]
 
 
