@@ -201,6 +201,7 @@ class CarbonMarket(EnergyRightsMarket):
     def _direct_tco2(
         self, coal_kg: FloatArray, gas_m3: FloatArray, output_t: FloatArray
     ) -> FloatArray:
+        """Fuel CO2 (scope 1) plus process CO2 of every firm [tCO2]."""
         process = self._concat("process_co2_tco2_per_t") * output_t
         scope1 = np.asarray(scope1_tco2(coal_kg, gas_m3, self.reference.emission_factors()))
         out: FloatArray = scope1 + process
