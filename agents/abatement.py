@@ -69,6 +69,8 @@ class OptionKind(IntEnum):
     GREEN_POWER = 3
     EFFICIENCY_RETROFIT = 4
     OTHER = 5
+    OFFSET = 6
+    """Offset credits (e.g. CCER) surrendered in place of allowances: counted, not physical."""
 
 
 @dataclass(frozen=True, eq=False)

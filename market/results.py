@@ -31,6 +31,7 @@ from agents.accounting import (
 from market.economics import park_economics
 from market.engine.park_run import ParkRun
 from market.markets.report import (
+    firm_carbon_fields,
     firm_green_fields,
     firm_rights_fields,
     market_tables,
@@ -84,6 +85,7 @@ def _firm_records(
     n = inputs.firms.size
     green = markets.green if markets is not None else None
     rights = markets.rights if markets is not None else None
+    carbon = markets.carbon if markets is not None else None
     investor = markets.investor if markets is not None else None
     invest_cost = (
         investor.booked_cost_cny[markets.parks.index(inputs)]
@@ -160,14 +162,23 @@ def _firm_records(
             cost["investment"] = _r(invest_cost[i])
         abatement = 0.0
         if rfields is not None:
-            cost["rights_trading"] = _r(
-                (rfields["paid_cny"] or 0.0)
-                - (rfields["received_cny"] or 0.0)
-                - (rfields["recycled_cny"] or 0.0)
-            )
-            cost["penalties"] = rfields["penalty_cny"]
-            cost["abatement"] = rfields["abatement_cost_cny"]
+            cost.update(_allowance_costs(rfields, "rights_trading", "penalties", "abatement"))
             abatement = float(rfields["abatement_tce"] or 0.0)
+        cfields = firm_carbon_fields(carbon, offset + i)
+        carbon_abated_tco2 = 0.0
+        carbon_saved_tce = 0.0
+        if carbon is not None and rfields is None:
+            # Without a rights market, energy saved for carbon compliance lowers counted use.
+            carbon_saved_tce = sum(
+                float(carbon.energy_saved_tce(y)[offset + i]) for y in carbon.years
+            )
+        if cfields is not None:
+            cost.update(
+                _allowance_costs(cfields, "carbon_trading", "carbon_penalties", "carbon_abatement")
+            )
+            carbon_abated_tco2 = float(cfields["abatement_tco2"] or 0.0) - float(
+                cfields["offsets_tco2"] or 0.0
+            )
         cost["total"] = _r(sum(v for v in cost.values() if v is not None))
         counted = (
             float(rfields["counted_use_tce"] or 0.0)
@@ -175,7 +186,7 @@ def _firm_records(
             and rights is not None
             and rights.years
             and all(b.result for b in rights.years.values())
-            else max(float(energy[i]) - abatement - float(exclusion[i]), 0.0)
+            else max(float(energy[i]) - abatement - carbon_saved_tce - float(exclusion[i]), 0.0)
         )
         kept = 1.0 - min(abatement / energy[i], 1.0) if energy[i] > 0 else 1.0
         pv_kwp = float(inputs.firms.pv_kwp[i])
@@ -209,7 +220,9 @@ def _firm_records(
                     "scope2_market": _r(s2_mkt[i]),
                     "total_location": _r(s1[i] + process[i] + s2_loc[i]),
                     "total_market": _r(s1[i] + process[i] + s2_mkt[i]),
-                    "total_after_abatement": _r((s1[i] + process[i] + s2_loc[i]) * kept),
+                    "total_after_abatement": _r(
+                        max((s1[i] + process[i] + s2_loc[i]) * kept - carbon_abated_tco2, 0.0)
+                    ),
                 },
                 "co2_intensity_tco2_per_10k_cny": _r(co2_intensity[i]),
                 "cost_cny": cost,
@@ -225,9 +238,26 @@ def _firm_records(
                 "small_firm": bool(inputs.firms.small_firm[i]),
                 "green_power": gfields,
                 "rights": rfields,
+                "carbon": cfields,
             }
         )
     return records
+
+
+def _allowance_costs(
+    fields: dict[str, Any], trading: str, penalties: str, abatement: str
+) -> dict[str, Any]:
+    """A firm's costs in an allowance market [CNY]: trading net of recycled revenue, penalties
+    and abatement, under the given names."""
+    return {
+        trading: _r(
+            (fields["paid_cny"] or 0.0)
+            - (fields["received_cny"] or 0.0)
+            - (fields["recycled_cny"] or 0.0)
+        ),
+        penalties: fields["penalty_cny"],
+        abatement: fields["abatement_cost_cny"],
+    }
 
 
 def _firm_demand_charge(run: ParkRun) -> FloatArray:
@@ -527,6 +557,7 @@ def year_summary(
     conv = ref.conversion_factors()
     emis = ref.emission_factors()
     rights = markets.rights if markets is not None else None
+    carbon = markets.carbon if markets is not None else None
     years = sorted({y for r in runs for y in r.by_year})
     out: dict[str, Any] = {}
     for year in years:
@@ -572,6 +603,17 @@ def year_summary(
                 counted = res["counted_use_tce"][offset : offset + n]
                 cut = _curtailed_output(book, offset, n)
                 output = np.maximum(output - cut, 0.0)
+            cbook = carbon.years.get(year) if carbon is not None else None
+            if carbon is not None and cbook is not None and cbook.result:
+                # Physical carbon abatement (offsets excluded) lowers CO2 and output, and
+                # energy use at the firm's CO2 per tce where no rights market counts it.
+                abated_tco2 = carbon.physical_abatement_tco2(year)[offset : offset + n]
+                co2 = np.maximum(co2 - abated_tco2, 0.0)
+                if book is None or not book.result:
+                    counted = np.maximum(
+                        counted - carbon.energy_saved_tce(year)[offset : offset + n], 0.0
+                    )
+                output = np.maximum(output - _curtailed_output(cbook, offset, n), 0.0)
             energy_all.append(energy)
             counted_all.append(counted)
             co2_all.append(co2)

@@ -194,7 +194,7 @@ def exclusion_effect(config: ScenarioConfig, with_exclusion: RunResults) -> dict
     markets = config.markets
     if not (
         markets.green_power.enabled
-        and markets.energy_rights.enabled
+        and config.policy.runs_energy_rights(markets)
         and config.accounting.renewable_exclusion
     ):
         return None

@@ -840,11 +840,127 @@ class EnergyRightsConfig(StrictModel):
         return self
 
 
+class CarbonMarketConfig(StrictModel):
+    """A national-ETS-style carbon market of the whole region (all parks), in tCO2.
+
+    Covered firms get free allowances of benchmark [tCO2/t] x actual output (intensity-based,
+    without an absolute cap, as the national scheme does), or buy them all at auction; they
+    surrender allowances for their verified emissions each year, may offset up to a share with
+    CCER, and pay a multiple of the average price for a shortfall. Defaults marked "reference"
+    come from ``configs/reference/carbon_market.yaml``.
+    """
+
+    enabled: bool = False
+    coverage: Annotated[tuple[SectorName, ...], Field(max_length=32)] = Field(
+        default=("steel_bf", "steel_eaf", "cement", "aluminium"),
+        description="Covered sectors. The national scheme covers power (since 2021) and steel, "
+        "cement and aluminium (from the 2024 compliance year) (sourced); the parks have no "
+        "power plants.",
+    )
+    allocation: Literal["intensity", "auction"] = Field(
+        default="intensity",
+        description="'intensity': free allowances = benchmark x actual output (ex ante on "
+        "expected output, trued up at the year's end; sourced); 'auction': the same total sold "
+        "at auction (assumed design option).",
+    )
+    benchmark_factor: Annotated[float, Field(gt=0.0, le=2.0)] = Field(
+        default=1.0,
+        description="Multiplier on every covered firm's benchmark [-]: the sector benchmark "
+        "carbon_market.benchmark_<sector>_tco2_per_t (plus the firm's base-year grid CO2 per "
+        "tonne with include_scope2), or its base-year intensity where the sector has none "
+        "(1 = as referenced; assumed).",
+    )
+    benchmark_annual_change: Annotated[float, Field(ge=-0.2, le=0.2)] | None = Field(
+        default=None,
+        description="Change of the benchmarks per year after the first [1/yr]; default "
+        "carbon_market.benchmark_annual_change (-0.02, assumed).",
+    )
+    include_scope2: bool = Field(
+        default=False,
+        description="Count purchased electricity (scope 2) in covered emissions. Off by default "
+        "as in the national scheme, which covers direct emissions only (sourced: MEE, 2024-2025 "
+        "allocation plan for steel, cement and aluminium).",
+    )
+    certificates_zero_scope2: bool = Field(
+        default=True,
+        description="With scope 2 counted: green power backed by retired certificates counts "
+        "zero (market-based scope 2), as regional pilot schemes allow (assumed).",
+    )
+    ccer_limit_frac: Fraction | None = Field(
+        default=None,
+        description="Most of a firm's verified emissions it may offset with CCER [-]; default "
+        "carbon_market.ccer_offset_limit_frac (0.05, sourced).",
+    )
+    ccer_price_cny_per_tco2: Annotated[float, Field(ge=0.0, le=1e4)] | None = Field(
+        default=None,
+        description="Price of CCER [CNY/tCO2]; default carbon_market.ccer_price_cny_per_tco2 "
+        "(80, assumed).",
+    )
+    auctions_per_year: Literal[1, 2, 4, 12] = Field(
+        default=12, description="Call auctions of allowances per year (assumed)."
+    )
+    auction_reserve_price_cny_per_tco2: Annotated[float, Field(ge=0.0, le=1e4)] = Field(
+        default=0.0, description="Reserve price of the primary auction [CNY/tCO2] (assumed)."
+    )
+    revenue_recycling: Literal["none", "lump_sum_equal", "output_based", "to_treasury"] = Field(
+        default="lump_sum_equal", description="Use of auction revenue (assumed)."
+    )
+    penalty_multiple: Annotated[float, Field(ge=0.0, le=100.0)] | None = Field(
+        default=None,
+        description="Fine per tCO2 of shortfall as a multiple of the national average "
+        "allowance price [-]; default carbon_market.penalty_price_multiple (5; the rule "
+        "says 5-10 times, sourced).",
+    )
+    national_price_cny_per_tco2: Annotated[float, Field(ge=0.0, le=1e4)] | None = Field(
+        default=None,
+        description="National average allowance price the fine is a multiple of [CNY/tCO2] "
+        "(the region's firms take it as given); default "
+        "carbon_market.price_2024_average_cny_per_tco2 (95.96, sourced).",
+    )
+    penalty_minimum_cny_per_tco2: Annotated[float, Field(ge=0.0, le=1e5)] = Field(
+        default=0.0, description="Lowest fine per tCO2 of shortfall [CNY/tCO2] (assumed)."
+    )
+    make_good: bool = Field(
+        default=True,
+        description="Deduct a shortfall from next year's allocation (sourced: Decree 775).",
+    )
+    banking: bool = Field(default=True, description="Unused allowances stay valid (sourced).")
+    price_cap_cny_per_tco2: Annotated[float, Field(gt=0.0, le=1e5)] = Field(
+        default=5000.0, description="Highest bid or ask the auction accepts [CNY/tCO2]."
+    )
+
+
 class MarketsConfig(StrictModel):
-    """The two markets; both are off unless enabled."""
+    """The markets; each is off unless enabled (or chosen by ``policy.control``)."""
 
     green_power: GreenPowerConfig = GreenPowerConfig()
     energy_rights: EnergyRightsConfig = EnergyRightsConfig()
+    carbon: CarbonMarketConfig = CarbonMarketConfig()
+
+
+class PolicyConfig(StrictModel):
+    """Which control regime binds the firms."""
+
+    control: Literal["energy_rights", "carbon", "both"] | None = Field(
+        default=None,
+        description="'energy_rights': energy dual control (the energy-use-rights market runs, "
+        "the carbon market does not); 'carbon': carbon dual control (the reverse); 'both': "
+        "both run, and abatement committed for one lowers the other's count. When set it "
+        "replaces markets.energy_rights.enabled and markets.carbon.enabled; unset, those "
+        "flags decide.",
+    )
+
+    def runs_energy_rights(self, markets: MarketsConfig) -> bool:
+        """Whether the energy-use-rights market runs."""
+        if self.control is None:
+            return markets.energy_rights.enabled
+        return self.control in ("energy_rights", "both")
+
+    def runs_carbon(self, markets: MarketsConfig) -> bool:
+        """Whether the carbon market runs."""
+        if self.control is None:
+            return markets.carbon.enabled
+        return self.control in ("carbon", "both")
 
 
 class InvestmentConfig(StrictModel):
@@ -916,6 +1032,7 @@ class ScenarioConfig(StrictModel):
     )
     output: OutputConfig = OutputConfig()
     markets: MarketsConfig = MarketsConfig()
+    policy: PolicyConfig = PolicyConfig()
     investments: InvestmentConfig = InvestmentConfig()
     parks: tuple[ParkConfig, ...] = Field(
         min_length=1,

@@ -218,8 +218,13 @@ class EnergyRightsMarket:
         money: MoneyLedger,
         first_year: int,
         base_stop: int,
+        **extra: Any,
     ) -> EnergyRightsMarket:
-        """Set up the market; the base year is the first ``base_stop`` steps of the run."""
+        """Set up the market; the base year is the first ``base_stop`` steps of the run.
+
+        ``extra`` sets the further fields of a subclass (e.g. the carbon market's coverage)
+        before the base year is measured.
+        """
         sizes = [p.firms.size for p in parks]
         offset = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
         n_firms = int(offset[-1])
@@ -244,6 +249,7 @@ class EnergyRightsMarket:
             base_use_tce=np.zeros(n_firms),
             base_output_t=np.zeros(n_firms),
             intensity_tce_per_t=np.zeros(n_firms),
+            **extra,
         )
         market.make_good_owed = np.zeros(n_firms)
         market.base_use_tce = market.expected_use_tce(0, base_stop)
@@ -448,23 +454,9 @@ class EnergyRightsMarket:
         cfg = self.config
         alloc = cfg.allocation
         self._year_start_totals = self.actual_totals()
-        first = not self.years
         expected_use = self.expected_use_tce(a, b)
         expected_output = self.expected_output_t(a, b)
-        if first:
-            base_cap = (
-                cfg.cap_tce
-                if cfg.cap_tce is not None
-                else cfg.cap_factor * float(expected_use.sum())
-            )
-            self._base_cap_per_year = base_cap / max(year_fraction, 1e-9)
-            self._first_year = year
-            self._base_fraction = year_fraction
-        cap = (
-            self._base_cap_per_year
-            * (1.0 + cfg.cap_annual_change) ** (year - self._first_year)
-            * year_fraction
-        )
+        cap = self.year_cap_tce(year, year_fraction, expected_use, expected_output)
         basis = self.base_use_tce / max(float(self.base_use_tce.sum()), 1e-12) * cap
         # Output-based allocation updates its benchmark each year so that the expected
         # allocation equals the cap (the usual cap-consistent design of output-based schemes).
@@ -526,6 +518,31 @@ class EnergyRightsMarket:
         self.years[year].abated_by_slot = np.zeros_like(self.years[year].options.capacity_tce)
         return {"year": year, "cap_tce": cap, "free_tce": float(free.sum()), "primary_tce": primary}
 
+    def year_cap_tce(
+        self,
+        year: int,
+        year_fraction: float,
+        expected_use_tce: FloatArray,
+        expected_output_t: FloatArray,
+    ) -> float:
+        """Cap of compliance year ``year`` [tce]: the first year's cap, changed each year by
+        ``cap_annual_change``, for the part ``year_fraction`` of the year the run covers."""
+        cfg = self.config
+        if not self.years:
+            base_cap = (
+                cfg.cap_tce
+                if cfg.cap_tce is not None
+                else cfg.cap_factor * float(expected_use_tce.sum())
+            )
+            self._base_cap_per_year = base_cap / max(year_fraction, 1e-9)
+            self._first_year = year
+            self._base_fraction = year_fraction
+        return (
+            self._base_cap_per_year
+            * (1.0 + cfg.cap_annual_change) ** (year - self._first_year)
+            * year_fraction
+        )
+
     def penalty_rate(self) -> float:
         """Penalty per tce a firm expects now [CNY/tce]."""
         pen = self.config.penalty
@@ -559,18 +576,30 @@ class EnergyRightsMarket:
             output = delta["production_t"] + self.expected_output_t(t, b)
             future = output * self.oba_intensity_tce_per_t - self._gross_free
         held = self.ledger.held_tce
-        counted = use - book.abatement_tce - expected_excl
+        counted = use - book.abatement_tce - self.linked_abatement_tce(book.year) - expected_excl
         return held + future - counted, 1.0 - elapsed, certified
 
     certified_source: Any = None
+    #: Another market's committed abatement in this market's units, by year (control of both
+    #: energy and carbon): ``year -> per-firm array``; ``None`` when this market runs alone.
+    linked_source: Any = None
+
+    def linked_abatement_tce(self, year: int) -> FloatArray:
+        """Abatement committed in the linked market that lowers this market's count [tce]."""
+        return self._from_source(self.linked_source, year)
+
+    def _from_source(self, source: Any, year: int) -> FloatArray:
+        """``source(year)``, or zeros for every firm without a source."""
+        if source is None:
+            return np.zeros(self.n_firms)
+        out: FloatArray = source(year)
+        return out
+
     oba_intensity_tce_per_t: FloatArray = field(default_factory=lambda: np.zeros(0))
     green_forecast: Any = None
 
     def _certified(self, year: int) -> FloatArray:
-        if self.certified_source is None:
-            return np.zeros(self.n_firms)
-        out: FloatArray = self.certified_source(year)
-        return out
+        return self._from_source(self.certified_source, year)
 
     def run_auction(self, year: int, t: int, auction_index: int, n_auctions: int) -> dict[str, Any]:
         """One call auction at step ``t``; commits abatement afterwards."""
@@ -754,7 +783,8 @@ class EnergyRightsMarket:
         modelled = self.actual_use_tce(delta)
         exclusion = self.exclusion_tce(certified_mwh, delta["grid_kwh"])
         abatement = np.minimum(book.abatement_tce, modelled)
-        counted = np.maximum(modelled - abatement - exclusion, 0.0)
+        linked = np.minimum(self.linked_abatement_tce(year), modelled - abatement)
+        counted = np.maximum(modelled - abatement - linked - exclusion, 0.0)
         avg_price = (
             float(np.average(book.prices, weights=book.volumes)) if book.volumes else math.nan
         )
@@ -793,6 +823,7 @@ class EnergyRightsMarket:
         book.result = {
             "modelled_use_tce": modelled,
             "abatement_tce": abatement,
+            "linked_abatement_tce": linked,
             "exclusion_tce": exclusion,
             "counted_use_tce": counted,
             "surrendered_tce": np.asarray(result.surrendered_tce, dtype=float),

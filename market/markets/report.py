@@ -13,6 +13,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from agents.abatement import least_cost_abatement
+from market.markets.carbon import CarbonMarket, tco2_keys
 from market.markets.energy_rights import OPTION_NAMES, EnergyRightsMarket
 from market.markets.green_power import GreenPowerMarket
 from market.markets.session import Markets
@@ -62,6 +63,7 @@ def firm_rights_fields(rights: EnergyRightsMarket | None, i: int) -> dict[str, A
         "recycled_cny": 0.0,
         "renewable_exclusion_tce": 0.0,
         "counted_use_tce": 0.0,
+        "linked_abatement_tce": 0.0,
     }
     compliant = True
     for book in rights.years.values():
@@ -79,6 +81,7 @@ def firm_rights_fields(rights: EnergyRightsMarket | None, i: int) -> dict[str, A
             out["recycled_cny"] += float(res["recycled_cny"][i])
             out["renewable_exclusion_tce"] += float(res["exclusion_tce"][i])
             out["counted_use_tce"] += float(res["counted_use_tce"][i])
+            out["linked_abatement_tce"] += float(res["linked_abatement_tce"][i])
             compliant = compliant and bool(res["compliant"][i])
         out["abatement_cost_cny"] += float(book.abatement_cost_cny[i])
     net = (
@@ -92,6 +95,33 @@ def firm_rights_fields(rights: EnergyRightsMarket | None, i: int) -> dict[str, A
     rounded["net_cost_cny"] = _r(net)
     rounded["compliant"] = compliant
     return rounded
+
+
+def firm_carbon_fields(carbon: CarbonMarket | None, i: int) -> dict[str, Any] | None:
+    """Carbon-market figures of firm ``i`` summed over the compliance years [tCO2, CNY]."""
+    if carbon is None:
+        return None
+    fields = firm_rights_fields(carbon, i)
+    assert fields is not None
+    out = tco2_keys(fields)
+    out["offsets_tco2"] = _r(sum(float(carbon.offsets_tco2(y)[i]) for y in carbon.years))
+    out["covered"] = bool(carbon.covered[i])
+    return out
+
+
+def carbon_year_summary(carbon: CarbonMarket) -> dict[str, Any]:
+    """Per-year figures of the carbon market (keys are years as text) [tCO2, CNY]."""
+    years: dict[str, Any] = {}
+    for year, entry in rights_year_summary(carbon).items():
+        book = carbon.years[int(year)]
+        out = tco2_keys(entry)
+        out["abatement_by_option_tco2"] = entry["abatement_by_option_tce"]
+        out["offsets_tco2"] = _r(carbon.offsets_tco2(int(year)).sum())
+        out["physical_abatement_tco2"] = _r(carbon.physical_abatement_tco2(int(year)).sum())
+        if book.result:
+            out["energy_rights_abatement_tco2"] = _r(book.result["linked_abatement_tce"].sum())
+        years[year] = out
+    return years
 
 
 def rights_year_summary(rights: EnergyRightsMarket) -> dict[str, Any]:
@@ -156,6 +186,7 @@ def rights_year_summary(rights: EnergyRightsMarket) -> dict[str, Any]:
                     "compliance_rate_pct": _r(100.0 * float(np.mean(res["compliant"]))),
                     "expired_tce": _r(res["expired_tce"].sum()),
                     "penalty_rate_cny_per_tce": _r(res["penalty_rate_cny_per_tce"]),
+                    "linked_abatement_tce": _r(res["linked_abatement_tce"].sum()),
                 }
             )
         years[str(year)] = entry
@@ -213,6 +244,23 @@ def markets_summary(markets: Markets | None) -> dict[str, Any] | None:
             "years": rights_year_summary(rights),
             "reserve_held_tce": _r(rights.ledger.reserve_held_tce),
         }
+    carbon = markets.carbon
+    if carbon is not None:
+        cfg = markets.config.markets.carbon
+        prices = [a["price_cny_per_tce"] for a in carbon.auctions]
+        out["carbon"] = {
+            "allocation": cfg.allocation,
+            "coverage": list(cfg.coverage),
+            "covered_firms": int(carbon.covered.sum()),
+            "include_scope2": cfg.include_scope2,
+            "ccer_limit_frac": _r(carbon.ccer_limit_frac),
+            "auctions": len(carbon.auctions),
+            "last_price_cny_per_tco2": _r(carbon.last_price),
+            "prices_cny_per_tco2": [_r(p) for p in prices],
+            "years": carbon_year_summary(carbon),
+        }
+    if markets.config.policy.control is not None:
+        out["control"] = markets.config.policy.control
     balances = markets.money.balances()
     out["money_conservation_cny"] = _r(balances.sum())
     return out
@@ -230,4 +278,9 @@ def market_tables(markets: Markets | None) -> dict[str, pd.DataFrame]:
             markets.rights.auctions,
             columns=["year", "auction", "step", "price_cny_per_tce", "volume_tce"],
         )
+    if markets.carbon is not None:
+        tables["carbon_auctions"] = pd.DataFrame(
+            markets.carbon.auctions,
+            columns=["year", "auction", "step", "price_cny_per_tce", "volume_tce"],
+        ).rename(columns={"price_cny_per_tce": "price_cny_per_tco2", "volume_tce": "volume_tco2"})
     return tables

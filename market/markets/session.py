@@ -23,6 +23,12 @@ from market.config.schema import ScenarioConfig
 from market.engine.bus import EventBus
 from market.engine.park_run import ParkRun
 from market.ledgers import MoneyLedger
+from market.markets.carbon import (
+    CARBON_AUCTION_CLEARED,
+    CARBON_COMPLIANCE_SETTLED,
+    CarbonMarket,
+    tco2_keys,
+)
 from market.markets.energy_rights import (
     COMPLIANCE_SETTLED,
     RIGHTS_AUCTION_CLEARED,
@@ -68,6 +74,7 @@ class Markets:
     bus: EventBus
     check_invariants: bool = False
     investor: Investor | None = None
+    carbon: CarbonMarket | None = None
 
     @classmethod
     def create(
@@ -83,7 +90,9 @@ class Markets:
         """Build the enabled markets, or return ``None`` when both are off."""
         gp_cfg = config.markets.green_power
         er_cfg = config.markets.energy_rights
-        if not (gp_cfg.enabled or er_cfg.enabled or config.investments.enabled):
+        runs_rights = config.policy.runs_energy_rights(config.markets)
+        runs_carbon = config.policy.runs_carbon(config.markets)
+        if not (gp_cfg.enabled or runs_rights or runs_carbon or config.investments.enabled):
             return None
         n_firms = sum(p.firms.size for p in parks)
         n_farms = len(gp_cfg.external_farms) if gp_cfg.enabled else 0
@@ -95,28 +104,24 @@ class Markets:
             else None
         )
         rights = None
-        if er_cfg.enabled:
-            years = parks[0].times.year.to_numpy()
-            base_stop = (
-                int(np.flatnonzero(years != years[0])[0])
-                if np.any(years != years[0])
-                else years.size
-            )
+        years = parks[0].times.year.to_numpy()
+        base_stop = (
+            int(np.flatnonzero(years != years[0])[0]) if np.any(years != years[0]) else years.size
+        )
+        shared = (config.accounting, parks, runs, reference)
+        if runs_rights:
             rights = EnergyRightsMarket.create(
-                er_cfg,
-                config.accounting,
-                parks,
-                runs,
-                reference,
-                rights_rng,
-                money,
-                int(years[0]),
-                base_stop,
+                er_cfg, *shared, rights_rng, money, int(years[0]), base_stop
             )
-            if green is not None:
-                zeros = np.zeros(n_firms)
-                rights.certified_source = lambda year: green.certified_by_year.get(year, zeros)
-                rights.green_forecast = green.expected_certified_mwh
+            _feed_certificates(rights, green, n_firms)
+        carbon = None
+        if runs_carbon:
+            carbon = CarbonMarket.create_carbon(
+                config.markets.carbon, *shared, rng.spawn(1)[0], money, int(years[0]), base_stop
+            )
+            _feed_certificates(carbon, green, n_firms)
+        if rights is not None and carbon is not None:
+            link_markets(rights, carbon)
         investor = None
         if config.investments.enabled:
             factors = reference.conversion_factors()
@@ -127,7 +132,9 @@ class Markets:
                 reference,
                 float(factors.electricity_kgce_per_kwh(config.accounting.electricity_accounting)),
             )
-        return cls(config, parks, runs, money, green, rights, bus, check_invariants, investor)
+        return cls(
+            config, parks, runs, money, green, rights, bus, check_invariants, investor, carbon
+        )
 
     # ------------------------------------------------------------------ processes
     def start(self, env: simpy.Environment) -> None:
@@ -135,7 +142,20 @@ class Markets:
         if self.green is not None:
             env.process(self._green_process(env))
         if self.rights is not None:
-            env.process(self._rights_process(env))
+            env.process(
+                self._rights_process(
+                    env,
+                    self.rights,
+                    self.config.markets.energy_rights.auctions_per_year,
+                    "energy_rights",
+                )
+            )
+        if self.carbon is not None:
+            env.process(
+                self._rights_process(
+                    env, self.carbon, self.config.markets.carbon.auctions_per_year, "carbon"
+                )
+            )
         if self.investor is not None:
             env.process(self._investment_process(env))
 
@@ -143,8 +163,9 @@ class Markets:
         if not self.check_invariants:
             return
         self.money.check_conservation()
-        if self.rights is not None:
-            self.rights.ledger.check_conservation()
+        for market in (self.rights, self.carbon):
+            if market is not None:
+                market.ledger.check_conservation()
         if self.green is not None:
             self.green.registry.check_invariants()
 
@@ -169,17 +190,33 @@ class Markets:
             product = session_key.astype(np.int64)
         starts = _boundaries(session_key)
         stops = [*starts[1:], n]
-        green_factor = self._exclusion_tce_per_mwh()
         for a, b in zip(starts, stops, strict=True):
             yield self._wait_until(env, a * dt, GREEN_PRIORITY)
-            price = self.rights.last_price if self.rights is not None else math.nan
-            records = green.open_session(a, b, product, price, green_factor)
+            records = green.open_session(a, b, product, self._certificate_value_cny_per_mwh(), 1.0)
             if self.bus.wants(GREEN_POWER_CLEARED):
                 for rec in records:
                     self.bus.publish(GREEN_POWER_CLEARED, a * dt, {"market": "green_power", **rec})
             yield self._wait_until(env, b * dt, GREEN_PRIORITY)
             green.settle_session(int(times[a].year))
             self._check()
+
+    def _certificate_value_cny_per_mwh(self) -> float:
+        """What a retired certificate saves a firm in the allowance markets [CNY/MWh]: the rights
+        price x the renewable exclusion per MWh, plus the carbon price x the grid factor where
+        certified power counts zero in covered scope 2; NaN when neither applies."""
+        value = 0.0
+        if self.rights is not None and math.isfinite(self.rights.last_price):
+            value += self.rights.last_price * self._exclusion_tce_per_mwh()
+        carbon = self.carbon
+        cfg = self.config.markets.carbon
+        if (
+            carbon is not None
+            and cfg.include_scope2
+            and cfg.certificates_zero_scope2
+            and math.isfinite(carbon.last_price)
+        ):
+            value += carbon.last_price * float(np.mean(carbon.grid_factor_tco2_per_mwh))
+        return value if value > 0.0 else math.nan
 
     def _exclusion_tce_per_mwh(self) -> float:
         acc = self.config.accounting
@@ -188,10 +225,19 @@ class Markets:
         factors = self.rights.reference.conversion_factors()
         return float(factors.electricity_kgce_per_kwh(acc.electricity_accounting))
 
-    def _rights_process(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
-        rights = self.rights
-        assert rights is not None
-        cfg = self.config.markets.energy_rights
+    def _rights_process(
+        self,
+        env: simpy.Environment,
+        rights: EnergyRightsMarket,
+        auctions_per_year: int,
+        name: str,
+    ) -> Generator[simpy.Event, Any, None]:
+        """Open, auction and close each compliance year of an allowance market (energy-use
+        rights in tce, or carbon allowances in tCO2)."""
+        carbon = name == "carbon"
+        units = tco2_keys if carbon else dict
+        cleared = CARBON_AUCTION_CLEARED if carbon else RIGHTS_AUCTION_CLEARED
+        settled = CARBON_COMPLIANCE_SETTLED if carbon else COMPLIANCE_SETTLED
         park = self.parks[0]
         dt = park.dt_h
         n = park.n_steps
@@ -201,7 +247,7 @@ class Markets:
         year_starts = _boundaries(years)
         year_stops = [*year_starts[1:], n]
         month_starts = _boundaries(months)
-        every = 12 // cfg.auctions_per_year
+        every = 12 // auctions_per_year
         for a, b in zip(year_starts, year_stops, strict=True):
             year = int(years[a])
             yield self._wait_until(env, a * dt, RIGHTS_PRIORITY)
@@ -216,27 +262,29 @@ class Markets:
                 yield self._wait_until(env, s * dt, RIGHTS_PRIORITY)
                 record = rights.run_auction(year, s, k, len(auction_steps))
                 self._check()
-                if self.bus.wants(RIGHTS_AUCTION_CLEARED):
+                if self.bus.wants(cleared):
                     self.bus.publish(
-                        RIGHTS_AUCTION_CLEARED,
+                        cleared,
                         s * dt,
-                        {
-                            "market": "energy_rights",
-                            "year": year,
-                            "month": int(times[s].month),
-                            "time": times[s].isoformat(),
-                            "price_cny_per_tce": _finite(record["price_cny_per_tce"]),
-                            "volume_tce": round(float(record["volume_tce"]), 6),
-                        },
+                        units(
+                            {
+                                "market": name,
+                                "year": year,
+                                "month": int(times[s].month),
+                                "time": times[s].isoformat(),
+                                "price_cny_per_tce": _finite(record["price_cny_per_tce"]),
+                                "volume_tce": round(float(record["volume_tce"]), 6),
+                            }
+                        ),
                     )
             yield self._wait_until(env, b * dt, RIGHTS_PRIORITY)
             certified = self._certified(year)
             outcome = rights.close_year(year, certified)
             self._check()
             self.bus.publish(
-                COMPLIANCE_SETTLED,
+                settled,
                 b * dt,
-                {"market": "energy_rights", **{k: _finite(v) for k, v in outcome.items()}},
+                {"market": name, **{k: _finite(v) for k, v in outcome.items()}},
             )
 
     def _investment_process(self, env: simpy.Environment) -> Generator[simpy.Event, Any, None]:
@@ -265,6 +313,28 @@ class Markets:
         if self.green is None:
             return np.zeros(n)
         return self.green.certified_by_year.get(year, np.zeros(n))
+
+
+def _feed_certificates(
+    market: EnergyRightsMarket, green: GreenPowerMarket | None, n_firms: int
+) -> None:
+    """Let an allowance market see the certificates firms retire and expect to retire."""
+    if green is None:
+        return
+    zeros = np.zeros(n_firms)
+    market.certified_source = lambda year: green.certified_by_year.get(year, zeros)
+    market.green_forecast = green.expected_certified_mwh
+
+
+def link_markets(rights: EnergyRightsMarket, carbon: CarbonMarket) -> None:
+    """Couple the two allowance markets (control of both energy and carbon).
+
+    Abatement a firm commits for one market is physical and lowers the other's count too, at
+    the firm's base-year CO2 per tce: energy saved for energy-use rights lowers covered
+    emissions, and CO2 abated for carbon (offsets excluded) lowers counted energy use.
+    """
+    carbon.linked_source = lambda year: carbon.co2_avoided_tco2(rights, year)
+    rights.linked_source = carbon.energy_saved_tce
 
 
 def _leap(year: int) -> bool:

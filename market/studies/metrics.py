@@ -18,6 +18,12 @@ Summary schema read here (all optional)::
                  auction_revenue_cny, compliance_rate_pct, penalties_cny, shortfall_tce,
                  abatement_tce, abatement_cost_cny, abatement_by_option_tce[option],
                  least_cost_abatement_cost_cny, windfall_cny, renewable_exclusion_tce
+    markets.carbon.years[year]: cap_tco2, allocated_free_tco2, auctioned_tco2,
+                 average_price_cny_per_tco2, volume_tco2, auction_revenue_cny,
+                 verified_emissions_tco2, counted_emissions_tco2, compliance_rate_pct,
+                 penalties_cny, shortfall_tco2, offsets_tco2, physical_abatement_tco2,
+                 abatement_cost_cny, compliance_cost_cny, certificate_deduction_tco2,
+                 abatement_by_option_tco2[option] (offsets included)
     markets.green_power: volume_mwh, average_premium_cny_per_mwh, green_share_pct
     parks[park].firms_detail[firm]: sector, output_t | production_t, cost_cny.total,
                  rights.net_cost_cny, small_firm
@@ -67,6 +73,31 @@ RIGHTS_FIELDS: tuple[tuple[str, str], ...] = (
     ("windfall_cny", "windfall_cny"),
     ("renewable_exclusion_tce", "renewable_exclusion_tce"),
 )
+#: Per-year carbon-market fields: summary key → metric name (all ``carbon_*``).
+CARBON_FIELDS: tuple[tuple[str, str], ...] = (
+    ("cap_tco2", "carbon_allowances_tco2"),
+    ("allocated_free_tco2", "carbon_allocated_free_tco2"),
+    ("auctioned_tco2", "carbon_auctioned_tco2"),
+    ("average_price_cny_per_tco2", "carbon_price_cny_per_tco2"),
+    ("volume_tco2", "carbon_volume_tco2"),
+    ("auction_revenue_cny", "carbon_auction_revenue_cny"),
+    ("verified_emissions_tco2", "carbon_verified_emissions_tco2"),
+    ("counted_emissions_tco2", "carbon_counted_emissions_tco2"),
+    ("compliance_rate_pct", "carbon_compliance_rate_pct"),
+    ("penalties_cny", "carbon_penalties_cny"),
+    ("shortfall_tco2", "carbon_shortfall_tco2"),
+    ("offsets_tco2", "carbon_offsets_tco2"),
+    ("physical_abatement_tco2", "carbon_abatement_tco2"),
+    ("abatement_cost_cny", "carbon_abatement_cost_cny"),
+    ("compliance_cost_cny", "carbon_compliance_cost_cny"),
+    ("certificate_deduction_tco2", "carbon_certificate_deduction_tco2"),
+)
+#: Carbon metrics summed over the years of a run (the others are averaged or weighted).
+CARBON_SUMMED: tuple[str, ...] = tuple(
+    name
+    for _, name in CARBON_FIELDS
+    if name not in ("carbon_price_cny_per_tco2", "carbon_compliance_rate_pct")
+)
 #: Green-power market fields: summary key → metric name.
 GREEN_FIELDS: tuple[tuple[str, str], ...] = (
     ("volume_mwh", "green_volume_mwh"),
@@ -91,6 +122,7 @@ SUMMED: tuple[str, ...] = (
     "least_cost_abatement_cost_cny",
     "windfall_cny",
     "renewable_exclusion_tce",
+    *CARBON_SUMMED,
 )
 #: Prefixes of per-sector and per-option yearly metrics, summed over years.
 SUMMED_PREFIXES: tuple[str, ...] = (
@@ -98,6 +130,7 @@ SUMMED_PREFIXES: tuple[str, ...] = (
     "energy_use_tce[",
     "output_t[",
     "abatement_tce[",
+    "carbon_abatement_tco2[",
 )
 
 
@@ -278,6 +311,13 @@ def _firm_details(summary: Mapping[str, Any]) -> list[tuple[str, str, Mapping[st
     return found
 
 
+def _copy_options(row: Metrics, options: Any, name: str) -> None:
+    """Add ``name[option]`` for each option of an ``abatement_by_option`` mapping."""
+    if isinstance(options, Mapping):
+        for option in sorted(options, key=str):
+            row[f"{name}[{option}]"] = number(options[option])
+
+
 def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     """One mapping of metrics per calendar year of a run, in increasing year order.
 
@@ -289,6 +329,7 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     years = _by_year(summary.get("years"))
     rights_years = _by_year(dig(summary, "markets", "energy_rights", "years"))
     green_years = _by_year(dig(summary, "markets", "green_power", "years"))
+    carbon_years = _by_year(dig(summary, "markets", "carbon", "years"))
     rows_by_year: dict[int, Metrics] = {}
     if not years:
         start = _start_year(summary)
@@ -309,16 +350,17 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
     for year, rights in rights_years.items():
         row = rows_by_year.setdefault(year, {})
         _copy_fields(row, rights, RIGHTS_FIELDS)
-        options = rights.get("abatement_by_option_tce")
-        if isinstance(options, Mapping):
-            for option in sorted(options, key=str):
-                row[f"abatement_tce[{option}]"] = number(options[option])
+        _copy_options(row, rights.get("abatement_by_option_tce"), "abatement_tce")
         if "abatement_cost_cny" in row and "least_cost_abatement_cost_cny" in row:
             row["cost_effectiveness_ratio"] = _ratio(
                 row["abatement_cost_cny"], row["least_cost_abatement_cost_cny"]
             )
     for year, green in green_years.items():
         _copy_fields(rows_by_year.setdefault(year, {}), green, GREEN_FIELDS)
+    for year, carbon in carbon_years.items():
+        row = rows_by_year.setdefault(year, {})
+        _copy_fields(row, carbon, CARBON_FIELDS)
+        _copy_options(row, carbon.get("abatement_by_option_tco2"), "carbon_abatement_tco2")
     return [{"year": float(year), **rows_by_year[year]} for year in sorted(rows_by_year)]
 
 
@@ -388,6 +430,11 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
           (plain mean if nothing traded); ``rights_price_std_cny_per_tce``: mean of the
           within-year standard deviations (volatility).
         * ``compliance_rate_pct``: mean over years.
+        * ``carbon_price_cny_per_tco2``: volume-weighted mean of the carbon market's yearly
+          average prices (plain mean if nothing traded); ``carbon_compliance_rate_pct``: mean
+          over years; the other ``carbon_*`` metrics (allowances, verified and counted
+          emissions, offsets, abatement, certificate deduction, penalties, compliance cost):
+          sums over the years.
         * ``cost_effectiveness_ratio``: realised abatement cost / least-cost abatement cost
           for the same abatement (1 = least cost).
         * ``compliance_cost_cny``: the firms' net cost of the rights market (rights bought
@@ -424,6 +471,7 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
         out["co2_peak_tco2"] = p.level
         out["co2_peak_before_target"] = p.before_deadline
     _rights_metrics(rows, out)
+    _carbon_metrics(rows, out)
     green = dig(summary, "markets", "green_power")
     if isinstance(green, Mapping):
         _copy_fields(out, green, GREEN_FIELDS)
@@ -544,6 +592,24 @@ def _rights_metrics(rows: list[Metrics], out: Metrics) -> None:
     if "abatement_cost_cny" in out and "least_cost_abatement_cost_cny" in out:
         out["cost_effectiveness_ratio"] = _ratio(
             out["abatement_cost_cny"], out["least_cost_abatement_cost_cny"]
+        )
+
+
+def _carbon_metrics(rows: list[Metrics], out: Metrics) -> None:
+    """Carbon price (volume-weighted over years; plain mean if nothing traded) and compliance
+    rate (mean over years) of a run."""
+    if _present(rows, "carbon_price_cny_per_tco2"):
+        price = _column(rows, "carbon_price_cny_per_tco2")
+        volume = _column(rows, "carbon_volume_tco2")
+        ok = np.isfinite(price) & np.isfinite(volume) & (volume > 0.0)
+        out["carbon_price_cny_per_tco2"] = (
+            float(np.dot(price[ok], volume[ok]) / volume[ok].sum())
+            if ok.any()
+            else _mean_present(price)
+        )
+    if _present(rows, "carbon_compliance_rate_pct"):
+        out["carbon_compliance_rate_pct"] = _mean_present(
+            _column(rows, "carbon_compliance_rate_pct")
         )
 
 

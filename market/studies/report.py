@@ -181,12 +181,14 @@ def intensity_chart(data: ReportInputs) -> Chart:
 
 
 def prices_chart(data: ReportInputs) -> Chart:
-    """Energy-use-rights price and green-power premium per year (mean and 90 % interval)."""
+    """Energy-use-rights and carbon prices and green-power premium per year (mean and 90 %
+    interval)."""
     title = "Price paths"
     series = [
         (col, label)
         for col, label in (
             ("rights_price_cny_per_tce", "energy-use rights [CNY/tce]"),
+            ("carbon_price_cny_per_tco2", "carbon allowances [CNY/tCO2]"),
             ("green_premium_cny_per_mwh", "green-power premium [CNY/MWh]"),
         )
         if _has(data.runs, col)

@@ -28,6 +28,8 @@ CONSOLE_METRICS: tuple[tuple[str, str], ...] = (
     ("co2_peak_year", "CO2 peak yr"),
     ("rights_price_cny_per_tce", "rights CNY/tce"),
     ("compliance_rate_pct", "compliance %"),
+    ("carbon_price_cny_per_tco2", "carbon CNY/tCO2"),
+    ("carbon_compliance_rate_pct", "carbon compliance %"),
     ("compliance_cost_cny", "compliance CNY"),
     ("green_premium_cny_per_mwh", "green CNY/MWh"),
     ("firm_net_cost_gini", "cost Gini"),

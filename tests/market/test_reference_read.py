@@ -53,7 +53,7 @@ def run(config: Any) -> None:
 
 
 def test_a_run_of_every_feature_reads_every_reference_entry(reads: set[str]) -> None:
-    # The Shaanxi park with both markets, firms' investments and a price-multiple penalty.
+    # The Shaanxi park with all markets, firms' investments and a price-multiple penalty.
     shaanxi = shortened("shaanxi_park.yaml", hours=24 * 3)
     data = shaanxi.model_dump(mode="json", exclude_none=True)
     data["time"]["start"] = "2025-12-29T00:00:00"
@@ -61,6 +61,7 @@ def test_a_run_of_every_feature_reads_every_reference_entry(reads: set[str]) -> 
     data["investments"] = {"enabled": True}
     data["markets"]["energy_rights"]["penalty"] = {"kind": "price_multiple"}
     data["markets"]["green_power"] = {"enabled": True}
+    data["policy"] = {"control": "both"}  # the carbon market too
     for park in data["parks"]:
         park.get("tariff", {}).pop("demand_charge_cny_per_kw_month", None)
         for firm in park["firms"]:
