@@ -109,12 +109,22 @@ def _firm_records(
     )
     s1 = np.asarray(scope1_tco2(tot.coal_kg, tot.gas_m3, emis), dtype=float)
     process = tot.production_t * inputs.firms.process_co2_tco2_per_t
-    s2_loc = np.asarray(
-        scope2_location_tco2(tot.grid_kwh, inputs.grid_co2_tco2_per_mwh), dtype=float
+    s2_loc = np.zeros(n)
+    value_added = np.zeros(n)
+    for year, acc in run.by_year.items():
+        factor = inputs.grid_co2_in_year_tco2_per_mwh(year)
+        s2_loc += np.asarray(scope2_location_tco2(acc["grid_kwh"], factor), dtype=float)
+        value_added += acc["production_t"] * inputs.value_added_10k_cny_per_t_in_year(year)
+    # The run's mean grid factor of each firm [tCO2/MWh] (its yearly factors weighted by its
+    # grid use), so market-based scope 2 uses the same years' factors.
+    mean_factor = np.divide(
+        s2_loc * 1000.0,
+        tot.grid_kwh,
+        out=np.full(n, inputs.grid_co2_tco2_per_mwh),
+        where=tot.grid_kwh > 0.0,
     )
     s2_mkt = np.asarray(
-        scope2_market_tco2(tot.grid_kwh, certified_mwh * 1000.0, inputs.grid_co2_tco2_per_mwh),
-        dtype=float,
+        scope2_market_tco2(tot.grid_kwh, certified_mwh * 1000.0, mean_factor), dtype=float
     )
     exclusion = (
         np.asarray(
@@ -130,7 +140,6 @@ def _firm_records(
         if accounting.renewable_exclusion
         else np.zeros(n)
     )
-    value_added = tot.production_t * inputs.firms.value_added_10k_cny_per_t
     intensity = np.asarray(intensity_per_value_added(energy, value_added), dtype=float)
     co2_intensity = np.asarray(
         intensity_per_value_added(s1 + process + s2_loc, value_added), dtype=float
@@ -273,7 +282,7 @@ def _park_summary(
         values = [f[key] if sub is None else f[key][sub] for f in firms]
         return _r(sum(v for v in values if v is not None))
 
-    location_tco2 = imp / 1000.0 * inputs.grid_co2_tco2_per_mwh
+    location_tco2 = float(wdt @ (run.import_kw * inputs.grid_co2_on_steps_tco2_per_mwh())) / 1000.0
     coal_kg = float(inputs.step_weight @ inputs.coal_kg.sum(axis=1))
     gas_m3 = float(inputs.step_weight @ inputs.gas_m3.sum(axis=1))
     fuel_frac = inputs.firms.counted_fuel_frac
@@ -425,7 +434,7 @@ def park_timeseries(run: ParkRun) -> pd.DataFrame:
             "unserved_kw": run.unserved_kw,
             "price_cny_per_kwh": inputs.import_price_cny_per_kwh,
             "ambient_temperature_c": inputs.ambient_temperature_c,
-            "grid_co2_kg": run.import_kw * inputs.dt_h * inputs.grid_co2_tco2_per_mwh,
+            "grid_co2_kg": run.import_kw * inputs.dt_h * inputs.grid_co2_on_steps_tco2_per_mwh(),
         }
     )
 
@@ -555,7 +564,9 @@ def year_summary(
                 np.asarray(scope1_tco2(acc["coal_kg"], acc["gas_m3"], emis), dtype=float)
                 + acc["production_t"] * firms.process_co2_tco2_per_t
                 + np.asarray(
-                    scope2_location_tco2(acc["grid_kwh"], run.inputs.grid_co2_tco2_per_mwh),
+                    scope2_location_tco2(
+                        acc["grid_kwh"], run.inputs.grid_co2_in_year_tco2_per_mwh(year)
+                    ),
                     dtype=float,
                 )
             )
@@ -575,7 +586,7 @@ def year_summary(
             energy_all.append(energy)
             counted_all.append(counted)
             co2_all.append(co2)
-            va_all.append(output * run.inputs.firms.value_added_10k_cny_per_t)
+            va_all.append(output * run.inputs.value_added_10k_cny_per_t_in_year(year))
             out_all.append(output)
             gross_all.append(acc["production_t"])
             sectors.extend(run.inputs.firms.sectors)

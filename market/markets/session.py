@@ -95,13 +95,9 @@ class Markets:
             else None
         )
         rights = None
-        if er_cfg.enabled:
-            years = parks[0].times.year.to_numpy()
-            base_stop = (
-                int(np.flatnonzero(years != years[0])[0])
-                if np.any(years != years[0])
-                else years.size
-            )
+        steps = market_steps(parks[0].times.year.to_numpy(), er_cfg.start_year)
+        if er_cfg.enabled and steps is not None:
+            first_year, base_start, base_stop = steps
             rights = EnergyRightsMarket.create(
                 er_cfg,
                 config.accounting,
@@ -110,8 +106,9 @@ class Markets:
                 reference,
                 rights_rng,
                 money,
-                int(years[0]),
+                first_year,
                 base_stop,
+                base_start=base_start,
             )
             if green is not None:
                 zeros = np.zeros(n_firms)
@@ -202,8 +199,11 @@ class Markets:
         year_stops = [*year_starts[1:], n]
         month_starts = _boundaries(months)
         every = 12 // cfg.auctions_per_year
+        start_year = cfg.start_year if cfg.start_year is not None else int(years[0])
         for a, b in zip(year_starts, year_stops, strict=True):
             year = int(years[a])
+            if year < start_year:
+                continue  # before the market starts: no cap, no allocation, no compliance
             yield self._wait_until(env, a * dt, RIGHTS_PRIORITY)
             days_in_year = 366.0 if _leap(year) else 365.0
             fraction = float(park.step_weight[a:b].sum()) * dt / (24.0 * days_in_year)
@@ -265,6 +265,33 @@ class Markets:
         if self.green is None:
             return np.zeros(n)
         return self.green.certified_by_year.get(year, np.zeros(n))
+
+
+def market_steps(years: np.ndarray, start_year: int | None) -> tuple[int, int, int] | None:
+    """The first year of a market and the steps of that year (its base year).
+
+    Parameters
+    ----------
+    years
+        Calendar year of every step.
+    start_year
+        The market's first year; ``None``: the run's first year.
+
+    Returns
+    -------
+    tuple or None
+        ``(first_year, first_step, stop_step)``; ``None`` when no step is in or after
+        ``start_year``.
+    """
+    first = int(years[0]) if start_year is None else start_year
+    inside = np.flatnonzero(years >= first)
+    if inside.size == 0:
+        return None
+    a = int(inside[0])
+    year = int(years[a])
+    after = np.flatnonzero(years[a:] != year)
+    b = a + int(after[0]) if after.size else int(years.size)
+    return year, a, b
 
 
 def _leap(year: int) -> bool:
