@@ -605,6 +605,7 @@ def year_summary(
             # Before abatement: energy_use_tce, output_before_abatement_t; after it:
             # counted_energy_use_tce, co2_tco2, output_t.
             by_sector[sector] = {
+                "value_added_10k_cny": _r(va_v[mask].sum()),
                 "energy_use_tce": _r(energy_v[mask].sum()),
                 "counted_energy_use_tce": _r(counted_v[mask].sum()),
                 "co2_tco2": _r(co2_v[mask].sum()),
