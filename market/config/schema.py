@@ -541,6 +541,8 @@ class LoadFileConfig(StrictModel):
     )
 
 
+#: At most one growth path per sector name.
+MAX_GROWTH_SECTORS = 64
 GrowthRate = Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)]
 PeriodRates = Annotated[tuple[GrowthRate, ...], Field(min_length=3, max_length=3)]
 
@@ -577,7 +579,9 @@ class GrowthConfig(StrictModel):
 
     enabled: bool = False
     sectors: dict[SectorName, GrowthPathConfig] = Field(
-        default_factory=dict, description="Growth paths per sector in place of the defaults."
+        default_factory=dict,
+        max_length=MAX_GROWTH_SECTORS,
+        description="Growth paths per sector in place of the defaults.",
     )
 
 
