@@ -489,6 +489,11 @@ def collect_results(
             "change_required": _r(float(progress.change_required)),
             "on_track": bool(progress.on_track),
         }
+    base_year = (
+        acc.base_year
+        if acc.base_year is not None
+        else int(ref.number("policy_targets.energy_intensity_base_year"))
+    )
     summary = {
         "scenario": config.name,
         "seed": config.seed,
@@ -502,7 +507,8 @@ def collect_results(
         },
         "totals": totals,
         "target_progress": target,
-        "years": year_summary(runs, ref, config.accounting, markets),
+        "base_year": base_year,
+        "years": year_summary(runs, ref, config.accounting, markets, base_year),
         "markets": markets_summary(markets),
         "investments": (
             list(markets.investor.records)
@@ -530,9 +536,17 @@ def _mark_small_firms(parks: dict[str, Any], firms: list[dict[str, Any]]) -> Non
 
 
 def year_summary(
-    runs: list[ParkRun], ref: ReferenceData, accounting: Any, markets: Markets | None
+    runs: list[ParkRun],
+    ref: ReferenceData,
+    accounting: Any,
+    markets: Markets | None,
+    firms_in_year: int | None = None,
 ) -> dict[str, Any]:
-    """Energy, CO2, value added and intensity per calendar year, in total and by sector."""
+    """Energy, CO2, value added and intensity per calendar year, in total and by sector.
+
+    The entry of year ``firms_in_year`` (the base year) also lists every firm
+    (``firms[park][firm]``: energy use, counted energy use, value added, CO2 and output).
+    """
     conv = ref.conversion_factors()
     emis = ref.emission_factors()
     rights = markets.rights if markets is not None else None
@@ -543,6 +557,7 @@ def year_summary(
         energy_all, counted_all, co2_all, va_all, out_all = [], [], [], [], []
         gross_all: list[FloatArray] = []
         sectors: list[str] = []
+        owners: list[tuple[str, str]] = []
         for run in runs:
             n = run.inputs.firms.size
             acc = run.by_year.get(year)
@@ -590,6 +605,7 @@ def year_summary(
             out_all.append(output)
             gross_all.append(acc["production_t"])
             sectors.extend(run.inputs.firms.sectors)
+            owners.extend((run.inputs.name, name) for name in run.inputs.firms.names)
             offset += n
         if not energy_all:
             continue
@@ -622,6 +638,17 @@ def year_summary(
             "output_t": _r(out_v.sum()),
             "by_sector": by_sector,
         }
+        if year == firms_in_year:
+            listed: dict[str, dict[str, Any]] = {}
+            for k, (park, firm) in enumerate(owners):
+                listed.setdefault(park, {})[firm] = {
+                    "energy_use_tce": _r(energy_v[k]),
+                    "counted_energy_use_tce": _r(counted_v[k]),
+                    "value_added_10k_cny": _r(va_v[k]),
+                    "co2_tco2": _r(co2_v[k]),
+                    "output_t": _r(out_v[k]),
+                }
+            out[str(year)]["firms"] = listed
     return out
 
 
