@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from market.studies.catalogue import DEFAULT_LANGUAGE, Catalogue, load_catalogue
 from market.studies.execute import RunFailure
 from market.studies.measures import interval
 from market.studies.metrics import PlanTargets
@@ -77,6 +78,12 @@ class ReportInputs:
     failures: tuple[RunFailure, ...] = ()
     sweep_keys: tuple[str, ...] = ()
     sweep_points: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def labels(self) -> Catalogue:
+        """The message catalogue of the report's language."""
+        return load_catalogue(self.language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,9 +134,10 @@ def _line_trace(band: pd.DataFrame, name: str, colour: str, **kwargs: object) ->
 
 def emissions_chart(data: ReportInputs) -> Chart:
     """CO2 per year per variant (mean and 90 % interval over seeds) with the peak deadline."""
-    title = "CO2 emission paths [tCO2/yr]"
+    cat = data.labels
+    title = cat.t("emissions_title")
     if not _has(data.runs, "co2_tco2"):
-        return Chart("chart-emissions", title, None, "No emission data in the runs yet.")
+        return Chart("chart-emissions", title, None, cat.t("emissions_empty"))
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         band = _yearly_band(data.runs, variant, "co2_tco2")
@@ -139,28 +147,34 @@ def emissions_chart(data: ReportInputs) -> Chart:
         x=deadline,
         line_dash="dash",
         line_color="firebrick",
-        annotation_text=f"target: peak before {deadline}",
+        annotation_text=cat.t("emissions_deadline", year=deadline),
     )
-    fig.update_layout(xaxis_title="year", yaxis_title="tCO2 per year")
+    fig.update_layout(xaxis_title=cat.t("axis_year"), yaxis_title=cat.t("axis_co2"))
     _whole_years(fig)
     return Chart("chart-emissions", title, fig)
 
 
 def intensity_chart(data: ReportInputs) -> Chart:
-    """Energy intensity as an index of the first year (=100) against the intensity target."""
-    title = "Energy use per value added, index (first year = 100)"
+    """Energy intensity as an index of the plan's base year (=100; the first year when the runs
+    do not simulate the base year) against the intensity target."""
+    cat = data.labels
     column = "energy_intensity_tce_per_10k_cny"
     runs = data.runs
+    base_year = data.targets.base_year
+    from_base = bool((runs["year"] == base_year).any()) if "year" in runs.columns else False
+    title = (
+        cat.t("intensity_title", year=base_year) if from_base else cat.t("intensity_title_first")
+    )
     if not _has(runs, column) or runs["year"].nunique() < 2:
-        return Chart(
-            "chart-intensity",
-            title,
-            None,
-            "No intensity path yet: it needs runs over two or more years.",
-        )
+        return Chart("chart-intensity", title, None, cat.t("intensity_empty"))
     indexed = runs[["variant", "seed", "year", column]].copy()
-    first = indexed.sort_values("year").groupby(["variant", "seed"])[column].transform("first")
-    indexed["index"] = 100.0 * indexed[column] / first
+    ordered = indexed.sort_values("year")
+    if from_base:
+        ordered = ordered.assign(base=ordered[column].where(ordered["year"] == base_year))
+        first = ordered.groupby(["variant", "seed"])["base"].transform("max")
+    else:
+        first = ordered.groupby(["variant", "seed"])[column].transform("first")
+    indexed["index"] = 100.0 * indexed[column] / first.reindex(indexed.index)
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         band = _yearly_band(indexed, variant, "index")
@@ -170,31 +184,32 @@ def intensity_chart(data: ReportInputs) -> Chart:
         y=target,
         line_dash="dash",
         line_color="firebrick",
-        annotation_text=(
-            f"target: {data.targets.energy_intensity_change_pct:+.1f} % "
-            f"({data.targets.target_year} vs {data.targets.base_year})"
+        annotation_text=cat.t(
+            "intensity_target",
+            change=data.targets.energy_intensity_change_pct,
+            target_year=data.targets.target_year,
+            base_year=data.targets.base_year,
         ),
     )
-    fig.update_layout(xaxis_title="year", yaxis_title="index")
+    fig.update_layout(xaxis_title=cat.t("axis_year"), yaxis_title=cat.t("axis_index"))
     _whole_years(fig)
     return Chart("chart-intensity", title, fig)
 
 
 def prices_chart(data: ReportInputs) -> Chart:
     """Energy-use-rights price and green-power premium per year (mean and 90 % interval)."""
-    title = "Price paths"
+    cat = data.labels
+    title = cat.t("prices_title")
     series = [
-        (col, label)
+        (col, cat.t(label))
         for col, label in (
-            ("rights_price_cny_per_tce", "energy-use rights [CNY/tce]"),
-            ("green_premium_cny_per_mwh", "green-power premium [CNY/MWh]"),
+            ("rights_price_cny_per_tce", "price_rights"),
+            ("green_premium_cny_per_mwh", "price_green"),
         )
         if _has(data.runs, col)
     ]
     if not series:
-        return Chart(
-            "chart-prices", title, None, "No market prices in the runs yet (no market results)."
-        )
+        return Chart("chart-prices", title, None, cat.t("prices_empty"))
     fig = make_subplots(rows=1, cols=len(series), subplot_titles=[label for _, label in series])
     for k, (col, _) in enumerate(series, start=1):
         for v_index, variant in enumerate(data.variants):
@@ -206,6 +221,7 @@ def prices_chart(data: ReportInputs) -> Chart:
                 showlegend=k == 1,
             )
             fig.add_trace(trace, row=1, col=k)
+    fig.update_xaxes(title_text=cat.t("axis_year"))
     _whole_years(fig)
     return Chart("chart-prices", title, fig)
 
@@ -234,10 +250,11 @@ def _colour(index: int) -> str:
 
 def costs_chart(data: ReportInputs) -> Chart:
     """Distribution of net cost across firms (all seeds pooled) per variant [10^4 CNY]."""
-    title = "Net cost per firm [10^4 CNY] (firms x seeds)"
+    cat = data.labels
+    title = cat.t("costs_title")
     firms = data.firms
     if firms.empty or not _has(firms, "net_cost_cny"):
-        return Chart("chart-costs", title, None, "No firm costs in the runs yet.")
+        return Chart("chart-costs", title, None, cat.t("costs_empty"))
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         mine = firms[firms["variant"] == variant]
@@ -250,17 +267,18 @@ def costs_chart(data: ReportInputs) -> Chart:
                 text=(mine["firm"].astype(str) + " / seed " + mine["seed"].astype(str)).tolist(),
             )
         )
-    fig.update_layout(yaxis_title="10^4 CNY", showlegend=False)
+    fig.update_layout(yaxis_title=cat.t("axis_10k_cny"), showlegend=False)
     return Chart("chart-costs", title, fig)
 
 
 def abatement_chart(data: ReportInputs) -> Chart:
     """Abatement by option over the run (mean over seeds), stacked per variant [tce]."""
-    title = "Abatement by option [tce over the run, mean over seeds]"
+    cat = data.labels
+    title = cat.t("abatement_title")
     prefix = "abatement_tce["
     columns = [c for c in data.summary.columns if c.startswith(prefix) and c.endswith("]_mean")]
     if not columns or not any(_has(data.summary, c) for c in columns):
-        return Chart("chart-abatement", title, None, "No abatement by option in the runs yet.")
+        return Chart("chart-abatement", title, None, cat.t("abatement_empty"))
     fig = go.Figure()
     for column in columns:
         option = column[len(prefix) : -len("]_mean")]
@@ -270,22 +288,26 @@ def abatement_chart(data: ReportInputs) -> Chart:
             else math.nan
             for v in data.variants
         ]
-        fig.add_trace(go.Bar(x=list(data.variants), y=values, name=option))
-    fig.update_layout(barmode="stack", yaxis_title="tce")
+        fig.add_trace(go.Bar(x=list(data.variants), y=values, name=cat.parts.get(option, option)))
+    fig.update_layout(barmode="stack", yaxis_title=cat.t("axis_tce"))
     return Chart("chart-abatement", title, fig)
 
 
-def summary_table_html(summary: pd.DataFrame, variants: Sequence[str]) -> str:
-    """Metrics as rows, variants as columns; cells ``mean [p05, p95]`` over seeds."""
+def summary_table_html(
+    summary: pd.DataFrame, variants: Sequence[str], language: str = DEFAULT_LANGUAGE
+) -> str:
+    """Metrics as rows (their labels, the name as a tooltip), variants as columns; cells
+    ``mean [p05, p95]`` over seeds."""
+    cat = load_catalogue(language)
     metrics = [c[: -len("_mean")] for c in summary.columns if c.endswith("_mean")]
     by_variant = {str(row["variant"]): row for _, row in summary.iterrows()}
     head = "".join(f"<th>{html.escape(v)}</th>" for v in variants)
-    lines = [f"<table><thead><tr><th>metric (mean [5 %, 95 %] over seeds)</th>{head}</tr></thead>"]
+    lines = [f"<table><thead><tr><th>{html.escape(cat.t('table_metric'))}</th>{head}</tr></thead>"]
     lines.append("<tbody>")
     runs_cells = "".join(
         f"<td>{int(by_variant[v]['runs']) if v in by_variant else 0}</td>" for v in variants
     )
-    lines.append(f"<tr><td>runs</td>{runs_cells}</tr>")
+    lines.append(f"<tr><td>{html.escape(cat.t('runs'))}</td>{runs_cells}</tr>")
     for metric in metrics:
         cells = []
         for v in variants:
@@ -300,7 +322,9 @@ def summary_table_html(summary: pd.DataFrame, variants: Sequence[str]) -> str:
                 )
             )
             cells.append(f"<td>{html.escape(text)}</td>")
-        lines.append(f"<tr><td>{html.escape(metric)}</td>{''.join(cells)}</tr>")
+        label = html.escape(cat.metric(metric))
+        name = html.escape(metric, quote=True)
+        lines.append(f'<tr><td title="{name}">{label}</td>{"".join(cells)}</tr>')
     lines.append("</tbody></table>")
     return "\n".join(lines)
 
@@ -395,22 +419,22 @@ def build_charts(data: ReportInputs) -> list[Chart]:
 
 def render_report(data: ReportInputs) -> str:
     """The report as one self-contained HTML document (deterministic for the same inputs)."""
+    cat = data.labels
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(data.name)}: policy study</title>",
+        f'<html lang="{html.escape(cat.language)}"><head><meta charset="utf-8">',
+        f"<title>{html.escape(cat.t('page_title', name=data.name))}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{html.escape(data.name)}</h1>",
     ]
     if data.description:
         parts.append(f"<p>{html.escape(data.description)}</p>")
     seeds = ", ".join(str(s) for s in data.seeds)
-    parts.append(
-        f'<p class="meta">{len(data.variants)} variant(s) x {len(data.seeds)} seed(s) '
-        f"[{html.escape(seeds)}], the same seeds for every variant. Intervals are the 5th to 95th "
-        "percentiles over seeds.</p>"
+    meta = cat.t("meta", variants=len(data.variants), seeds=len(data.seeds), seed_list=seeds)
+    parts.append(f'<p class="meta">{html.escape(meta)}</p>')
+    parts.extend(
+        f'<p class="note">{html.escape(cat.t("note", note=note))}</p>' for note in data.notes
     )
-    parts.extend(f'<p class="note">Note: {html.escape(note)}</p>' for note in data.notes)
     parts.extend(f'<p class="failure">{html.escape(f.describe())}</p>' for f in data.failures)
     plotly_included = False
     for chart in build_charts(data):
@@ -428,7 +452,7 @@ def render_report(data: ReportInputs) -> str:
             )
             plotly_included = True
         parts.append("</section>")
-    parts.append(f'<section id="{TABLE_ID}"><h2>Side by side</h2>')
-    parts.append(summary_table_html(data.summary, data.variants))
+    parts.append(f'<section id="{TABLE_ID}"><h2>{html.escape(cat.t("table_title"))}</h2>')
+    parts.append(summary_table_html(data.summary, data.variants, data.language))
     parts.append("</section></body></html>")
     return "\n".join(parts) + "\n"

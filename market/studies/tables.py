@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from market.studies.catalogue import DEFAULT_LANGUAGE, Catalogue, load_catalogue
 from market.studies.measures import interval
 from market.studies.tasks import RunRecord
 from market.table import render_table
@@ -239,11 +240,24 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
             out.writestr(fixed, content)
 
 
+def labelled(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """``frame`` with its column names replaced by their labels (metric names in words)."""
+    return frame.rename(columns={c: catalogue.column(str(c)) for c in frame.columns})
+
+
 def write_tables(
-    runs: pd.DataFrame, summary: pd.DataFrame, firms: pd.DataFrame, out_dir: Path
+    runs: pd.DataFrame,
+    summary: pd.DataFrame,
+    firms: pd.DataFrame,
+    out_dir: Path,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Path]:
     """Write ``summary.csv``, ``summary.xlsx`` (sheets summary, runs, firms), ``runs.parquet``
     and ``firms.parquet`` into ``out_dir``.
+
+    The CSV and Parquet files keep the metric names as column names; the workbook's headers
+    and sheet names are labels in ``language`` (English by default; the English sheet names
+    are ``summary``, ``runs`` and ``firms``).
 
     Returns
     -------
@@ -262,5 +276,10 @@ def write_tables(
     )
     _write_parquet(runs, paths["runs"])
     _write_parquet(firms, paths["firms"])
-    write_xlsx({"summary": summary, "runs": runs, "firms": firms}, paths["workbook"])
+    cat = load_catalogue(language)
+    sheets = {"summary": summary, "runs": runs, "firms": firms}
+    write_xlsx(
+        {cat.columns[f"sheet_{name}"]: labelled(frame, cat) for name, frame in sheets.items()},
+        paths["workbook"],
+    )
     return paths
