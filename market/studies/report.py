@@ -133,7 +133,8 @@ def _line_trace(band: pd.DataFrame, name: str, colour: str, **kwargs: object) ->
 
 
 def emissions_chart(data: ReportInputs) -> Chart:
-    """CO2 per year per variant (mean and 90 % interval over seeds) with the peak deadline."""
+    """CO2 per year per variant (mean and 90 % interval over seeds) with the peak deadline; a
+    star marks the peak of each variant's mean path."""
     cat = data.labels
     title = cat.t("emissions_title")
     if not _has(data.runs, "co2_tco2"):
@@ -141,7 +142,10 @@ def emissions_chart(data: ReportInputs) -> Chart:
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         band = _yearly_band(data.runs, variant, "co2_tco2")
-        fig.add_trace(_line_trace(band, variant, _colour(v_index)))
+        fig.add_trace(_line_trace(band, variant, _colour(v_index), legendgroup=variant))
+        if len(band) >= 2:
+            top = band.loc[band["mean"].idxmax()]
+            fig.add_trace(_peak_marker(top, variant, _colour(v_index), cat))
     deadline = data.targets.co2_peak_before_year
     fig.add_vline(
         x=deadline,
@@ -152,6 +156,22 @@ def emissions_chart(data: ReportInputs) -> Chart:
     fig.update_layout(xaxis_title=cat.t("axis_year"), yaxis_title=cat.t("axis_co2"))
     _whole_years(fig)
     return Chart("chart-emissions", title, fig)
+
+
+def _peak_marker(top: pd.Series, variant: str, colour: str, cat: Catalogue) -> go.Scatter:
+    """A star on the peak year of a variant's mean emission path."""
+    text = cat.t("emissions_peak", year=int(top["year"]), level=float(top["mean"]))
+    return go.Scatter(
+        x=[int(top["year"])],
+        y=[float(top["mean"])],
+        mode="markers",
+        name=text,
+        legendgroup=variant,
+        showlegend=False,
+        hovertext=[f"{variant}: {text}"],
+        hoverinfo="text",
+        marker={"symbol": "star", "size": 14, "color": colour, "line": {"color": "black"}},
+    )
 
 
 def intensity_chart(data: ReportInputs) -> Chart:

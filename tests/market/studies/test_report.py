@@ -118,3 +118,18 @@ def test_report_renders_with_no_runs_at_all() -> None:
     assert page.count('class="empty"') == len(CHART_IDS)
     assert "plotly.js v" not in page
     assert isinstance(summary_frame([], ("a",)), pd.DataFrame)
+
+
+def test_emission_chart_stars_each_variants_peak() -> None:
+    from market.studies.report import emissions_chart
+
+    records = records_from(
+        {"grandfathering": [shifted(1.0), shifted(1.1)], "auction": [shifted(0.9), shifted(1.0)]}
+    )
+    figure = emissions_chart(inputs(records, ("grandfathering", "auction"))).figure
+    assert figure is not None
+    stars = [t for t in figure.data if t.marker.symbol == "star"]
+    # Mean paths: CO2 100, 120, 110 x 1.05 and x 0.95 -> peaks in 2026 at 126 and 114.
+    assert [(t.x[0], t.y[0]) for t in stars] == [(2026, pytest.approx(126.0)), (2026, 114.0)]
+    assert stars[0].marker.color == figure.data[0].line.color
+    assert stars[0].name == "peak 2026: 126 tCO2"
