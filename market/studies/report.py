@@ -350,11 +350,12 @@ def summary_table_html(
 
 
 SIZING_CHART_ID = "chart-sizing"
-#: Sizing metrics drawn over a sweep: summary column, axis title, scale, best is the highest.
+#: Sizing metrics drawn over a sweep: summary column, catalogue key of the panel title, scale,
+#: best is the highest.
 SIZING_METRICS: tuple[tuple[str, str, float, bool], ...] = (
-    ("asset_npv_cny_mean", "NPV of the park's assets [M CNY]", 1e-6, True),
-    ("total_cost_cny_mean", "firms' total cost of the run [M CNY]", 1e-6, False),
-    ("peak_grid_import_kw_mean", "peak grid import [MW]", 1e-3, False),
+    ("asset_npv_cny_mean", "sizing_npv", 1e-6, True),
+    ("total_cost_cny_mean", "sizing_total_cost", 1e-6, False),
+    ("peak_grid_import_kw_mean", "sizing_peak_import", 1e-3, False),
 )
 
 
@@ -366,7 +367,8 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
     """
     if not data.sweep_keys:
         return None
-    title = "Sizing: " + " x ".join(sweep_labels(list(data.sweep_keys)))
+    cat = data.labels
+    title = cat.t("sizing_title", paths=" x ".join(sweep_labels(list(data.sweep_keys))))
     keys = data.sweep_keys
     points = {v: data.sweep_points.get(v, {}) for v in data.variants}
     numeric = all(
@@ -375,14 +377,16 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
         for v in data.variants
     )
     if len(keys) > 2 or not numeric:
-        return Chart(
-            SIZING_CHART_ID, title, None, "The sizing chart needs one or two numeric sweep paths."
-        )
+        return Chart(SIZING_CHART_ID, title, None, cat.t("sizing_needs_numeric"))
     metrics = [m for m in SIZING_METRICS if _has(data.summary, m[0])]
     if not metrics:
-        return Chart(SIZING_CHART_ID, title, None, "No operator figures in the runs yet.")
+        return Chart(SIZING_CHART_ID, title, None, cat.t("sizing_empty"))
     summary = data.summary.set_index("variant")
-    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[m[1] for m in metrics])
+
+    def best_name(variant: str) -> str:
+        return cat.t("sizing_best", variant=variant)
+
+    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[cat.t(m[1]) for m in metrics])
     series_values = (
         sorted({_label(points[v].get(keys[1])) for v in data.variants}) if len(keys) == 2 else [""]
     )
@@ -409,7 +413,7 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
                     best = (x, y, v)
         if best is not None:
             fig.add_trace(
-                go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=f"best: {best[2]}",
+                go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=best_name(best[2]),
                            marker={"symbol": "star", "size": 14, "color": "black"},
                            showlegend=False, hovertext=[best[2]]),
                 row=1, col=col,
