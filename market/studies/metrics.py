@@ -248,12 +248,11 @@ def _fallback_year(summary: Mapping[str, Any]) -> Metrics:
     by_sector: dict[str, dict[str, float]] = {}
     for _park, _name, detail in _firm_details(summary):
         sector = str(detail.get("sector", "unknown"))
-        acc = by_sector.setdefault(
-            sector, {"co2_tco2": 0.0, "energy_use_tce": 0.0, "output_t": 0.0}
-        )
+        acc = by_sector.setdefault(sector, dict.fromkeys(SECTOR_FIELDS, 0.0))
         acc["co2_tco2"] += _nz(number(dig(detail, "co2_tco2", "total_location")))
         acc["energy_use_tce"] += _nz(number(detail.get("energy_use_tce")))
         acc["output_t"] += _nz(_firm_output(detail))
+        acc["value_added_10k_cny"] += _nz(number(detail.get("value_added_10k_cny")))
     for sector in sorted(by_sector):
         for field in SECTOR_FIELDS:
             row[f"{field}[{sector}]"] = by_sector[sector][field]

@@ -234,3 +234,18 @@ def test_small_firms_are_the_smallest_by_value_added_not_tonnes() -> None:
     share = 100.0 * costs[small] / sum(costs.values())
     assert m["small_firm_cost_share_pct"] == pytest.approx(share)
     assert firm("x", 1.0, 1.0, None)["value_added_10k_cny"] == pytest.approx(0.1)
+
+
+def test_a_summary_without_years_gives_sector_value_added_from_the_firms() -> None:
+    summary = market_summary()
+    del summary["years"]
+    summary["start"] = "2025-01-01T00:00:00"
+    summary["markets"]["energy_rights"]["years"] = {}
+    m = run_metrics(summary, SHAANXI)
+    details = summary["parks"]["p1"]["firms_detail"].values()
+    by_sector: dict[str, float] = {}
+    for detail in details:
+        sector = detail["sector"]
+        by_sector[sector] = by_sector.get(sector, 0.0) + detail["value_added_10k_cny"]
+    for sector, value in by_sector.items():
+        assert m[f"value_added_10k_cny[{sector}]"] == pytest.approx(value)
