@@ -24,6 +24,7 @@ from market.studies.catalogue import DEFAULT_LANGUAGE, Catalogue, load_catalogue
 from market.studies.execute import RunFailure
 from market.studies.measures import interval
 from market.studies.metrics import PlanTargets
+from market.studies.plan_questions import plan_questions_html
 from market.studies.schema import sweep_labels
 from market.studies.tables import format_interval
 
@@ -460,6 +461,7 @@ def render_report(data: ReportInputs) -> str:
         f'<p class="note">{html.escape(cat.t("note", note=note))}</p>' for note in data.notes
     )
     parts.extend(f'<p class="failure">{html.escape(f.describe())}</p>' for f in data.failures)
+    parts.append(plan_questions_html(data.summary, data.variants, data.targets, data.language))
     plotly_included = False
     for chart in build_charts(data):
         parts.append(f'<section id="{chart.chart_id}"><h2>{html.escape(chart.title)}</h2>')

@@ -118,3 +118,34 @@ def test_chinese_report_and_workbook(tmp_path: Path) -> None:
 
 def _fields(data: object) -> dict[str, object]:
     return {name: getattr(data, name) for name in type(data).__dataclass_fields__}
+
+
+def test_the_report_opens_with_the_plans_questions_per_variant() -> None:
+    from market.studies.plan_questions import SECTION_ID, plan_questions_html
+
+    records = [
+        RunRecord(
+            index=0,
+            variant="a",
+            seed=1,
+            metrics=run_metrics(market_summary(), SPAN),
+            years=tuple(yearly_metrics(market_summary())),
+            firms=tuple(firm_costs(market_summary())),
+        )
+    ]
+    summary = summary_frame(records, ("a", "missing"))
+    english = plan_questions_html(summary, ("a", "missing"), SPAN, "en")
+    assert english.startswith(f'<section id="{SECTION_ID}">')
+    assert "-13.5 % from 2025 to 2027, CO2 peak before 2030" in english
+    # Intensity 2.0 -> 1.6: -20 %, met; CO2 peaks in 2026 at 120, before 2030.
+    assert (
+        "<tr><td>a</td><td>-20.00</td><td>yes</td><td>2026</td><td>120</td><td>yes</td></tr>"
+        in (english)
+    )
+    assert "<tr><td>missing</td><td>-</td>" in english
+    chinese = plan_questions_html(summary, ("a",), SPAN, "zh")
+    assert "<td>-20.00</td><td>是</td><td>2026</td>" in chinese
+    assert "二氧化碳达峰年份" in chinese
+    assert plan_questions_html(summary[["variant", "runs"]], ("a",), SPAN, "en") == ""
+    page = render_report(inputs(records, ("a",)))
+    assert page.index(f'<section id="{SECTION_ID}">') < page.index('<section id="chart-')
