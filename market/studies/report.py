@@ -1,8 +1,10 @@
 """The study report: one self-contained HTML page with plotly charts and a side-by-side table.
 
-Charts (each in a ``<section id="chart-...">``): emission paths with the peak target, energy
-intensity against the intensity target, price paths, cost distributions across firms, and
-abatement by option; then the summary table (``<section id="table-summary">``). A chart whose
+The page opens with the plan's two questions per variant (:mod:`market.studies.plan_questions`);
+every visible text comes from the message catalogue of the report's language. Charts (each in a
+``<section id="chart-...">``): emission paths with the peak target, energy intensity against the
+intensity target, price paths, cost distributions across firms, and abatement by option; then
+the summary table (``<section id="table-summary">``). A chart whose
 data the runs do not provide yet says so instead of drawing an empty plot. The plotly library is
 embedded once, with the first chart drawn, so the page opens offline.
 """
@@ -65,6 +67,10 @@ class ReportInputs:
         Remarks shown at the top.
     failures
         Runs that failed on every attempt.
+    sweep_keys, sweep_points
+        The swept paths and each variant's point, for the sizing chart.
+    language
+        Language of the labels (``"en"`` or ``"zh"``, :mod:`market.studies.catalogue`).
     """
 
     name: str
