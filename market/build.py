@@ -40,13 +40,12 @@ from market.config.schema import (
     AssetsConfig,
     BatteryConfig,
     FirmConfig,
-    GrowthConfig,
     ParkConfig,
     ScenarioConfig,
     firm_instance_names,
 )
 from market.grid_factor_path import grid_factor_path
-from market.growth_paths import GrowthRates, reference_growth_paths, year_indices
+from market.growth_paths import growth_on_steps
 from market.inputs.meter_file import MeterGap, epoch_seconds, read_meter_file, step_mean_kw
 from market.inputs.tariff_file import (
     TariffTable,
@@ -59,7 +58,6 @@ from market.representative_days import representative_days
 from market.schedule import annual_weight_h, schedule_weights
 
 FloatArray = NDArray[np.float64]
-GROWTH_FIELDS = ("output_change_per_yr", "value_added_change_per_yr", "energy_per_t_change_per_yr")
 
 RANDOM_PURPOSES = ("weather", "pv", "wind", "demand", "forecast", "market")
 #: Default boiler efficiencies (assumed typical industrial values) and the direct-firing limit.
@@ -402,68 +400,6 @@ def build_firm_table(
         ),
         small_firm=np.array([bool(f.small_firm) for f in firms]),
     )
-
-
-@dataclass(frozen=True)
-class GrowthOnSteps:
-    """Growth indices of a park's firms on the run's steps, against the run's first year.
-
-    Attributes
-    ----------
-    output_index
-        Output index per step and firm, shape (n_steps, n_firms) [-].
-    energy_per_t_index
-        Energy use per tonne index per step and firm, shape (n_steps, n_firms) [-].
-    value_added_index_by_year
-        Value added per tonne index of each firm per year (empty without growth) [-].
-    """
-
-    output_index: FloatArray
-    energy_per_t_index: FloatArray
-    value_added_index_by_year: dict[int, FloatArray]
-
-
-def firm_growth_rates(
-    firms: list[FirmConfig], growth: GrowthConfig, ref: ReferenceData
-) -> tuple[list[GrowthRates], tuple[int, ...]]:
-    """Each firm's growth rates (its own, else its sector's in ``growth``, else the default)
-    and the first years of the periods they apply to."""
-    defaults = reference_growth_paths(ref)
-    out = []
-    for f in firms:
-        default = defaults.sectors[f.sector]
-        rates = {name: getattr(default, name) for name in GROWTH_FIELDS}
-        for layer in (growth.sectors.get(f.sector), f.growth):
-            if layer is None:
-                continue
-            for name in GROWTH_FIELDS:
-                value = getattr(layer, name)
-                if value is not None:
-                    rates[name] = tuple(float(v) for v in value)
-        out.append(GrowthRates(**rates))
-    return out, defaults.period_start_years
-
-
-def growth_on_steps(
-    config: ScenarioConfig, firms: list[FirmConfig], ref: ReferenceData, step_years: np.ndarray
-) -> GrowthOnSteps:
-    """Growth indices on the steps (all 1 when growth is off)."""
-    shape = (step_years.size, len(firms))
-    if not config.growth.enabled:
-        return GrowthOnSteps(np.ones(shape), np.ones(shape), {})
-    rates, starts = firm_growth_rates(firms, config.growth, ref)
-    first = int(step_years[0])
-    years = sorted({int(y) for y in step_years})
-    output = np.ones(shape)
-    energy = np.ones(shape)
-    value_added: dict[int, FloatArray] = {}
-    for year in years:
-        idx = [year_indices(r, starts, first, year) for r in rates]
-        rows = step_years == year
-        output[rows, :] = np.array([i.output for i in idx])[None, :]
-        energy[rows, :] = np.array([i.energy_per_t for i in idx])[None, :]
-        value_added[year] = np.array([i.value_added_per_t for i in idx])
-    return GrowthOnSteps(output, energy, value_added)
 
 
 def _or_nan(value: float | None) -> float:

@@ -10,7 +10,8 @@ index year is the product of ``(1 + rate)`` over the years between them:
     index(y) = 1 / prod_{x = y}^{y0 - 1} (1 + rate(x))        for y < y0
 
 Pure functions, plus :func:`reference_growth_paths` which reads every sector's entries of
-``configs/reference/growth_paths.yaml``.
+``configs/reference/growth_paths.yaml``, and :func:`growth_on_steps`, the indices of a park's
+firms on a run's steps.
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
+
+from market.config.schema import FirmConfig, GrowthConfig, ScenarioConfig
 from market.reference import ReferenceData, ReferenceTypeError
 
+FloatArray = NDArray[np.float64]
 GROWTH_FILE = "growth_paths"
+GROWTH_FIELDS = ("output_change_per_yr", "value_added_change_per_yr", "energy_per_t_change_per_yr")
 PERIOD_STARTS_KEY = f"{GROWTH_FILE}.period_start_years"
 
 
@@ -154,3 +161,65 @@ def _numbers(ref: ReferenceData, key: str) -> tuple[float, ...]:
     if not isinstance(value, tuple) or not all(isinstance(v, float) for v in value):
         raise ReferenceTypeError(f"reference {key}: a list of numbers expected, got {value!r}")
     return tuple(float(v) for v in value)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class GrowthOnSteps:
+    """Growth indices of a park's firms on the run's steps, against the run's first year.
+
+    Attributes
+    ----------
+    output_index
+        Output index per step and firm, shape (n_steps, n_firms) [-].
+    energy_per_t_index
+        Energy use per tonne index per step and firm, shape (n_steps, n_firms) [-].
+    value_added_index_by_year
+        Value added per tonne index of each firm per year (empty without growth) [-].
+    """
+
+    output_index: FloatArray
+    energy_per_t_index: FloatArray
+    value_added_index_by_year: dict[int, FloatArray]
+
+
+def firm_growth_rates(
+    firms: list[FirmConfig], growth: GrowthConfig, ref: ReferenceData
+) -> tuple[list[GrowthRates], tuple[int, ...]]:
+    """Each firm's growth rates (its own, else its sector's in ``growth``, else the default)
+    and the first years of the periods they apply to."""
+    defaults = reference_growth_paths(ref)
+    out = []
+    for f in firms:
+        default = defaults.sectors[f.sector]
+        rates = {name: getattr(default, name) for name in GROWTH_FIELDS}
+        for layer in (growth.sectors.get(f.sector), f.growth):
+            if layer is None:
+                continue
+            for name in GROWTH_FIELDS:
+                value = getattr(layer, name)
+                if value is not None:
+                    rates[name] = tuple(float(v) for v in value)
+        out.append(GrowthRates(**rates))
+    return out, defaults.period_start_years
+
+
+def growth_on_steps(
+    config: ScenarioConfig, firms: list[FirmConfig], ref: ReferenceData, step_years: np.ndarray
+) -> GrowthOnSteps:
+    """Growth indices on the steps (all 1 when growth is off)."""
+    shape = (step_years.size, len(firms))
+    if not config.growth.enabled:
+        return GrowthOnSteps(np.ones(shape), np.ones(shape), {})
+    rates, starts = firm_growth_rates(firms, config.growth, ref)
+    first = int(step_years[0])
+    years = sorted({int(y) for y in step_years})
+    output = np.ones(shape)
+    energy = np.ones(shape)
+    value_added: dict[int, FloatArray] = {}
+    for year in years:
+        idx = [year_indices(r, starts, first, year) for r in rates]
+        rows = step_years == year
+        output[rows, :] = np.array([i.output for i in idx])[None, :]
+        energy[rows, :] = np.array([i.energy_per_t for i in idx])[None, :]
+        value_added[year] = np.array([i.value_added_per_t for i in idx])
+    return GrowthOnSteps(output, energy, value_added)
