@@ -164,6 +164,9 @@ class FirmCost:
         minus sold, penalties, abatement, minus recycled revenue); NaN without that market [CNY].
     small_firm
         1.0 / 0.0 when the summary flags the firm, NaN otherwise.
+    base_year_energy_use_tce, base_year_value_added_10k_cny, base_year_co2_tco2
+        The firm's figures in the base year (``years[base_year].firms``) [tce, 10^4 CNY,
+        tCO2]; NaN when the run does not simulate it.
     """
 
     park: str
@@ -174,6 +177,9 @@ class FirmCost:
     compliance_cost_cny: float
     small_firm: float
     value_added_10k_cny: float = NAN
+    base_year_energy_use_tce: float = NAN
+    base_year_value_added_10k_cny: float = NAN
+    base_year_co2_tco2: float = NAN
 
 
 def number(value: Any) -> float:
@@ -331,8 +337,12 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
 def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
     """Size and cost of every firm of a run, in summary order (parks, then firms)."""
     firms = []
+    base_year = summary.get("base_year")
+    listed = dig(summary, "years", str(base_year), "firms") if base_year is not None else None
     for park, name, detail in _firm_details(summary):
         small = detail.get("small_firm")
+        base = dig(listed, park, name)
+        base = base if isinstance(base, Mapping) else {}
         firms.append(
             FirmCost(
                 park=park,
@@ -343,6 +353,9 @@ def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
                 compliance_cost_cny=number(dig(detail, "rights", "net_cost_cny")),
                 small_firm=number(small) if isinstance(small, bool) else NAN,
                 value_added_10k_cny=number(detail.get("value_added_10k_cny")),
+                base_year_energy_use_tce=number(base.get("energy_use_tce")),
+                base_year_value_added_10k_cny=number(base.get("value_added_10k_cny")),
+                base_year_co2_tco2=number(base.get("co2_tco2")),
             )
         )
     return firms

@@ -100,8 +100,17 @@ def summary_frame(records: Sequence[RunRecord], variants: Sequence[str]) -> pd.D
     return pd.DataFrame(rows, columns=columns)
 
 
+#: The firms' base-year figures in the firms table (NaN when a run does not simulate it).
+BASE_YEAR_FIRM_COLUMNS: tuple[str, ...] = (
+    "base_year_energy_use_tce",
+    "base_year_value_added_10k_cny",
+    "base_year_co2_tco2",
+)
+
+
 def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
-    """One row per variant × seed × firm: sector, output [t], net and compliance cost [CNY]."""
+    """One row per variant × seed × firm: sector, output [t], net and compliance cost [CNY],
+    and the base year's energy use [tce], value added [10^4 CNY] and CO2 [tCO2]."""
     rows = [
         {
             "variant": r.variant,
@@ -113,6 +122,7 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
             "net_cost_cny": f.net_cost_cny,
             "compliance_cost_cny": f.compliance_cost_cny,
             "small_firm": f.small_firm,
+            **{name: getattr(f, name) for name in BASE_YEAR_FIRM_COLUMNS},
         }
         for r in records
         for f in r.firms
@@ -127,6 +137,7 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
         "net_cost_cny",
         "compliance_cost_cny",
         "small_firm",
+        *BASE_YEAR_FIRM_COLUMNS,
     ]
     frame = pd.DataFrame(rows, columns=columns)
     for name in ("variant", "park", "firm", "sector"):

@@ -249,3 +249,20 @@ def test_a_summary_without_years_gives_sector_value_added_from_the_firms() -> No
         by_sector[sector] = by_sector.get(sector, 0.0) + detail["value_added_10k_cny"]
     for sector, value in by_sector.items():
         assert m[f"value_added_10k_cny[{sector}]"] == pytest.approx(value)
+
+
+def test_firms_carry_their_base_year_figures() -> None:
+    scenario = tiny_scenario()
+    scenario["time"]["start"] = "2024-06-03T00:00:00"
+    scenario["accounting"] = {"base_year": 2024}
+    summary = simulate(parse_config(scenario)).summary
+    firms = firm_costs(summary)
+    year = summary["years"]["2024"]
+    assert sum(f.base_year_energy_use_tce for f in firms) == pytest.approx(year["energy_use_tce"])
+    assert sum(f.base_year_co2_tco2 for f in firms) == pytest.approx(year["co2_tco2"])
+    assert sum(f.base_year_value_added_10k_cny for f in firms) == pytest.approx(
+        year["value_added_10k_cny"]
+    )
+    # A run that does not simulate its base year (2020 by default) has none.
+    later = firm_costs(simulate(parse_config(tiny_scenario())).summary)
+    assert all(math.isnan(f.base_year_co2_tco2) for f in later)
