@@ -19,13 +19,14 @@ from market.studies.metrics import PlanTargets
 from market.studies.tables import format_interval
 
 SECTION_ID = "plan-questions"
-#: Columns of the table: metric, and whether it is a yes/no flag (a share of seeds).
-QUESTIONS: tuple[tuple[str, bool], ...] = (
-    ("energy_intensity_change_pct", False),
-    ("energy_intensity_target_met", True),
-    ("co2_peak_year", False),
-    ("co2_peak_tco2", False),
-    ("co2_peak_before_target", True),
+#: Columns of the table: metric, whether it is a yes/no flag (shown as yes, no or the share of
+#: seeds), and the catalogue text of its header (``None``: the metric's label).
+QUESTIONS: tuple[tuple[str, bool, str | None], ...] = (
+    ("energy_intensity_change_pct", False, None),
+    ("energy_intensity_target_met", True, "questions_target_met"),
+    ("co2_peak_year", False, None),
+    ("co2_peak_tco2", False, None),
+    ("co2_peak_before_target", True, "questions_peak_before"),
 )
 
 
@@ -46,7 +47,7 @@ def plan_questions_html(
     summary: pd.DataFrame, variants: Sequence[str], targets: PlanTargets, language: str
 ) -> str:
     """The section, or an empty text when the summary has none of the question's metrics."""
-    if not any(f"{metric}_mean" in summary.columns for metric, _ in QUESTIONS):
+    if not any(f"{metric}_mean" in summary.columns for metric, _, _ in QUESTIONS):
         return ""
     cat = load_catalogue(language)
     by_variant = {str(row["variant"]): row for _, row in summary.iterrows()}
@@ -57,7 +58,15 @@ def plan_questions_html(
         target_year=targets.target_year,
         deadline=targets.co2_peak_before_year,
     )
-    head = "".join(f"<th>{html.escape(cat.metric(metric))}</th>" for metric, _ in QUESTIONS)
+    headers = [
+        cat.metric(metric)
+        if key is None
+        else cat.t(
+            key, deadline=targets.co2_peak_before_year, change=targets.energy_intensity_change_pct
+        )
+        for metric, _, key in QUESTIONS
+    ]
+    head = "".join(f"<th>{html.escape(text)}</th>" for text in headers)
     lines = [
         f'<section id="{SECTION_ID}"><h2>{html.escape(title)}</h2>',
         f"<table><thead><tr><th>{html.escape(cat.columns['variant'])}</th>{head}</tr></thead>",
@@ -70,7 +79,7 @@ def plan_questions_html(
             "<td>-</td>"
             if row is None
             else f"<td>{html.escape(_cell(row, metric, flag, yes, no))}</td>"
-            for metric, flag in QUESTIONS
+            for metric, flag, _ in QUESTIONS
         )
         lines.append(f"<tr><td>{html.escape(variant)}</td>{cells}</tr>")
     lines.append("</tbody></table></section>")

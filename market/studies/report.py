@@ -162,6 +162,9 @@ def emissions_chart(data: ReportInputs) -> Chart:
     )
     fig.update_layout(xaxis_title=cat.t("axis_year"), yaxis_title=cat.t("axis_co2"))
     _whole_years(fig)
+    years = data.runs["year"].dropna()
+    if not years.empty:  # the peak stars do not widen the axis beyond the horizon
+        fig.update_xaxes(range=[float(years.min()) - 0.4, float(years.max()) + 0.4])
     return Chart("chart-emissions", title, fig)
 
 

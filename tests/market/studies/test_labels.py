@@ -143,6 +143,8 @@ def test_the_report_opens_with_the_plans_questions_per_variant() -> None:
         in (english)
     )
     assert "<tr><td>missing</td><td>-</td>" in english
+    assert "<th>Target of -13.5 % met</th>" in english
+    assert "<th>CO2 peaks before 2030</th>" in english
     chinese = plan_questions_html(summary, ("a",), SPAN, "zh")
     assert "<td>-20.00</td><td>是</td><td>2026</td>" in chinese
     assert "二氧化碳达峰年份" in chinese

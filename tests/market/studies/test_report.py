@@ -133,3 +133,5 @@ def test_emission_chart_stars_each_variants_peak() -> None:
     assert [(t.x[0], t.y[0]) for t in stars] == [(2026, pytest.approx(126.0)), (2026, 114.0)]
     assert stars[0].marker.color == figure.data[0].line.color
     assert stars[0].name == "peak 2026: 126 tCO2"
+    # The axis spans the horizon (2025-2027), not more.
+    assert tuple(figure.layout.xaxis.range) == pytest.approx((2024.6, 2027.4))
