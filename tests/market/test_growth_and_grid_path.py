@@ -203,3 +203,36 @@ def test_rights_market_starts_in_its_start_year() -> None:
         parse_config(outside)
     assert caught.value.issues[0].path == "markets.energy_rights.start_year"
     assert "2021 to 2023" in caught.value.issues[0].allowed
+
+
+def test_a_firms_path_overrides_its_sectors_which_overrides_the_default() -> None:
+    from market.growth_paths import firm_growth_rates
+
+    ref = load_reference()
+    data = scenario()
+    data["growth"] = {
+        "enabled": True,
+        "sectors": {"cement": {"value_added_change_per_yr": [0.01, 0.02, 0.03]}},
+    }
+    firms = list(data["parks"][0]["firms"])
+    firms[0] = {**firms[0], "growth": {"output_change_per_yr": [0.2, 0.2, 0.2]}}
+    firms.append({"name": "other_kiln", "sector": "cement"})
+    data["parks"][0]["firms"] = firms
+    config = parse_config(data)
+    rates, starts = firm_growth_rates(list(config.parks[0].firms), config.growth, ref)
+    default = reference_growth_paths(ref).sectors["cement"]
+    own, other = rates
+    assert own.output_change_per_yr == (0.2, 0.2, 0.2)  # the firm's own
+    assert own.value_added_change_per_yr == (0.01, 0.02, 0.03)  # the study's sector path
+    assert own.energy_per_t_change_per_yr == default.energy_per_t_change_per_yr  # the default
+    assert other.output_change_per_yr == default.output_change_per_yr
+    assert other.value_added_change_per_yr == (0.01, 0.02, 0.03)
+    assert starts == (2020, 2025, 2030)
+
+
+def test_a_path_needs_one_rate_per_period() -> None:
+    data = scenario()
+    data["growth"] = {"enabled": True, "sectors": {"cement": {"output_change_per_yr": [0.1]}}}
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data)
+    assert caught.value.issues[0].path == "growth.sectors.cement.output_change_per_yr"
