@@ -44,6 +44,8 @@ from market.config.schema import (
     ScenarioConfig,
     firm_instance_names,
 )
+from market.grid_factor_path import grid_factor_path
+from market.growth_paths import growth_on_steps
 from market.inputs.meter_file import MeterGap, epoch_seconds, read_meter_file, step_mean_kw
 from market.inputs.tariff_file import (
     TariffTable,
@@ -166,6 +168,33 @@ class ParkInputs:
     shared_wind_rated_kw: float = 0.0
     meter_gaps: dict[str, dict[str, object]] = field(default_factory=dict)
     """Filled gaps of each metered firm's file (firm name → report; see :func:`gap_report`)."""
+    grid_co2_by_year_tco2_per_mwh: dict[int, float] = field(default_factory=dict)
+    """Grid CO2 factor of each simulated year with a factor path [tCO2/MWh]; empty: every year
+    uses ``grid_co2_tco2_per_mwh``."""
+    value_added_index_by_year: dict[int, FloatArray] = field(default_factory=dict)
+    """Value added per tonne of each firm in a year over its first year's [-] (growth paths);
+    a year not listed: 1."""
+
+    def grid_co2_in_year_tco2_per_mwh(self, year: int) -> float:
+        """The grid CO2 factor of ``year`` [tCO2/MWh]."""
+        return self.grid_co2_by_year_tco2_per_mwh.get(year, self.grid_co2_tco2_per_mwh)
+
+    def grid_co2_on_steps_tco2_per_mwh(self) -> FloatArray:
+        """The grid CO2 factor of every step [tCO2/MWh]."""
+        years = self.times.year.to_numpy()
+        out: FloatArray = np.array(
+            [self.grid_co2_in_year_tco2_per_mwh(int(y)) for y in years], dtype=float
+        )
+        return out
+
+    def value_added_10k_cny_per_t_in_year(self, year: int) -> FloatArray:
+        """Value added per tonne of each firm in ``year`` [10^4 CNY/t]."""
+        index = self.value_added_index_by_year.get(year)
+        base = self.firms.value_added_10k_cny_per_t
+        if index is None:
+            return base
+        out: FloatArray = base * index
+        return out
 
     @property
     def n_steps(self) -> int:
@@ -744,6 +773,9 @@ def build_park(
         cols = np.array([s == name for s in schedules])
         weights = schedule_weights(times, name) * dt_h / annual_weight_h(name, year, tz)
         production[:, cols] = weights[:, None] * firms.output_t_per_yr[cols][None, :]
+    step_years = times.year.to_numpy()
+    growth = growth_on_steps(config, firms_cfg, ref, step_years)
+    production *= growth.output_index
     day_of_run = ((times - times[0]) // pd.Timedelta(days=1)).to_numpy().astype(np.int64)
     noise_frac = np.array([f.demand_noise_frac for f in firms_cfg])
     daily = 1.0 + noise_frac[None, :] * demand_rng.standard_normal(
@@ -753,7 +785,9 @@ def build_park(
 
     tariff = build_tariff(park, ref, int(times[0].month), tz)
     import_price = import_price_cny_per_kwh(park, ref, tariff, times, dt_h, tz)
-    process_kw = production * firms.electricity_kwh_per_t[None, :] / dt_h
+    process_kw = (
+        production * growth.energy_per_t_index * firms.electricity_kwh_per_t[None, :] / dt_h
+    )
     metered, meter_gaps = metered_process_kw(firms_cfg, firms, times, dt_h, tz)
     for k, load in metered.items():
         process_kw[:, k] = load
@@ -766,7 +800,7 @@ def build_park(
                 process_kw[:, cols], import_price, frac, steps_per_day, 0.5
             )
 
-    heat_kw_th = production * firms.heat_kwh_th_per_t[None, :] / dt_h
+    heat_kw_th = production * growth.energy_per_t_index * firms.heat_kwh_th_per_t[None, :] / dt_h
     source_c = np.where(
         np.array(
             [
@@ -865,6 +899,8 @@ def build_park(
     months = times.year.to_numpy() * 12 + times.month.to_numpy() - 1
     billing = (months - months[0]).astype(np.int64)
     co2 = park.grid.co2_factor_tco2_per_mwh
+    path = park.grid.co2_factor_path
+    grid_path = {} if path == "none" else grid_factor_path(ref, path, step_years.tolist())
     op = park.operator
     return ParkInputs(
         name=park.name,
@@ -906,8 +942,12 @@ def build_park(
         grid_co2_tco2_per_mwh=float(
             co2
             if co2 is not None
+            else grid_path[int(step_years[0])]
+            if grid_path
             else ref.number(f"emission_factors.grid_{park.grid.co2_factor_source}_tco2_per_mwh")
         ),
+        grid_co2_by_year_tco2_per_mwh=grid_path,
+        value_added_index_by_year=growth.value_added_index_by_year,
         coal_price_cny_per_t=ref.number("fuel_prices.coal_cny_per_t"),
         gas_price_cny_per_m3=ref.number("fuel_prices.natural_gas_cny_per_m3"),
         meter_gaps=meter_gaps,

@@ -111,12 +111,22 @@ def _firm_records(
     )
     s1 = np.asarray(scope1_tco2(tot.coal_kg, tot.gas_m3, emis), dtype=float)
     process = tot.production_t * inputs.firms.process_co2_tco2_per_t
-    s2_loc = np.asarray(
-        scope2_location_tco2(tot.grid_kwh, inputs.grid_co2_tco2_per_mwh), dtype=float
+    s2_loc = np.zeros(n)
+    value_added = np.zeros(n)
+    for year, acc in run.by_year.items():
+        factor = inputs.grid_co2_in_year_tco2_per_mwh(year)
+        s2_loc += np.asarray(scope2_location_tco2(acc["grid_kwh"], factor), dtype=float)
+        value_added += acc["production_t"] * inputs.value_added_10k_cny_per_t_in_year(year)
+    # The run's mean grid factor of each firm [tCO2/MWh] (its yearly factors weighted by its
+    # grid use), so market-based scope 2 uses the same years' factors.
+    mean_factor = np.divide(
+        s2_loc * 1000.0,
+        tot.grid_kwh,
+        out=np.full(n, inputs.grid_co2_tco2_per_mwh),
+        where=tot.grid_kwh > 0.0,
     )
     s2_mkt = np.asarray(
-        scope2_market_tco2(tot.grid_kwh, certified_mwh * 1000.0, inputs.grid_co2_tco2_per_mwh),
-        dtype=float,
+        scope2_market_tco2(tot.grid_kwh, certified_mwh * 1000.0, mean_factor), dtype=float
     )
     exclusion = (
         np.asarray(
@@ -132,7 +142,6 @@ def _firm_records(
         if accounting.renewable_exclusion
         else np.zeros(n)
     )
-    value_added = tot.production_t * inputs.firms.value_added_10k_cny_per_t
     intensity = np.asarray(intensity_per_value_added(energy, value_added), dtype=float)
     co2_intensity = np.asarray(
         intensity_per_value_added(s1 + process + s2_loc, value_added), dtype=float
@@ -303,7 +312,7 @@ def _park_summary(
         values = [f[key] if sub is None else f[key][sub] for f in firms]
         return _r(sum(v for v in values if v is not None))
 
-    location_tco2 = imp / 1000.0 * inputs.grid_co2_tco2_per_mwh
+    location_tco2 = float(wdt @ (run.import_kw * inputs.grid_co2_on_steps_tco2_per_mwh())) / 1000.0
     coal_kg = float(inputs.step_weight @ inputs.coal_kg.sum(axis=1))
     gas_m3 = float(inputs.step_weight @ inputs.gas_m3.sum(axis=1))
     fuel_frac = inputs.firms.counted_fuel_frac
@@ -455,7 +464,7 @@ def park_timeseries(run: ParkRun) -> pd.DataFrame:
             "unserved_kw": run.unserved_kw,
             "price_cny_per_kwh": inputs.import_price_cny_per_kwh,
             "ambient_temperature_c": inputs.ambient_temperature_c,
-            "grid_co2_kg": run.import_kw * inputs.dt_h * inputs.grid_co2_tco2_per_mwh,
+            "grid_co2_kg": run.import_kw * inputs.dt_h * inputs.grid_co2_on_steps_tco2_per_mwh(),
         }
     )
 
@@ -510,6 +519,11 @@ def collect_results(
             "change_required": _r(float(progress.change_required)),
             "on_track": bool(progress.on_track),
         }
+    base_year = (
+        acc.base_year
+        if acc.base_year is not None
+        else int(ref.number("policy_targets.energy_intensity_base_year"))
+    )
     summary = {
         "scenario": config.name,
         "seed": config.seed,
@@ -523,7 +537,8 @@ def collect_results(
         },
         "totals": totals,
         "target_progress": target,
-        "years": year_summary(runs, ref, config.accounting, markets),
+        "base_year": base_year,
+        "years": year_summary(runs, ref, config.accounting, markets, base_year),
         "markets": markets_summary(markets),
         "investments": (
             list(markets.investor.records)
@@ -551,9 +566,17 @@ def _mark_small_firms(parks: dict[str, Any], firms: list[dict[str, Any]]) -> Non
 
 
 def year_summary(
-    runs: list[ParkRun], ref: ReferenceData, accounting: Any, markets: Markets | None
+    runs: list[ParkRun],
+    ref: ReferenceData,
+    accounting: Any,
+    markets: Markets | None,
+    firms_in_year: int | None = None,
 ) -> dict[str, Any]:
-    """Energy, CO2, value added and intensity per calendar year, in total and by sector."""
+    """Energy, CO2, value added and intensity per calendar year, in total and by sector.
+
+    The entry of year ``firms_in_year`` (the base year) also lists every firm
+    (``firms[park][firm]``: energy use, counted energy use, value added, CO2 and output).
+    """
     conv = ref.conversion_factors()
     emis = ref.emission_factors()
     rights = markets.rights if markets is not None else None
@@ -565,6 +588,7 @@ def year_summary(
         energy_all, counted_all, co2_all, va_all, out_all = [], [], [], [], []
         gross_all: list[FloatArray] = []
         sectors: list[str] = []
+        owners: list[tuple[str, str]] = []
         for run in runs:
             n = run.inputs.firms.size
             acc = run.by_year.get(year)
@@ -586,7 +610,9 @@ def year_summary(
                 np.asarray(scope1_tco2(acc["coal_kg"], acc["gas_m3"], emis), dtype=float)
                 + acc["production_t"] * firms.process_co2_tco2_per_t
                 + np.asarray(
-                    scope2_location_tco2(acc["grid_kwh"], run.inputs.grid_co2_tco2_per_mwh),
+                    scope2_location_tco2(
+                        acc["grid_kwh"], run.inputs.grid_co2_in_year_tco2_per_mwh(year)
+                    ),
                     dtype=float,
                 )
             )
@@ -617,10 +643,11 @@ def year_summary(
             energy_all.append(energy)
             counted_all.append(counted)
             co2_all.append(co2)
-            va_all.append(output * run.inputs.firms.value_added_10k_cny_per_t)
+            va_all.append(output * run.inputs.value_added_10k_cny_per_t_in_year(year))
             out_all.append(output)
             gross_all.append(acc["production_t"])
             sectors.extend(run.inputs.firms.sectors)
+            owners.extend((run.inputs.name, name) for name in run.inputs.firms.names)
             offset += n
         if not energy_all:
             continue
@@ -636,6 +663,7 @@ def year_summary(
             # Before abatement: energy_use_tce, output_before_abatement_t; after it:
             # counted_energy_use_tce, co2_tco2, output_t.
             by_sector[sector] = {
+                "value_added_10k_cny": _r(va_v[mask].sum()),
                 "energy_use_tce": _r(energy_v[mask].sum()),
                 "counted_energy_use_tce": _r(counted_v[mask].sum()),
                 "co2_tco2": _r(co2_v[mask].sum()),
@@ -652,6 +680,17 @@ def year_summary(
             "output_t": _r(out_v.sum()),
             "by_sector": by_sector,
         }
+        if year == firms_in_year:
+            listed: dict[str, dict[str, Any]] = {}
+            for k, (park, firm) in enumerate(owners):
+                listed.setdefault(park, {})[firm] = {
+                    "energy_use_tce": _r(energy_v[k]),
+                    "counted_energy_use_tce": _r(counted_v[k]),
+                    "value_added_10k_cny": _r(va_v[k]),
+                    "co2_tco2": _r(co2_v[k]),
+                    "output_t": _r(out_v[k]),
+                }
+            out[str(year)]["firms"] = listed
     return out
 
 

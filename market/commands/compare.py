@@ -44,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--serial", action="store_true", help="run in this process without Dask")
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    parser.add_argument(
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help="language of the report's and summary.xlsx's labels (default: en)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -70,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     )
     report = None if not args.quiet else (lambda _message: None)
     try:
-        outcome = run_study(plan, out_dir, options, report=report)
+        outcome = run_study(plan, out_dir, options, report=report, language=args.lang)
     except (ExecutionError, OSError) as exc:
         print(f"compare: {exc}", file=sys.stderr)
         return 2

@@ -392,6 +392,27 @@ class GridConfig(StrictModel):
         "emission_factors.grid_<source>_tco2_per_mwh (MEE & NBS averages; ets_reporting_2022: "
         "the national ETS reporting factor).",
     )
+    co2_factor_path: Literal["none", "national", "northwest"] = Field(
+        default="none",
+        description="Grid CO2 factor per simulated year: the published national or Northwest "
+        "figures (2022, 2023), extended back to 2020 and projected to 2035 (rates in "
+        "emission_factors.yaml, assumed); 'none': one factor for every year.",
+    )
+
+    @model_validator(mode="after")
+    def _one_factor_rule(self) -> GridConfig:
+        if self.co2_factor_path != "none" and self.co2_factor_tco2_per_mwh is not None:
+            raise located_error(
+                [
+                    (
+                        ("co2_factor_path",),
+                        self.co2_factor_path,
+                        "'none' while co2_factor_tco2_per_mwh is set (a path and a fixed "
+                        "factor exclude each other)",
+                    )
+                ]
+            )
+        return self
 
 
 class BatteryConfig(StrictModel):
@@ -520,6 +541,50 @@ class LoadFileConfig(StrictModel):
     )
 
 
+#: At most one growth path per sector name.
+MAX_GROWTH_SECTORS = 64
+GrowthRate = Annotated[float, Field(ge=-0.5, le=0.5, allow_inf_nan=False)]
+PeriodRates = Annotated[tuple[GrowthRate, ...], Field(min_length=3, max_length=3)]
+
+
+class GrowthPathConfig(StrictModel):
+    """Yearly rates of change per plan period (2020-25, 2025-30, 2030-35) [1/yr].
+
+    Unset rates come from the sector's default (``configs/reference/growth_paths.yaml``,
+    assumed).
+    """
+
+    output_change_per_yr: PeriodRates | None = Field(
+        default=None, description="Output change per year, one rate per period, -0.5 to 0.5."
+    )
+    value_added_change_per_yr: PeriodRates | None = Field(
+        default=None,
+        description="Value-added change per year (constant prices), one rate per period, "
+        "-0.5 to 0.5.",
+    )
+    energy_per_t_change_per_yr: PeriodRates | None = Field(
+        default=None,
+        description="Change of energy use per tonne per year (efficiency), one rate per period, "
+        "-0.5 to 0.5.",
+    )
+
+
+class GrowthConfig(StrictModel):
+    """Growth of output, value added and energy per tonne over a multi-year run.
+
+    Off by default (every year repeats the firms' figures). When on, each firm's configured
+    output and value added are those of the run's first year; later (and earlier) years follow
+    the growth paths: the firm's own, else ``sectors``, else the sector default.
+    """
+
+    enabled: bool = False
+    sectors: dict[SectorName, GrowthPathConfig] = Field(
+        default_factory=dict,
+        max_length=MAX_GROWTH_SECTORS,
+        description="Growth paths per sector in place of the defaults.",
+    )
+
+
 class FirmConfig(StrictModel):
     """A firm in a park. Missing values come from the sector archetype (reference data)."""
 
@@ -553,6 +618,11 @@ class FirmConfig(StrictModel):
     load_file: LoadFileConfig | None = Field(
         default=None,
         description="Metered process electricity in place of the sector's synthetic profile.",
+    )
+    growth: GrowthPathConfig | None = Field(
+        default=None,
+        description="This firm's growth paths (used when growth is enabled); unset rates: its "
+        "sector's.",
     )
 
     @model_validator(mode="after")
@@ -817,6 +887,12 @@ class EnergyRightsConfig(StrictModel):
         default=0.0, description="Rights in the price-corridor reserve at the start."
     )
     price_cap_cny_per_tce: Annotated[float, Field(gt=0.0, le=1e6)] = 20000.0
+    start_year: Annotated[int, Field(ge=1970, le=2200)] | None = Field(
+        default=None,
+        description="First year of the market (its base year for the cap, allocation and "
+        "compliance); earlier years of the run are simulated without it. A year of the run; "
+        "default: the run's first year.",
+    )
 
     @model_validator(mode="after")
     def _corridor_order(self) -> EnergyRightsConfig:
@@ -1034,6 +1110,7 @@ class ScenarioConfig(StrictModel):
     markets: MarketsConfig = MarketsConfig()
     policy: PolicyConfig = PolicyConfig()
     investments: InvestmentConfig = InvestmentConfig()
+    growth: GrowthConfig = Field(default_factory=lambda: GrowthConfig())
     parks: tuple[ParkConfig, ...] = Field(
         min_length=1,
         max_length=MAX_PARKS,
@@ -1072,6 +1149,24 @@ class ScenarioConfig(StrictModel):
                         ("accounting", "base_year"),
                         base_year,
                         f"a year not after the start of the run ({self.time.start.year})",
+                    )
+                ]
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _rights_start_in_the_run(self) -> ScenarioConfig:
+        start_year = self.markets.energy_rights.start_year
+        if start_year is None:
+            return self
+        first, last = run_years(self.time)
+        if not first <= start_year <= last:
+            raise located_error(
+                [
+                    (
+                        ("markets", "energy_rights", "start_year"),
+                        start_year,
+                        f"a year of the run, {first} to {last}",
                     )
                 ]
             )
@@ -1212,6 +1307,13 @@ class ScenarioConfig(StrictModel):
         if issues:
             raise located_error(issues)
         return self
+
+
+def run_years(time: TimeConfig) -> tuple[int, int]:
+    """Calendar years of the run's first and last step (local clock)."""
+    start = time.start.replace(tzinfo=None)
+    last = start + dt.timedelta(hours=max(time.horizon_h - time.step_h, 0.0))
+    return start.year, last.year
 
 
 def run_span_s(time: TimeConfig, zone: str) -> tuple[int, int]:

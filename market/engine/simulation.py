@@ -165,7 +165,9 @@ class Simulation:
         totals["co2_tco2"] = (
             float(scope1_tco2(totals["coal_kg"], totals["gas_m3"], emis))
             + process_tco2
-            + totals["import_kwh"] / 1000.0 * inputs.grid_co2_tco2_per_mwh
+            + totals["import_kwh"]
+            / 1000.0
+            * inputs.grid_co2_in_year_tco2_per_mwh(int(inputs.times[day_start].year))
         )
         self.bus.publish(
             PARK_DAY,

@@ -218,9 +218,12 @@ class EnergyRightsMarket:
         money: MoneyLedger,
         first_year: int,
         base_stop: int,
+        *,
+        base_start: int = 0,
         **extra: Any,
     ) -> EnergyRightsMarket:
-        """Set up the market; the base year is the first ``base_stop`` steps of the run.
+        """Set up the market; its base year is steps ``base_start`` to ``base_stop`` - 1 (the
+        market's first year).
 
         ``extra`` sets the further fields of a subclass (e.g. the carbon market's coverage)
         before the base year is measured.
@@ -252,8 +255,8 @@ class EnergyRightsMarket:
             **extra,
         )
         market.make_good_owed = np.zeros(n_firms)
-        market.base_use_tce = market.expected_use_tce(0, base_stop)
-        market.base_output_t = market.expected_output_t(0, base_stop)
+        market.base_use_tce = market.expected_use_tce(base_start, base_stop)
+        market.base_output_t = market.expected_output_t(base_start, base_stop)
         market.intensity_tce_per_t = market._allocation_intensity()
         if config.reserve_tce > 0.0:
             market.ledger.fund_reserve(config.reserve_tce, first_year)

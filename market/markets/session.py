@@ -104,20 +104,25 @@ class Markets:
             else None
         )
         rights = None
-        years = parks[0].times.year.to_numpy()
-        base_stop = (
-            int(np.flatnonzero(years != years[0])[0]) if np.any(years != years[0]) else years.size
-        )
         shared = (config.accounting, parks, runs, reference)
-        if runs_rights:
+        years = parks[0].times.year.to_numpy()
+        steps = market_steps(years, er_cfg.start_year)
+        if runs_rights and steps is not None:
+            first_year, base_start, base_stop = steps
             rights = EnergyRightsMarket.create(
-                er_cfg, *shared, rights_rng, money, int(years[0]), base_stop
+                er_cfg, *shared, rights_rng, money, first_year, base_stop, base_start=base_start
             )
             _feed_certificates(rights, green, n_firms)
         carbon = None
         if runs_carbon:
+            _, _, carbon_base_stop = market_steps(years, None) or (0, 0, years.size)
             carbon = CarbonMarket.create_carbon(
-                config.markets.carbon, *shared, rng.spawn(1)[0], money, int(years[0]), base_stop
+                config.markets.carbon,
+                *shared,
+                rng.spawn(1)[0],
+                money,
+                int(years[0]),
+                int(carbon_base_stop),
             )
             _feed_certificates(carbon, green, n_firms)
         if rights is not None and carbon is not None:
@@ -148,6 +153,7 @@ class Markets:
                     self.rights,
                     self.config.markets.energy_rights.auctions_per_year,
                     "energy_rights",
+                    self.config.markets.energy_rights.start_year,
                 )
             )
         if self.carbon is not None:
@@ -231,6 +237,7 @@ class Markets:
         rights: EnergyRightsMarket,
         auctions_per_year: int,
         name: str,
+        start_year: int | None = None,
     ) -> Generator[simpy.Event, Any, None]:
         """Open, auction and close each compliance year of an allowance market (energy-use
         rights in tce, or carbon allowances in tCO2)."""
@@ -248,8 +255,11 @@ class Markets:
         year_stops = [*year_starts[1:], n]
         month_starts = _boundaries(months)
         every = 12 // auctions_per_year
+        first_year = start_year if start_year is not None else int(years[0])
         for a, b in zip(year_starts, year_stops, strict=True):
             year = int(years[a])
+            if year < first_year:
+                continue  # before the market starts: no cap, no allocation, no compliance
             yield self._wait_until(env, a * dt, RIGHTS_PRIORITY)
             days_in_year = 366.0 if _leap(year) else 365.0
             fraction = float(park.step_weight[a:b].sum()) * dt / (24.0 * days_in_year)
@@ -335,6 +345,33 @@ def link_markets(rights: EnergyRightsMarket, carbon: CarbonMarket) -> None:
     """
     carbon.linked_source = lambda year: carbon.co2_avoided_tco2(rights, year)
     rights.linked_source = carbon.energy_saved_tce
+
+
+def market_steps(years: np.ndarray, start_year: int | None) -> tuple[int, int, int] | None:
+    """The first year of a market and the steps of that year (its base year).
+
+    Parameters
+    ----------
+    years
+        Calendar year of every step.
+    start_year
+        The market's first year; ``None``: the run's first year.
+
+    Returns
+    -------
+    tuple or None
+        ``(first_year, first_step, stop_step)``; ``None`` when no step is in or after
+        ``start_year``.
+    """
+    first = int(years[0]) if start_year is None else start_year
+    inside = np.flatnonzero(years >= first)
+    if inside.size == 0:
+        return None
+    a = int(inside[0])
+    year = int(years[a])
+    after = np.flatnonzero(years[a:] != year)
+    b = a + int(after[0]) if after.size else int(years.size)
+    return year, a, b
 
 
 def _leap(year: int) -> bool:

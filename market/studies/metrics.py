@@ -12,7 +12,7 @@ Summary schema read here (all optional)::
 
     years[year]: energy_use_tce, counted_energy_use_tce, co2_tco2, value_added_10k_cny,
                  energy_intensity_tce_per_10k_cny, by_sector[sector]: co2_tco2,
-                 energy_use_tce, output_t
+                 energy_use_tce, output_t, value_added_10k_cny
     markets.energy_rights.years[year]: cap_tce, allocated_free_tce, auctioned_tce,
                  average_price_cny_per_tce, price_std_cny_per_tce, volume_tce,
                  auction_revenue_cny, compliance_rate_pct, penalties_cny, shortfall_tce,
@@ -54,7 +54,13 @@ YEAR_FIELDS: tuple[tuple[str, str], ...] = (
     ("value_added_10k_cny", "value_added_10k_cny"),
     ("energy_intensity_tce_per_10k_cny", "energy_intensity_tce_per_10k_cny"),
 )
-SECTOR_FIELDS: tuple[str, ...] = ("co2_tco2", "energy_use_tce", "output_t")
+SECTOR_FIELDS: tuple[str, ...] = ("co2_tco2", "energy_use_tce", "output_t", "value_added_10k_cny")
+#: Figures of the plan's base year reported per run and sector: yearly metric → run metric.
+BASE_YEAR_FIELDS: tuple[tuple[str, str], ...] = (
+    ("energy_use_tce", "base_year_energy_use_tce"),
+    ("value_added_10k_cny", "base_year_value_added_10k_cny"),
+    ("co2_tco2", "base_year_co2_tco2"),
+)
 #: Per-year energy-use-rights market fields: summary key → metric name.
 RIGHTS_FIELDS: tuple[tuple[str, str], ...] = (
     ("cap_tce", "rights_cap_tce"),
@@ -129,6 +135,7 @@ SUMMED_PREFIXES: tuple[str, ...] = (
     "co2_tco2[",
     "energy_use_tce[",
     "output_t[",
+    "value_added_10k_cny[",
     "abatement_tce[",
     "carbon_abatement_tco2[",
 )
@@ -190,6 +197,9 @@ class FirmCost:
         minus sold, penalties, abatement, minus recycled revenue); NaN without that market [CNY].
     small_firm
         1.0 / 0.0 when the summary flags the firm, NaN otherwise.
+    base_year_energy_use_tce, base_year_value_added_10k_cny, base_year_co2_tco2
+        The firm's figures in the base year (``years[base_year].firms``) [tce, 10^4 CNY,
+        tCO2]; NaN when the run does not simulate it.
     """
 
     park: str
@@ -200,6 +210,9 @@ class FirmCost:
     compliance_cost_cny: float
     small_firm: float
     value_added_10k_cny: float = NAN
+    base_year_energy_use_tce: float = NAN
+    base_year_value_added_10k_cny: float = NAN
+    base_year_co2_tco2: float = NAN
 
 
 def number(value: Any) -> float:
@@ -274,12 +287,11 @@ def _fallback_year(summary: Mapping[str, Any]) -> Metrics:
     by_sector: dict[str, dict[str, float]] = {}
     for _park, _name, detail in _firm_details(summary):
         sector = str(detail.get("sector", "unknown"))
-        acc = by_sector.setdefault(
-            sector, {"co2_tco2": 0.0, "energy_use_tce": 0.0, "output_t": 0.0}
-        )
+        acc = by_sector.setdefault(sector, dict.fromkeys(SECTOR_FIELDS, 0.0))
         acc["co2_tco2"] += _nz(number(dig(detail, "co2_tco2", "total_location")))
         acc["energy_use_tce"] += _nz(number(detail.get("energy_use_tce")))
         acc["output_t"] += _nz(_firm_output(detail))
+        acc["value_added_10k_cny"] += _nz(number(detail.get("value_added_10k_cny")))
     for sector in sorted(by_sector):
         for field in SECTOR_FIELDS:
             row[f"{field}[{sector}]"] = by_sector[sector][field]
@@ -367,8 +379,12 @@ def yearly_metrics(summary: Mapping[str, Any]) -> list[Metrics]:
 def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
     """Size and cost of every firm of a run, in summary order (parks, then firms)."""
     firms = []
+    base_year = summary.get("base_year")
+    listed = dig(summary, "years", str(base_year), "firms") if base_year is not None else None
     for park, name, detail in _firm_details(summary):
         small = detail.get("small_firm")
+        base = dig(listed, park, name)
+        base = base if isinstance(base, Mapping) else {}
         firms.append(
             FirmCost(
                 park=park,
@@ -379,6 +395,9 @@ def firm_costs(summary: Mapping[str, Any]) -> list[FirmCost]:
                 compliance_cost_cny=number(dig(detail, "rights", "net_cost_cny")),
                 small_firm=number(small) if isinstance(small, bool) else NAN,
                 value_added_10k_cny=number(detail.get("value_added_10k_cny")),
+                base_year_energy_use_tce=number(base.get("energy_use_tce")),
+                base_year_value_added_10k_cny=number(base.get("value_added_10k_cny")),
+                base_year_co2_tco2=number(base.get("co2_tco2")),
             )
         )
     return firms
@@ -421,9 +440,15 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
         * ``energy_use_tce``, ``counted_energy_use_tce``, ``co2_tco2``, per-sector and
           per-option amounts, rights volumes, revenues, penalties, abatement and windfall:
           sums over the run's years.
-        * ``energy_intensity_change_pct``: last year's intensity against the first year's
-          [%], or the summary's ``target_progress`` for a one-year run with a base year;
-          ``energy_intensity_target_met``: the change reaches the target (-13.5 %).
+        * ``energy_intensity_change_pct``: the plan's target year's intensity against its
+          base year's (2025 against 2020) [%] when the run simulates both, else the summary's
+          ``target_progress`` for a run that starts after the base year, else NaN;
+          ``energy_intensity_target_change_pct``: the target (-13.5);
+          ``energy_intensity_target_met``: the change reaches the target;
+          ``energy_intensity_change_over_run_pct``: last simulated year against the first.
+        * ``base_year_energy_use_tce``, ``base_year_value_added_10k_cny``,
+          ``base_year_co2_tco2`` and their per-sector forms (``...[sector]``): the plan's
+          base year, when simulated.
         * ``co2_peak_year``, ``co2_peak_tco2``, ``co2_peak_before_target`` (see
           :func:`~market.studies.measures.peak`).
         * ``rights_price_cny_per_tce``: volume-weighted mean of the yearly average prices
@@ -465,6 +490,7 @@ def run_metrics(summary: Mapping[str, Any], targets: PlanTargets | None = None) 
     for name in extra:
         out[name] = _sum_present(_column(rows, name))
     _intensity_metrics(summary, rows, targets, out)
+    base_year_metrics(rows, targets.base_year, out)
     if _present(rows, "co2_tco2"):
         p = peak(_column(rows, "year"), _column(rows, "co2_tco2"), targets.co2_peak_before_year)
         out["co2_peak_year"] = p.year
@@ -546,9 +572,40 @@ def operator_metrics(summary: Mapping[str, Any], out: Metrics) -> None:
         out["asset_payback_yr"] = payback
 
 
+def _row_of_year(rows: list[Metrics], year: int) -> Metrics | None:
+    for row in rows:
+        if int(row["year"]) == year:
+            return row
+    return None
+
+
+def base_year_metrics(rows: list[Metrics], base_year: int, out: Metrics) -> None:
+    """Add the base year's energy use, value added and CO2 (total and per sector) to ``out``.
+
+    Nothing is added when the run does not simulate ``base_year``.
+    """
+    row = _row_of_year(rows, base_year)
+    if row is None:
+        return
+    out["base_year"] = float(base_year)
+    for field, name in BASE_YEAR_FIELDS:
+        if field in row:
+            out[name] = row[field]
+        prefix = f"{field}["
+        for key in sorted(k for k in row if k.startswith(prefix)):
+            out[f"{name}{key[len(field) :]}"] = row[key]
+
+
 def _intensity_metrics(
     summary: Mapping[str, Any], rows: list[Metrics], targets: PlanTargets, out: Metrics
 ) -> None:
+    """Intensity change from the plan's base year to its target year, checked against it.
+
+    ``energy_intensity_change_pct`` compares the target year with the base year when the run
+    simulates both; a run that starts after the base year uses the summary's
+    ``target_progress`` (a configured base-year intensity) when there is one; otherwise the
+    change is NaN. The change over the run (last year against the first) is reported apart.
+    """
     name = "energy_intensity_tce_per_10k_cny"
     if not _present(rows, name):
         return
@@ -559,10 +616,22 @@ def _intensity_metrics(
     first, last = float(values[ok[0]]), float(values[ok[-1]])
     out["energy_intensity_first_tce_per_10k_cny"] = first
     out["energy_intensity_last_tce_per_10k_cny"] = last
+    out["energy_intensity_change_over_run_pct"] = (
+        100.0 * (last / first - 1.0) if ok.size >= 2 and first > 0.0 else NAN
+    )
+    out["energy_intensity_target_change_pct"] = targets.energy_intensity_change_pct
+    base_row = _row_of_year(rows, targets.base_year)
+    target_row = _row_of_year(rows, targets.target_year)
+    base = number(base_row.get(name)) if base_row is not None else NAN
+    target = number(target_row.get(name)) if target_row is not None else NAN
+    if math.isfinite(base):
+        out["energy_intensity_base_tce_per_10k_cny"] = base
+    if math.isfinite(target):
+        out["energy_intensity_target_year_tce_per_10k_cny"] = target
     change = NAN
-    if ok.size >= 2 and first > 0.0:
-        change = 100.0 * (last / first - 1.0)
-    else:
+    if math.isfinite(base) and math.isfinite(target) and base > 0.0:
+        change = 100.0 * (target / base - 1.0)
+    elif base_row is None:
         achieved = number(dig(summary, "target_progress", "change_achieved"))
         if math.isfinite(achieved):
             change = 100.0 * achieved

@@ -1,8 +1,10 @@
 """The study report: one self-contained HTML page with plotly charts and a side-by-side table.
 
-Charts (each in a ``<section id="chart-...">``): emission paths with the peak target, energy
-intensity against the intensity target, price paths, cost distributions across firms, and
-abatement by option; then the summary table (``<section id="table-summary">``). A chart whose
+The page opens with the plan's two questions per variant (:mod:`market.studies.plan_questions`);
+every visible text comes from the message catalogue of the report's language. Charts (each in a
+``<section id="chart-...">``): emission paths with the peak target, energy intensity against the
+intensity target, price paths, cost distributions across firms, and abatement by option; then
+the summary table (``<section id="table-summary">``). A chart whose
 data the runs do not provide yet says so instead of drawing an empty plot. The plotly library is
 embedded once, with the first chart drawn, so the page opens offline.
 """
@@ -20,9 +22,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from market.studies.catalogue import DEFAULT_LANGUAGE, Catalogue, load_catalogue
 from market.studies.execute import RunFailure
 from market.studies.measures import interval
 from market.studies.metrics import PlanTargets
+from market.studies.plan_questions import plan_questions_html
 from market.studies.schema import sweep_labels
 from market.studies.tables import format_interval
 
@@ -63,6 +67,10 @@ class ReportInputs:
         Remarks shown at the top.
     failures
         Runs that failed on every attempt.
+    sweep_keys, sweep_points
+        The swept paths and each variant's point, for the sizing chart.
+    language
+        Language of the labels (``"en"`` or ``"zh"``, :mod:`market.studies.catalogue`).
     """
 
     name: str
@@ -77,6 +85,12 @@ class ReportInputs:
     failures: tuple[RunFailure, ...] = ()
     sweep_keys: tuple[str, ...] = ()
     sweep_points: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def labels(self) -> Catalogue:
+        """The message catalogue of the report's language."""
+        return load_catalogue(self.language)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,41 +140,71 @@ def _line_trace(band: pd.DataFrame, name: str, colour: str, **kwargs: object) ->
 
 
 def emissions_chart(data: ReportInputs) -> Chart:
-    """CO2 per year per variant (mean and 90 % interval over seeds) with the peak deadline."""
-    title = "CO2 emission paths [tCO2/yr]"
+    """CO2 per year per variant (mean and 90 % interval over seeds) with the peak deadline; a
+    star marks the peak of each variant's mean path."""
+    cat = data.labels
+    title = cat.t("emissions_title")
     if not _has(data.runs, "co2_tco2"):
-        return Chart("chart-emissions", title, None, "No emission data in the runs yet.")
+        return Chart("chart-emissions", title, None, cat.t("emissions_empty"))
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         band = _yearly_band(data.runs, variant, "co2_tco2")
-        fig.add_trace(_line_trace(band, variant, _colour(v_index)))
+        fig.add_trace(_line_trace(band, variant, _colour(v_index), legendgroup=variant))
+        if len(band) >= 2:
+            top = band.loc[band["mean"].idxmax()]
+            fig.add_trace(_peak_marker(top, variant, _colour(v_index), cat))
     deadline = data.targets.co2_peak_before_year
     fig.add_vline(
         x=deadline,
         line_dash="dash",
         line_color="firebrick",
-        annotation_text=f"target: peak before {deadline}",
+        annotation_text=cat.t("emissions_deadline", year=deadline),
     )
-    fig.update_layout(xaxis_title="year", yaxis_title="tCO2 per year")
+    fig.update_layout(xaxis_title=cat.t("axis_year"), yaxis_title=cat.t("axis_co2"))
     _whole_years(fig)
+    years = data.runs["year"].dropna()
+    if not years.empty:  # the peak stars do not widen the axis beyond the horizon
+        fig.update_xaxes(range=[float(years.min()) - 0.4, float(years.max()) + 0.4])
     return Chart("chart-emissions", title, fig)
 
 
+def _peak_marker(top: pd.Series, variant: str, colour: str, cat: Catalogue) -> go.Scatter:
+    """A star on the peak year of a variant's mean emission path."""
+    text = cat.t("emissions_peak", year=int(top["year"]), level=float(top["mean"]))
+    return go.Scatter(
+        x=[int(top["year"])],
+        y=[float(top["mean"])],
+        mode="markers",
+        name=text,
+        legendgroup=variant,
+        showlegend=False,
+        hovertext=[f"{variant}: {text}"],
+        hoverinfo="text",
+        marker={"symbol": "star", "size": 14, "color": colour, "line": {"color": "black"}},
+    )
+
+
 def intensity_chart(data: ReportInputs) -> Chart:
-    """Energy intensity as an index of the first year (=100) against the intensity target."""
-    title = "Energy use per value added, index (first year = 100)"
+    """Energy intensity as an index of the plan's base year (=100; the first year when the runs
+    do not simulate the base year) against the intensity target."""
+    cat = data.labels
     column = "energy_intensity_tce_per_10k_cny"
     runs = data.runs
+    base_year = data.targets.base_year
+    from_base = bool((runs["year"] == base_year).any()) if "year" in runs.columns else False
+    title = (
+        cat.t("intensity_title", year=base_year) if from_base else cat.t("intensity_title_first")
+    )
     if not _has(runs, column) or runs["year"].nunique() < 2:
-        return Chart(
-            "chart-intensity",
-            title,
-            None,
-            "No intensity path yet: it needs runs over two or more years.",
-        )
+        return Chart("chart-intensity", title, None, cat.t("intensity_empty"))
     indexed = runs[["variant", "seed", "year", column]].copy()
-    first = indexed.sort_values("year").groupby(["variant", "seed"])[column].transform("first")
-    indexed["index"] = 100.0 * indexed[column] / first
+    ordered = indexed.sort_values("year")
+    if from_base:
+        ordered = ordered.assign(base=ordered[column].where(ordered["year"] == base_year))
+        first = ordered.groupby(["variant", "seed"])["base"].transform("max")
+    else:
+        first = ordered.groupby(["variant", "seed"])[column].transform("first")
+    indexed["index"] = 100.0 * indexed[column] / first.reindex(indexed.index)
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         band = _yearly_band(indexed, variant, "index")
@@ -170,12 +214,14 @@ def intensity_chart(data: ReportInputs) -> Chart:
         y=target,
         line_dash="dash",
         line_color="firebrick",
-        annotation_text=(
-            f"target: {data.targets.energy_intensity_change_pct:+.1f} % "
-            f"({data.targets.target_year} vs {data.targets.base_year})"
+        annotation_text=cat.t(
+            "intensity_target",
+            change=data.targets.energy_intensity_change_pct,
+            target_year=data.targets.target_year,
+            base_year=data.targets.base_year,
         ),
     )
-    fig.update_layout(xaxis_title="year", yaxis_title="index")
+    fig.update_layout(xaxis_title=cat.t("axis_year"), yaxis_title=cat.t("axis_index"))
     _whole_years(fig)
     return Chart("chart-intensity", title, fig)
 
@@ -183,20 +229,19 @@ def intensity_chart(data: ReportInputs) -> Chart:
 def prices_chart(data: ReportInputs) -> Chart:
     """Energy-use-rights and carbon prices and green-power premium per year (mean and 90 %
     interval)."""
-    title = "Price paths"
+    cat = data.labels
+    title = cat.t("prices_title")
     series = [
-        (col, label)
+        (col, cat.t(label))
         for col, label in (
-            ("rights_price_cny_per_tce", "energy-use rights [CNY/tce]"),
-            ("carbon_price_cny_per_tco2", "carbon allowances [CNY/tCO2]"),
-            ("green_premium_cny_per_mwh", "green-power premium [CNY/MWh]"),
+            ("rights_price_cny_per_tce", "price_rights"),
+            ("carbon_price_cny_per_tco2", "price_carbon"),
+            ("green_premium_cny_per_mwh", "price_green"),
         )
         if _has(data.runs, col)
     ]
     if not series:
-        return Chart(
-            "chart-prices", title, None, "No market prices in the runs yet (no market results)."
-        )
+        return Chart("chart-prices", title, None, cat.t("prices_empty"))
     fig = make_subplots(rows=1, cols=len(series), subplot_titles=[label for _, label in series])
     for k, (col, _) in enumerate(series, start=1):
         for v_index, variant in enumerate(data.variants):
@@ -208,6 +253,7 @@ def prices_chart(data: ReportInputs) -> Chart:
                 showlegend=k == 1,
             )
             fig.add_trace(trace, row=1, col=k)
+    fig.update_xaxes(title_text=cat.t("axis_year"))
     _whole_years(fig)
     return Chart("chart-prices", title, fig)
 
@@ -236,10 +282,11 @@ def _colour(index: int) -> str:
 
 def costs_chart(data: ReportInputs) -> Chart:
     """Distribution of net cost across firms (all seeds pooled) per variant [10^4 CNY]."""
-    title = "Net cost per firm [10^4 CNY] (firms x seeds)"
+    cat = data.labels
+    title = cat.t("costs_title")
     firms = data.firms
     if firms.empty or not _has(firms, "net_cost_cny"):
-        return Chart("chart-costs", title, None, "No firm costs in the runs yet.")
+        return Chart("chart-costs", title, None, cat.t("costs_empty"))
     fig = go.Figure()
     for v_index, variant in enumerate(data.variants):
         mine = firms[firms["variant"] == variant]
@@ -252,17 +299,18 @@ def costs_chart(data: ReportInputs) -> Chart:
                 text=(mine["firm"].astype(str) + " / seed " + mine["seed"].astype(str)).tolist(),
             )
         )
-    fig.update_layout(yaxis_title="10^4 CNY", showlegend=False)
+    fig.update_layout(yaxis_title=cat.t("axis_10k_cny"), showlegend=False)
     return Chart("chart-costs", title, fig)
 
 
 def abatement_chart(data: ReportInputs) -> Chart:
     """Abatement by option over the run (mean over seeds), stacked per variant [tce]."""
-    title = "Abatement by option [tce over the run, mean over seeds]"
+    cat = data.labels
+    title = cat.t("abatement_title")
     prefix = "abatement_tce["
     columns = [c for c in data.summary.columns if c.startswith(prefix) and c.endswith("]_mean")]
     if not columns or not any(_has(data.summary, c) for c in columns):
-        return Chart("chart-abatement", title, None, "No abatement by option in the runs yet.")
+        return Chart("chart-abatement", title, None, cat.t("abatement_empty"))
     fig = go.Figure()
     for column in columns:
         option = column[len(prefix) : -len("]_mean")]
@@ -272,22 +320,26 @@ def abatement_chart(data: ReportInputs) -> Chart:
             else math.nan
             for v in data.variants
         ]
-        fig.add_trace(go.Bar(x=list(data.variants), y=values, name=option))
-    fig.update_layout(barmode="stack", yaxis_title="tce")
+        fig.add_trace(go.Bar(x=list(data.variants), y=values, name=cat.parts.get(option, option)))
+    fig.update_layout(barmode="stack", yaxis_title=cat.t("axis_tce"))
     return Chart("chart-abatement", title, fig)
 
 
-def summary_table_html(summary: pd.DataFrame, variants: Sequence[str]) -> str:
-    """Metrics as rows, variants as columns; cells ``mean [p05, p95]`` over seeds."""
+def summary_table_html(
+    summary: pd.DataFrame, variants: Sequence[str], language: str = DEFAULT_LANGUAGE
+) -> str:
+    """Metrics as rows (their labels, the name as a tooltip), variants as columns; cells
+    ``mean [p05, p95]`` over seeds."""
+    cat = load_catalogue(language)
     metrics = [c[: -len("_mean")] for c in summary.columns if c.endswith("_mean")]
     by_variant = {str(row["variant"]): row for _, row in summary.iterrows()}
     head = "".join(f"<th>{html.escape(v)}</th>" for v in variants)
-    lines = [f"<table><thead><tr><th>metric (mean [5 %, 95 %] over seeds)</th>{head}</tr></thead>"]
+    lines = [f"<table><thead><tr><th>{html.escape(cat.t('table_metric'))}</th>{head}</tr></thead>"]
     lines.append("<tbody>")
     runs_cells = "".join(
         f"<td>{int(by_variant[v]['runs']) if v in by_variant else 0}</td>" for v in variants
     )
-    lines.append(f"<tr><td>runs</td>{runs_cells}</tr>")
+    lines.append(f"<tr><td>{html.escape(cat.t('runs'))}</td>{runs_cells}</tr>")
     for metric in metrics:
         cells = []
         for v in variants:
@@ -302,17 +354,20 @@ def summary_table_html(summary: pd.DataFrame, variants: Sequence[str]) -> str:
                 )
             )
             cells.append(f"<td>{html.escape(text)}</td>")
-        lines.append(f"<tr><td>{html.escape(metric)}</td>{''.join(cells)}</tr>")
+        label = html.escape(cat.metric(metric))
+        name = html.escape(metric, quote=True)
+        lines.append(f'<tr><td title="{name}">{label}</td>{"".join(cells)}</tr>')
     lines.append("</tbody></table>")
     return "\n".join(lines)
 
 
 SIZING_CHART_ID = "chart-sizing"
-#: Sizing metrics drawn over a sweep: summary column, axis title, scale, best is the highest.
+#: Sizing metrics drawn over a sweep: summary column, catalogue key of the panel title, scale,
+#: best is the highest.
 SIZING_METRICS: tuple[tuple[str, str, float, bool], ...] = (
-    ("asset_npv_cny_mean", "NPV of the park's assets [M CNY]", 1e-6, True),
-    ("total_cost_cny_mean", "firms' total cost of the run [M CNY]", 1e-6, False),
-    ("peak_grid_import_kw_mean", "peak grid import [MW]", 1e-3, False),
+    ("asset_npv_cny_mean", "sizing_npv", 1e-6, True),
+    ("total_cost_cny_mean", "sizing_total_cost", 1e-6, False),
+    ("peak_grid_import_kw_mean", "sizing_peak_import", 1e-3, False),
 )
 
 
@@ -324,7 +379,8 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
     """
     if not data.sweep_keys:
         return None
-    title = "Sizing: " + " x ".join(sweep_labels(list(data.sweep_keys)))
+    cat = data.labels
+    title = cat.t("sizing_title", paths=" x ".join(sweep_labels(list(data.sweep_keys))))
     keys = data.sweep_keys
     points = {v: data.sweep_points.get(v, {}) for v in data.variants}
     numeric = all(
@@ -333,14 +389,16 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
         for v in data.variants
     )
     if len(keys) > 2 or not numeric:
-        return Chart(
-            SIZING_CHART_ID, title, None, "The sizing chart needs one or two numeric sweep paths."
-        )
+        return Chart(SIZING_CHART_ID, title, None, cat.t("sizing_needs_numeric"))
     metrics = [m for m in SIZING_METRICS if _has(data.summary, m[0])]
     if not metrics:
-        return Chart(SIZING_CHART_ID, title, None, "No operator figures in the runs yet.")
+        return Chart(SIZING_CHART_ID, title, None, cat.t("sizing_empty"))
     summary = data.summary.set_index("variant")
-    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[m[1] for m in metrics])
+
+    def best_name(variant: str) -> str:
+        return cat.t("sizing_best", variant=variant)
+
+    fig = make_subplots(rows=1, cols=len(metrics), subplot_titles=[cat.t(m[1]) for m in metrics])
     series_values = (
         sorted({_label(points[v].get(keys[1])) for v in data.variants}) if len(keys) == 2 else [""]
     )
@@ -367,7 +425,7 @@ def sizing_chart(data: ReportInputs) -> Chart | None:
                     best = (x, y, v)
         if best is not None:
             fig.add_trace(
-                go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=f"best: {best[2]}",
+                go.Scatter(x=[best[0]], y=[best[1]], mode="markers", name=best_name(best[2]),
                            marker={"symbol": "star", "size": 14, "color": "black"},
                            showlegend=False, hovertext=[best[2]]),
                 row=1, col=col,
@@ -397,23 +455,24 @@ def build_charts(data: ReportInputs) -> list[Chart]:
 
 def render_report(data: ReportInputs) -> str:
     """The report as one self-contained HTML document (deterministic for the same inputs)."""
+    cat = data.labels
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(data.name)}: policy study</title>",
+        f'<html lang="{html.escape(cat.language)}"><head><meta charset="utf-8">',
+        f"<title>{html.escape(cat.t('page_title', name=data.name))}</title>",
         f"<style>{CSS}</style></head><body>",
         f"<h1>{html.escape(data.name)}</h1>",
     ]
     if data.description:
         parts.append(f"<p>{html.escape(data.description)}</p>")
     seeds = ", ".join(str(s) for s in data.seeds)
-    parts.append(
-        f'<p class="meta">{len(data.variants)} variant(s) x {len(data.seeds)} seed(s) '
-        f"[{html.escape(seeds)}], the same seeds for every variant. Intervals are the 5th to 95th "
-        "percentiles over seeds.</p>"
+    meta = cat.t("meta", variants=len(data.variants), seeds=len(data.seeds), seed_list=seeds)
+    parts.append(f'<p class="meta">{html.escape(meta)}</p>')
+    parts.extend(
+        f'<p class="note">{html.escape(cat.t("note", note=note))}</p>' for note in data.notes
     )
-    parts.extend(f'<p class="note">Note: {html.escape(note)}</p>' for note in data.notes)
     parts.extend(f'<p class="failure">{html.escape(f.describe())}</p>' for f in data.failures)
+    parts.append(plan_questions_html(data.summary, data.variants, data.targets, data.language))
     plotly_included = False
     for chart in build_charts(data):
         parts.append(f'<section id="{chart.chart_id}"><h2>{html.escape(chart.title)}</h2>')
@@ -430,7 +489,7 @@ def render_report(data: ReportInputs) -> str:
             )
             plotly_included = True
         parts.append("</section>")
-    parts.append(f'<section id="{TABLE_ID}"><h2>Side by side</h2>')
-    parts.append(summary_table_html(data.summary, data.variants))
+    parts.append(f'<section id="{TABLE_ID}"><h2>{html.escape(cat.t("table_title"))}</h2>')
+    parts.append(summary_table_html(data.summary, data.variants, data.language))
     parts.append("</section></body></html>")
     return "\n".join(parts) + "\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from market.studies.catalogue import DEFAULT_LANGUAGE
 from market.studies.execute import ExecutionResult, Reporter, RunFailure, execute
 from market.studies.metrics import default_targets
 from market.studies.plan import StudyPlan
@@ -68,6 +69,7 @@ def run_study(
     *,
     task_function: TaskFunction = run_task,
     report: Reporter | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> StudyOutcome:
     """Execute every run of ``plan`` and write ``summary.csv``, ``runs.parquet``,
     ``firms.parquet`` and ``report.html`` into ``out_dir``.
@@ -84,6 +86,8 @@ def run_study(
         Runs one task; ``(task, attempt) -> RunRecord``.
     report
         Receives a line per failed attempt (default: printed above the progress bar).
+    language
+        Language of the report's and the workbook's labels (``"en"`` or ``"zh"``).
     """
     opts = options if options is not None else ExecutionOptions()
     result: ExecutionResult = execute(
@@ -99,7 +103,7 @@ def run_study(
     runs = runs_frame(result.records)
     summary = summary_frame(result.records, plan.variants)
     firms = firms_frame(result.records)
-    paths = write_tables(runs, summary, firms, out_dir)
+    paths = write_tables(runs, summary, firms, out_dir, language)
     page = render_report(
         ReportInputs(
             name=plan.study.name,
@@ -114,6 +118,7 @@ def run_study(
             failures=result.failures,
             sweep_keys=tuple(plan.study.sweep or {}),
             sweep_points={v.name: v.sweep_point for v in plan.study.variants},
+            language=language,
         )
     )
     report_path = out_dir / "report.html"

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from market.studies.catalogue import DEFAULT_LANGUAGE, Catalogue, load_catalogue
 from market.studies.measures import interval
 from market.studies.tasks import RunRecord
 from market.table import render_table
@@ -101,8 +102,17 @@ def summary_frame(records: Sequence[RunRecord], variants: Sequence[str]) -> pd.D
     return pd.DataFrame(rows, columns=columns)
 
 
+#: The firms' base-year figures in the firms table (NaN when a run does not simulate it).
+BASE_YEAR_FIRM_COLUMNS: tuple[str, ...] = (
+    "base_year_energy_use_tce",
+    "base_year_value_added_10k_cny",
+    "base_year_co2_tco2",
+)
+
+
 def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
-    """One row per variant × seed × firm: sector, output [t], net and compliance cost [CNY]."""
+    """One row per variant × seed × firm: sector, output [t], net and compliance cost [CNY],
+    and the base year's energy use [tce], value added [10^4 CNY] and CO2 [tCO2]."""
     rows = [
         {
             "variant": r.variant,
@@ -114,6 +124,7 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
             "net_cost_cny": f.net_cost_cny,
             "compliance_cost_cny": f.compliance_cost_cny,
             "small_firm": f.small_firm,
+            **{name: getattr(f, name) for name in BASE_YEAR_FIRM_COLUMNS},
         }
         for r in records
         for f in r.firms
@@ -128,6 +139,7 @@ def firms_frame(records: Sequence[RunRecord]) -> pd.DataFrame:
         "net_cost_cny",
         "compliance_cost_cny",
         "small_firm",
+        *BASE_YEAR_FIRM_COLUMNS,
     ]
     frame = pd.DataFrame(rows, columns=columns)
     for name in ("variant", "park", "firm", "sector"):
@@ -241,11 +253,24 @@ def write_xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
             out.writestr(fixed, content)
 
 
+def labelled(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """``frame`` with its column names replaced by their labels (metric names in words)."""
+    return frame.rename(columns={c: catalogue.column(str(c)) for c in frame.columns})
+
+
 def write_tables(
-    runs: pd.DataFrame, summary: pd.DataFrame, firms: pd.DataFrame, out_dir: Path
+    runs: pd.DataFrame,
+    summary: pd.DataFrame,
+    firms: pd.DataFrame,
+    out_dir: Path,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Path]:
     """Write ``summary.csv``, ``summary.xlsx`` (sheets summary, runs, firms), ``runs.parquet``
     and ``firms.parquet`` into ``out_dir``.
+
+    The CSV and Parquet files keep the metric names as column names; the workbook's headers
+    and sheet names are labels in ``language`` (English by default; the English sheet names
+    are ``summary``, ``runs`` and ``firms``).
 
     Returns
     -------
@@ -264,5 +289,10 @@ def write_tables(
     )
     _write_parquet(runs, paths["runs"])
     _write_parquet(firms, paths["firms"])
-    write_xlsx({"summary": summary, "runs": runs, "firms": firms}, paths["workbook"])
+    cat = load_catalogue(language)
+    sheets = {"summary": summary, "runs": runs, "firms": firms}
+    write_xlsx(
+        {cat.columns[f"sheet_{name}"]: labelled(frame, cat) for name, frame in sheets.items()},
+        paths["workbook"],
+    )
     return paths

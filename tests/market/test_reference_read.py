@@ -82,6 +82,16 @@ def test_a_run_of_every_feature_reads_every_reference_entry(reads: set[str]) -> 
         assert inputs.grid_co2_tco2_per_mwh == ref.number(
             f"emission_factors.grid_{source}_tco2_per_mwh"
         )
+    # Growth paths of every sector and both grid factor paths.
+    for path in ("national", "northwest"):
+        park = copy.deepcopy(quick.parks[0].model_dump(mode="json", exclude_none=True))
+        park["grid"] = {"connection_limit_kw": 8000, "co2_factor_path": path}
+        data = {**quick.model_dump(mode="json", exclude_none=True), "parks": [park]}
+        data["growth"] = {"enabled": True}
+        config = parse_config(data)
+        inputs = build_park(config, config.parks[0], 0, ref, spawn_park_generators(1, 1)[0])
+        year = int(inputs.times[0].year)
+        assert inputs.grid_co2_by_year_tco2_per_mwh[year] == inputs.grid_co2_tco2_per_mwh
     # The plan's targets, which the studies check.
     default_targets()
     every_key = ref.keys()

@@ -70,3 +70,26 @@ def test_compare_on_an_existing_scheduler_matches_serial(tmp_path: Path) -> None
         assert (tmp_path / "remote" / name).read_bytes() == (
             tmp_path / "serial" / name
         ).read_bytes()
+
+
+def test_compare_lang_zh_labels_the_report_and_workbook(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    data = tiny_study()
+    data["seeds"] = [1]
+    data["variants"] = data["variants"][:1]
+    study = write_study(tmp_path, data)
+    out = tmp_path / "out"
+    args = ["compare", str(study), "--out", str(out), "--serial", "--quiet", "--lang", "zh"]
+    assert main(args) == 0
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "方案对比" in page
+    assert load_workbook(out / "summary.xlsx").sheetnames == ["汇总", "逐年结果", "企业"]
+    # The CSV stays machine-readable.
+    assert "co2_tco2_mean" in pd.read_csv(out / "summary.csv").columns
+
+
+def test_compare_rejects_an_unknown_language(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["compare", str(write_study(tmp_path)), "--lang", "fr"])
+    assert info.value.code == 2

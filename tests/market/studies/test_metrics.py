@@ -19,6 +19,10 @@ from market.studies.metrics import (
 from tests.market.studies.factories import market_summary, tiny_scenario
 
 SHAANXI = PlanTargets(energy_intensity_change_pct=-13.5, co2_peak_before_year=2030)
+#: The same targets over the factory summaries' years (base 2025, target 2027).
+SPAN = PlanTargets(
+    energy_intensity_change_pct=-13.5, co2_peak_before_year=2030, base_year=2025, target_year=2027
+)
 
 
 def test_default_targets_come_from_the_reference_data() -> None:
@@ -26,7 +30,7 @@ def test_default_targets_come_from_the_reference_data() -> None:
 
 
 def test_run_metrics_of_a_full_summary_by_hand() -> None:
-    m = run_metrics(market_summary(), SHAANXI)
+    m = run_metrics(market_summary(), SPAN)
     expected = {
         "first_year": 2025.0,
         "last_year": 2027.0,
@@ -41,7 +45,11 @@ def test_run_metrics_of_a_full_summary_by_hand() -> None:
         "output_t[food]": 165.0,
         "energy_intensity_first_tce_per_10k_cny": 2.0,
         "energy_intensity_last_tce_per_10k_cny": 1.6,
-        "energy_intensity_change_pct": -20.0,  # 1.6 / 2.0 - 1
+        "energy_intensity_change_pct": -20.0,  # 1.6 / 2.0 - 1 (2027 vs the 2025 base)
+        "energy_intensity_change_over_run_pct": -20.0,
+        "energy_intensity_base_tce_per_10k_cny": 2.0,
+        "energy_intensity_target_year_tce_per_10k_cny": 1.6,
+        "energy_intensity_target_change_pct": -13.5,
         "energy_intensity_target_met": 1.0,  # -20 % beats -13.5 %
         "co2_peak_year": 2026.0,
         "co2_peak_tco2": 120.0,
@@ -138,9 +146,40 @@ def test_co2_peak_in_the_last_year_before_the_deadline_is_unknown() -> None:
 def test_intensity_target_missed() -> None:
     summary = market_summary()
     summary["years"]["2027"]["energy_intensity_tce_per_10k_cny"] = 1.9  # -5 %
-    m = run_metrics(summary, SHAANXI)
+    m = run_metrics(summary, SPAN)
     assert m["energy_intensity_change_pct"] == pytest.approx(-5.0)
     assert m["energy_intensity_target_met"] == 0.0
+
+
+def test_intensity_change_is_base_year_to_target_year_not_first_to_last() -> None:
+    summary = market_summary()
+    # Base 2025 (2.0), target 2026, last year 2027 (1.6): the change is 2026 against 2025.
+    targets = PlanTargets(-13.5, 2030, base_year=2025, target_year=2026)
+    target = summary["years"]["2026"]["energy_intensity_tce_per_10k_cny"]
+    m = run_metrics(summary, targets)
+    assert m["energy_intensity_change_pct"] == pytest.approx(100.0 * (target / 2.0 - 1.0))
+    assert m["energy_intensity_change_over_run_pct"] == pytest.approx(-20.0)
+
+
+def test_intensity_change_without_the_base_year_is_unknown() -> None:
+    # The runs start in 2025; the plan's base year is 2020 and no base intensity is given.
+    m = run_metrics(market_summary(), SHAANXI)
+    assert math.isnan(m["energy_intensity_change_pct"])
+    assert math.isnan(m["energy_intensity_target_met"])
+    assert "base_year_energy_use_tce" not in m
+
+
+def test_base_year_figures_are_the_base_year_row() -> None:
+    summary = market_summary()
+    m = run_metrics(summary, SPAN)
+    year = summary["years"]["2025"]
+    assert m["base_year"] == 2025.0
+    assert m["base_year_energy_use_tce"] == year["energy_use_tce"]
+    assert m["base_year_co2_tco2"] == year["co2_tco2"]
+    assert m["base_year_value_added_10k_cny"] == year["value_added_10k_cny"]
+    for sector, values in year["by_sector"].items():
+        assert m[f"base_year_co2_tco2[{sector}]"] == values["co2_tco2"]
+        assert m[f"base_year_energy_use_tce[{sector}]"] == values["energy_use_tce"]
 
 
 def test_one_year_run_uses_target_progress_when_a_base_year_is_set() -> None:
@@ -195,3 +234,35 @@ def test_small_firms_are_the_smallest_by_value_added_not_tonnes() -> None:
     share = 100.0 * costs[small] / sum(costs.values())
     assert m["small_firm_cost_share_pct"] == pytest.approx(share)
     assert firm("x", 1.0, 1.0, None)["value_added_10k_cny"] == pytest.approx(0.1)
+
+
+def test_a_summary_without_years_gives_sector_value_added_from_the_firms() -> None:
+    summary = market_summary()
+    del summary["years"]
+    summary["start"] = "2025-01-01T00:00:00"
+    summary["markets"]["energy_rights"]["years"] = {}
+    m = run_metrics(summary, SHAANXI)
+    details = summary["parks"]["p1"]["firms_detail"].values()
+    by_sector: dict[str, float] = {}
+    for detail in details:
+        sector = detail["sector"]
+        by_sector[sector] = by_sector.get(sector, 0.0) + detail["value_added_10k_cny"]
+    for sector, value in by_sector.items():
+        assert m[f"value_added_10k_cny[{sector}]"] == pytest.approx(value)
+
+
+def test_firms_carry_their_base_year_figures() -> None:
+    scenario = tiny_scenario()
+    scenario["time"]["start"] = "2024-06-03T00:00:00"
+    scenario["accounting"] = {"base_year": 2024}
+    summary = simulate(parse_config(scenario)).summary
+    firms = firm_costs(summary)
+    year = summary["years"]["2024"]
+    assert sum(f.base_year_energy_use_tce for f in firms) == pytest.approx(year["energy_use_tce"])
+    assert sum(f.base_year_co2_tco2 for f in firms) == pytest.approx(year["co2_tco2"])
+    assert sum(f.base_year_value_added_10k_cny for f in firms) == pytest.approx(
+        year["value_added_10k_cny"]
+    )
+    # A run that does not simulate its base year (2020 by default) has none.
+    later = firm_costs(simulate(parse_config(tiny_scenario())).summary)
+    assert all(math.isnan(f.base_year_co2_tco2) for f in later)

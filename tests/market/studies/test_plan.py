@@ -160,3 +160,7 @@ def test_shipped_allocation_study_is_valid_on_this_engine() -> None:
     rules = {t.scenario["markets"]["energy_rights"]["allocation"]["rule"] for t in plan.tasks}
     assert rules == {"grandfathering", "benchmark", "output_based", "auction", "hybrid"}
     assert len(plan.tasks) == 25
+    # From the 2020 base year; the market from 2025.
+    for task in plan.tasks:
+        assert task.scenario["time"]["start"].startswith("2020-01-01")
+        assert task.scenario["markets"]["energy_rights"]["start_year"] == 2025

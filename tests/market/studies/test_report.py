@@ -70,7 +70,11 @@ def test_report_has_every_chart_and_the_table(full_report: str) -> None:
     assert f'<section id="{TABLE_ID}">' in full_report
     table = full_report.split(f'<section id="{TABLE_ID}">', 1)[1]
     assert "<th>grandfathering</th><th>auction</th>" in table
-    assert "<td>co2_peak_year</td>" in table and "<td>firm_net_cost_gini</td>" in table
+    # Metric names in words with units; the name itself as a tooltip.
+    assert '<td title="co2_peak_year">CO2 peak year</td>' in table
+    assert '<td title="firm_net_cost_gini">Gini coefficient of firms&#x27; net cost</td>' in table
+    assert '<td title="co2_tco2">CO2 emissions [tCO2]</td>' in table
+    assert "<td>co2_peak_year</td>" not in table
 
 
 def test_report_is_self_contained(full_report: str) -> None:
@@ -87,7 +91,10 @@ def test_report_shows_targets(full_report: str) -> None:
 def test_table_cells_are_mean_and_interval(full_report: str) -> None:
     # CO2 sums 330 x 1.0 and x 1.1 = 330 and 363: mean 346.5, 5 %-95 % = 331.65 to 361.35
     # (shown to one decimal); auction: 297 and 330 -> 313.5 [298.65, 328.35].
-    row = "<td>co2_tco2</td><td>346.5 [331.6, 361.4]</td><td>313.5 [298.6, 328.4]</td>"
+    row = (
+        '<td title="co2_tco2">CO2 emissions [tCO2]</td><td>346.5 [331.6, 361.4]</td>'
+        "<td>313.5 [298.6, 328.4]</td>"
+    )
     assert row in full_report
 
 
@@ -111,3 +118,20 @@ def test_report_renders_with_no_runs_at_all() -> None:
     assert page.count('class="empty"') == len(CHART_IDS)
     assert "plotly.js v" not in page
     assert isinstance(summary_frame([], ("a",)), pd.DataFrame)
+
+
+def test_emission_chart_stars_each_variants_peak() -> None:
+    from market.studies.report import emissions_chart
+
+    records = records_from(
+        {"grandfathering": [shifted(1.0), shifted(1.1)], "auction": [shifted(0.9), shifted(1.0)]}
+    )
+    figure = emissions_chart(inputs(records, ("grandfathering", "auction"))).figure
+    assert figure is not None
+    stars = [t for t in figure.data if t.marker.symbol == "star"]
+    # Mean paths: CO2 100, 120, 110 x 1.05 and x 0.95 -> peaks in 2026 at 126 and 114.
+    assert [(t.x[0], t.y[0]) for t in stars] == [(2026, pytest.approx(126.0)), (2026, 114.0)]
+    assert stars[0].marker.color == figure.data[0].line.color
+    assert stars[0].name == "peak 2026: 126 tCO2"
+    # The axis spans the horizon (2025-2027), not more.
+    assert tuple(figure.layout.xaxis.range) == pytest.approx((2024.6, 2027.4))
