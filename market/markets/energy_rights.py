@@ -625,6 +625,7 @@ class EnergyRightsMarket:
             self._price_ceiling(),
             self.config.banking_discount_rate,
             banking=self.config.banking,
+            price_hint_cny_per_tce=self.expected_price(book.year),
         )
         self.price_path = path
         self._path_first_year = book.year

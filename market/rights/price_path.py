@@ -166,6 +166,7 @@ def foresight_price_path(
     *,
     initial_bank_tce: float = 0.0,
     banking: bool = True,
+    price_hint_cny_per_tce: float | None = None,
 ) -> PricePath:
     """Solve the perfect-foresight price path with banking and no borrowing.
 
@@ -187,6 +188,10 @@ def foresight_price_path(
     banking : bool, optional
         Whether unused rights carry over to the next year; without banking every year is its
         own market and surplus expires.
+    price_hint_cny_per_tce : float, optional
+        Price the first year was expected to have (by an earlier solution) [CNY/tce]. Step
+        cost curves can leave a range of prices that give the same quantities; the solution
+        takes the lowest, or this price when it lies within the first segment's range.
 
     Returns
     -------
@@ -218,6 +223,9 @@ def foresight_price_path(
     bank = float(initial_bank_tce)
     if not math.isfinite(bank) or bank < 0.0:
         raise PricePathError(f"initial_bank_tce = {initial_bank_tce!r}; a finite value >= 0")
+    hint = None
+    if price_hint_cny_per_tce is not None and math.isfinite(price_hint_cny_per_tce):
+        hint = float(price_hint_cny_per_tce)
     years = [
         _build_year(o, float(s), float(u), float(c))
         for o, s, u, c in zip(options, supply, use, ceiling, strict=True)
@@ -259,6 +267,19 @@ def foresight_price_path(
             carry = carry + y.net_tce + float(used.sum())
             bank_end[t] = max(carry, 0.0)
             price[t] = prices[k]
+        if s == 0 and hint is not None and hint > top:
+            # Step curves leave a range of prices with the same quantities; keep the expected
+            # price when it lies in that range, so that a path solved again without news
+            # keeps its prices.
+            raised = [hint * float(growth[t - s]) for t in seg]
+            done = [abatement[t] + shortfall[t] for t in seg]
+            if all(
+                abs(years[t].taken(q) - d) <= 1e-9 * max(d, 1.0)
+                for t, q, d in zip(seg, raised, done, strict=True)
+            ):
+                for t, q in zip(seg, raised, strict=True):
+                    price[t] = q
+                    share[t] = 1.0
         bank = bank_end[end] if banking else 0.0
         s = end + 1
     return PricePath(price, abatement, shortfall, bank_end, share)

@@ -109,3 +109,22 @@ def test_bad_inputs_name_the_field() -> None:
         foresight_price_path([1.0], [1.0], [linear_mac()], 10.0, float("nan"))
     with pytest.raises(PricePathError, match="supply_tce"):
         foresight_price_path([1.0, 2.0], [1.0], [linear_mac()], 10.0, 0.05)
+
+
+def test_a_path_solved_again_without_news_keeps_its_prices() -> None:
+    # Two steps: 50 tce at 100 and 50 tce at 500 CNY/tce; 50 tce are needed in each year. Year
+    # 1 alone could clear anywhere in [100, 500); with the hint of an earlier solution it keeps
+    # that price.
+    opts = abatement_options([[50.0, 50.0]], [[100.0, 500.0]])
+    alone = foresight_price_path([950.0], [1000.0], [opts], 3000.0, 0.05)
+    assert alone.price_cny_per_tce[0] == 100.0
+    kept = foresight_price_path(
+        [950.0], [1000.0], [opts], 3000.0, 0.05, price_hint_cny_per_tce=300.0
+    )
+    assert kept.price_cny_per_tce[0] == 300.0
+    assert kept.abatement_tce[0] == alone.abatement_tce[0]
+    # A hint that would change the quantities is not taken.
+    moved = foresight_price_path(
+        [950.0], [1000.0], [opts], 3000.0, 0.05, price_hint_cny_per_tce=600.0
+    )
+    assert moved.price_cny_per_tce[0] == 100.0
