@@ -19,6 +19,9 @@ segment's price is ``λ* = max_e λ_e``; it ends at the first year ``e*`` attain
 where the bank is exactly 0 (the options costing exactly the price are used in the share that
 empties it, earliest years first), and the next segment starts there with an empty bank.
 
+Where rights are worth nothing (price 0), options costing nothing or less are done only as far
+as the bank needs them, as the myopic firms do: no firm abates more than the market asks.
+
 Non-compliance caps the price: in each year any use beyond the rights held can be left short
 at the ``ceiling`` (the penalty, or the market's price cap), modelled as one more option of that
 cost whose capacity is the year's whole use.
@@ -96,10 +99,16 @@ class _Year:
         k = int(np.searchsorted(self.cost, _upper(price), side="right"))
         return float(self.capacity[:k].sum())
 
+    def first_at(self, price: float) -> int:
+        """Index of the first option costing ``price`` or more (0 for a price of 0 or less:
+        options costing nothing or less count as costing the price then)."""
+        if price <= 0.0:
+            return 0
+        return int(np.searchsorted(self.cost, _lower(price), side="left"))
+
     def below(self, price: float) -> float:
         """Abatement of the options costing less than ``price`` (beyond the tolerance)."""
-        k = int(np.searchsorted(self.cost, _lower(price), side="left"))
-        return float(self.capacity[:k].sum())
+        return float(self.capacity[: self.first_at(price)].sum())
 
 
 def _upper(price: float) -> float:
@@ -249,15 +258,14 @@ def foresight_price_path(
         below = [years[t].below(p) for t, p in zip(seg, prices, strict=True)]
         at_price = [years[t].taken(p) - b for t, p, b in zip(seg, prices, below, strict=True)]
         balance = bank + sum(years[t].net_tce for t in seg) + sum(below)
-        # Nothing scarce: every option costing nothing or less is done.
-        need = math.inf if top == 0.0 else max(-balance, 0.0)
+        need = max(-balance, 0.0)
         carry = bank
         for k, t in enumerate(seg):
             fill = min(need, at_price[k])
             need -= fill
             share[t] = fill / at_price[k] if at_price[k] > 0.0 else 1.0
             y = years[t]
-            lo = int(np.searchsorted(y.cost, _lower(prices[k]), side="left"))
+            lo = y.first_at(prices[k])
             hi = int(np.searchsorted(y.cost, _upper(prices[k]), side="right"))
             used = y.capacity.copy()
             used[hi:] = 0.0
@@ -292,10 +300,12 @@ def abatement_by_slot_at_price(
 
     Options cheaper than the price are taken in full, options costing exactly the price in the
     share ``marginal_share`` (how much of them the perfect-foresight path uses), dearer ones not.
+    At a price of 0 or less, options costing nothing or less all count as costing the price.
     """
     cost = options.cost_cny_per_tce
     cap = options.capacity_tce
-    below = cost < _lower(price_cny_per_tce)
+    price = float(price_cny_per_tce)
+    below = cost < _lower(price) if price > 0.0 else np.zeros(cost.shape, dtype=bool)
     at = ~below & (cost <= _upper(price_cny_per_tce))
     share = min(max(float(marginal_share), 0.0), 1.0)
     out: FloatArray = np.where(below, cap, np.where(at, cap * share, 0.0))

@@ -128,3 +128,16 @@ def test_a_path_solved_again_without_news_keeps_its_prices() -> None:
         [950.0], [1000.0], [opts], 3000.0, 0.05, price_hint_cny_per_tce=600.0
     )
     assert moved.price_cny_per_tce[0] == 100.0
+
+
+def test_options_costing_nothing_are_done_only_as_far_as_rights_are_short() -> None:
+    # 30 tce of profitable retrofits (-100 CNY/tce); no shortage: nothing is abated. A 20 tce
+    # shortage is covered by two thirds of them and rights stay free.
+    opts = abatement_options([[30.0, 50.0]], [[-100.0, 400.0]])
+    none = foresight_price_path([1000.0], [1000.0], [opts], 3000.0, 0.05)
+    assert none.price_cny_per_tce[0] == 0.0 and none.abatement_tce[0] == 0.0
+    some = foresight_price_path([980.0], [1000.0], [opts], 3000.0, 0.05)
+    assert some.price_cny_per_tce[0] == 0.0
+    assert some.abatement_tce[0] == pytest.approx(20.0)
+    by_slot = abatement_by_slot_at_price(opts, 0.0, some.marginal_share[0])
+    assert by_slot.sum() == pytest.approx(20.0)
