@@ -808,9 +808,11 @@ class EnergyRightsMarket:
         keep = price * (1.0 - KEEP_TIE_BREAK) if math.isfinite(price) else 0.0
         if last and not cfg.banking:
             keep = 0.0
+        # Always one bank step (perhaps of 0 tce), so a learning strategy sees schedules of one
+        # shape in every auction.
         primary = max(book.primary_tce - book.primary_sold_tce, 0.0)
         if primary <= 1e-9 or keep <= 0.0:
-            return keep, None
+            return keep, np.zeros(self.n_firms)
         share = self.base_use_tce / max(float(self.base_use_tce.sum()), 1e-12)
         return keep, primary * share
 

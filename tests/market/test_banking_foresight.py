@@ -162,3 +162,20 @@ def test_foresight_abates_the_same_total_at_lower_cost_than_myopic_banking() -> 
     # Myopic prices do not follow the Hotelling rule: they rise much faster than the rate.
     price = yearly(myopic, "average_price_cny_per_tce")
     assert price[-1] > price[0] * (1 + DISCOUNT_RATE) ** 3 * 1.5
+
+
+@pytest.mark.parametrize("rule", ["auction", "hybrid"])
+def test_learning_strategies_bid_on_the_path_under_primary_sales(rule: str) -> None:
+    data = copy.deepcopy(SCENARIO)
+    data["time"]["horizon_h"] = 24 * 365 * 2
+    data["markets"]["energy_rights"]["allocation"] = {"rule": rule}
+    strategies = ("zip", "roth_erev", "zi_c")
+    for park in data["parks"]:
+        for k, firm in enumerate(park["firms"]):
+            firm["bidding"] = strategies[k % 3]
+    sim = Simulation(parse_config(data), check_invariants=True)
+    sim.run()  # the invariants are checked after every event
+    assert sim.markets is not None and sim.markets.rights is not None
+    prices = [a["price_cny_per_tce"] for a in sim.markets.rights.auctions]
+    assert len(prices) == 8 and all(math.isnan(p) or p >= 0.0 for p in prices)
+    assert sim.markets.rights.years[2026].primary_sold_tce > 0.0
