@@ -20,6 +20,11 @@ Mechanism (one compliance year = one calendar year, or the part of it the run co
   auction; unsold volume rolls over to the next. A price corridor, when set, adds the reserve's
   orders at the floor and ceiling.
   The book clears through :func:`clearing.clear` at a uniform price.
+* **Banking expectation** (``banking_expectation``). ``perfect_foresight``: at each year's start
+  the price path to the run's end is solved (:func:`market.rights.price_path.foresight_price_path`)
+  and firms commit the year's abatement of every option cheaper than the year's price, value a
+  right they keep at that price in every auction, and bid at it for their share of unsold
+  primary volume. ``myopic``: a kept right is worth the last auction price.
 * **Abatement.** After each auction a firm commits the abatement its position requires, cheapest
   options first and only options cheaper than the penalty. Abatement acts on the accounts: it
   reduces the year's counted energy use (and CO2 in proportion) at its cost; curtailment also
