@@ -157,6 +157,7 @@ def rights_bidder_state(
     penalty_cny_per_tce: npt.ArrayLike,
     *,
     surplus_value_cny_per_tce: npt.ArrayLike = 0.0,
+    bank_demand_tce: npt.ArrayLike | None = None,
 ) -> BidderState:
     """Schedules of firms in the energy-use-rights market from their MAC curves.
 
@@ -181,11 +182,15 @@ def rights_bidder_state(
         Penalty per tce of shortfall [CNY/tce], ``>= 0`` (``+inf`` allowed).
     surplus_value_cny_per_tce : array_like, scalar or shape (F,), optional
         Reservation value of a surplus right [CNY/tce].
+    bank_demand_tce : array_like, scalar or shape (F,), optional
+        Rights a firm would also buy to keep (bank) at ``surplus_value`` [tce], ``>= 0``; one
+        more buy step when given.
 
     Returns
     -------
     BidderState
-        ``K + 1`` buy steps and ``K + 1`` sell steps per firm, sorted best first.
+        ``K + 1`` buy steps (``K + 2`` with ``bank_demand_tce``) and ``K + 1`` sell steps per
+        firm, sorted best first.
     """
     n = options.n_firms
     position = _per_firm("position_tce", position_tce, n)
@@ -202,6 +207,12 @@ def rights_bidder_state(
     beyond_capacity = np.maximum(shortfall - cap.sum(axis=1), 0.0)
     buy_qty = np.concatenate([beyond_capacity[:, None], covered], axis=1)
     buy_value = np.concatenate([penalty[:, None], np.minimum(cost, penalty[:, None])], axis=1)
+    if bank_demand_tce is not None:
+        bank = _per_firm("bank_demand_tce", bank_demand_tce, n)
+        if (bank < 0).any() or not np.isfinite(bank).all():
+            raise BiddingInputError(f"bank_demand_tce: {bank.tolist()}; values must be >= 0")
+        buy_qty = np.concatenate([buy_qty, bank[:, None]], axis=1)
+        buy_value = np.concatenate([buy_value, surplus_value[:, None]], axis=1)
     sell_qty = np.concatenate([surplus[:, None], cap - covered], axis=1)
     sell_cost = np.concatenate([surplus_value[:, None], cost], axis=1)
     return bidder_state(buy_qty, buy_value, sell_qty, sell_cost)

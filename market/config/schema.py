@@ -881,6 +881,20 @@ class EnergyRightsConfig(StrictModel):
     penalty: PenaltyConfig = PenaltyConfig()
     make_good: bool = True
     banking: bool = True
+    banking_expectation: Literal["myopic", "perfect_foresight"] = Field(
+        default="perfect_foresight",
+        description="How firms value a right they keep: 'perfect_foresight' solves the price "
+        "path across the run's years at each year's start (caps, abatement cost curves, banking, "
+        "no borrowing: the discounted price is constant while the bank is positive) and firms "
+        "abate up to and keep rights at that year's price; 'myopic' values a kept right at the "
+        "last auction price and abates only when short.",
+    )
+    banking_discount_rate: Annotated[float, Field(ge=0.0, le=0.3)] = Field(
+        default=0.035,
+        description="Discount rate of a banked right under perfect foresight [1/yr]: the price "
+        "rises by this rate a year while the bank is positive. Default 0.035 (assumed: about "
+        "the 5-year Loan Prime Rate of the People's Bank of China in 2025).",
+    )
     price_floor_cny_per_tce: Annotated[float, Field(ge=0.0, le=1e5)] | None = None
     price_ceiling_cny_per_tce: Annotated[float, Field(gt=0.0, le=1e5)] | None = None
     reserve_tce: Annotated[float, Field(ge=0.0, le=MAX_RIGHTS_TCE)] = Field(

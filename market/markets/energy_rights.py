@@ -20,6 +20,11 @@ Mechanism (one compliance year = one calendar year, or the part of it the run co
   auction; unsold volume rolls over to the next. A price corridor, when set, adds the reserve's
   orders at the floor and ceiling.
   The book clears through :func:`clearing.clear` at a uniform price.
+* **Banking expectation** (``banking_expectation``). ``perfect_foresight``: at each year's start
+  the price path to the run's end is solved (:func:`market.rights.price_path.foresight_price_path`)
+  and firms commit the year's abatement of every option cheaper than the year's price, value a
+  right they keep at that price in every auction, and bid at it for their share of unsold
+  primary volume. ``myopic``: a kept right is worth the last auction price.
 * **Abatement.** After each auction a firm commits the abatement its position requires, cheapest
   options first and only options cheaper than the penalty. Abatement acts on the accounts: it
   reduces the year's counted energy use (and CO2 in proportion) at its cost; curtailment also
@@ -76,6 +81,11 @@ from market.rights import (
     reserve_fills,
     settle_compliance,
 )
+from market.rights.price_path import (
+    PricePath,
+    abatement_by_slot_at_price,
+    foresight_price_path,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -88,6 +98,8 @@ HEAT_PUMP_MEAN_COP = 3.0
 #: Lost-margin multipliers of the four curtailment tranches (assumed).
 CURTAILMENT_MARGIN_STEPS = (1.0, 1.5, 2.5, 4.0)
 OPTION_NAMES = {int(k): k.name.lower() for k in OptionKind}
+#: Relative amount by which a right to keep is valued below the perfect-foresight price [-].
+KEEP_TIE_BREAK = 1e-9
 
 
 @dataclass
@@ -111,6 +123,8 @@ class YearBook:
     primary_sold_tce: float = 0.0
     revenue_cny: float = 0.0
     result: dict[str, Any] = field(default_factory=dict)
+    expected_price_cny_per_tce: float = math.nan
+    expected_bank_tce: float = math.nan
 
     @property
     def abatement_tce(self) -> FloatArray:
@@ -126,6 +140,35 @@ class YearBook:
         )
         out: FloatArray = (self.abated_by_slot * cost).sum(axis=1)
         return out
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    """The steps of one compliance year in the run and the share of the calendar year they
+    stand for."""
+
+    year: int
+    first_step: int
+    stop_step: int
+    fraction: float
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def year_spans(park: ParkInputs) -> list[YearSpan]:
+    """The compliance years of a run: their steps and the covered share of each year [-]."""
+    years = park.times.year.to_numpy()
+    starts = [0, *(np.flatnonzero(np.diff(years) != 0) + 1).tolist()]
+    stops = [*starts[1:], years.size]
+    out = []
+    for a, b in zip(starts, stops, strict=True):
+        year = int(years[a])
+        days = 366.0 if _leap(year) else 365.0
+        fraction = float(park.step_weight[a:b].sum()) * park.dt_h / (24.0 * days)
+        out.append(YearSpan(year, a, b, fraction))
+    return out
 
 
 def pair_trades(
@@ -199,6 +242,8 @@ class EnergyRightsMarket:
     _gross_free: FloatArray = field(default_factory=lambda: np.zeros(0))
     _first_year: int = 0
     _base_fraction: float = 1.0
+    price_path: PricePath | None = None
+    _path_first_year: int = 0
 
     @property
     def n_firms(self) -> int:
@@ -460,37 +505,9 @@ class EnergyRightsMarket:
         expected_use = self.expected_use_tce(a, b)
         expected_output = self.expected_output_t(a, b)
         cap = self.year_cap_tce(year, year_fraction, expected_use, expected_output)
-        basis = self.base_use_tce / max(float(self.base_use_tce.sum()), 1e-12) * cap
-        # Output-based allocation updates its benchmark each year so that the expected
-        # allocation equals the cap (the usual cap-consistent design of output-based schemes).
-        expected_oba = float(expected_output @ self.intensity_tce_per_t)
-        self.oba_intensity_tce_per_t = self.intensity_tce_per_t * (
-            cap / expected_oba if expected_oba > 0.0 else 0.0
+        free, self.oba_intensity_tce_per_t = self._free_allocation(
+            year, year_fraction, cap, expected_output
         )
-        if alloc.rule == "grandfathering":
-            free = (
-                self.base_use_tce
-                * alloc.grandfathering_factor
-                * (year_fraction / max(self._base_fraction, 1e-9))
-                * (1.0 + cfg.cap_annual_change) ** (year - self._first_year)
-            )
-        elif alloc.rule == "benchmark":
-            free = expected_output * self.intensity_tce_per_t
-        elif alloc.rule == "output_based":
-            # Provisional allocation on expected output, trued up on actual output at year end.
-            free = expected_output * self.oba_intensity_tce_per_t
-        elif alloc.rule == "hybrid":
-            share = max(
-                0.0,
-                alloc.hybrid_free_share_start
-                - alloc.hybrid_free_share_decline_per_yr * (year - self._first_year),
-            )
-            free = basis * share
-        else:  # auction
-            free = np.zeros(self.n_firms)
-        total_free = float(free.sum())
-        if total_free > cap > 0.0:
-            free = free * (cap / total_free)
         self._gross_free = free.copy()
         owed = np.minimum(self.make_good_owed, free)
         free = free - owed
@@ -519,6 +536,8 @@ class EnergyRightsMarket:
             received_cny=np.zeros(n),
         )
         self.years[year].abated_by_slot = np.zeros_like(self.years[year].options.capacity_tce)
+        if cfg.banking_expectation == "perfect_foresight":
+            self._plan_year(self.years[year])
         return {"year": year, "cap_tce": cap, "free_tce": float(free.sum()), "primary_tce": primary}
 
     def year_cap_tce(
@@ -540,11 +559,126 @@ class EnergyRightsMarket:
             self._base_cap_per_year = base_cap / max(year_fraction, 1e-9)
             self._first_year = year
             self._base_fraction = year_fraction
+        return self._year_cap(year, year_fraction)
+
+    def _year_cap(self, year: int, year_fraction: float) -> float:
+        """The cap of ``year`` [tce] (set once the first year has opened)."""
         return (
             self._base_cap_per_year
-            * (1.0 + cfg.cap_annual_change) ** (year - self._first_year)
+            * (1.0 + self.config.cap_annual_change) ** (year - self._first_year)
             * year_fraction
         )
+
+    def _free_allocation(
+        self, year: int, year_fraction: float, cap: float, expected_output: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Gross free allocation of every firm for ``year`` [tce] (scaled to the cap), and the
+        output-based intensity of the year [tce/t]."""
+        cfg = self.config
+        alloc = cfg.allocation
+        basis = self.base_use_tce / max(float(self.base_use_tce.sum()), 1e-12) * cap
+        # Output-based allocation updates its benchmark each year so that the expected
+        # allocation equals the cap (the usual cap-consistent design of output-based schemes).
+        expected_oba = float(expected_output @ self.intensity_tce_per_t)
+        oba_intensity = self.intensity_tce_per_t * (
+            cap / expected_oba if expected_oba > 0.0 else 0.0
+        )
+        if alloc.rule == "grandfathering":
+            free = (
+                self.base_use_tce
+                * alloc.grandfathering_factor
+                * (year_fraction / max(self._base_fraction, 1e-9))
+                * (1.0 + cfg.cap_annual_change) ** (year - self._first_year)
+            )
+        elif alloc.rule == "benchmark":
+            free = expected_output * self.intensity_tce_per_t
+        elif alloc.rule == "output_based":
+            # Provisional allocation on expected output, trued up on actual output at year end.
+            free = expected_output * oba_intensity
+        elif alloc.rule == "hybrid":
+            share = max(
+                0.0,
+                alloc.hybrid_free_share_start
+                - alloc.hybrid_free_share_decline_per_yr * (year - self._first_year),
+            )
+            free = basis * share
+        else:  # auction
+            free = np.zeros(self.n_firms)
+        total_free = float(free.sum())
+        if total_free > cap > 0.0:
+            free = free * (cap / total_free)
+        return free, oba_intensity
+
+    # ------------------------------------------------------------------ perfect foresight
+    def _price_ceiling(self) -> float:
+        """Highest price a right can fetch [CNY/tce]: the fixed penalty (firms may stay short
+        and pay it) or, for a penalty in proportion to the price, the market's price cap."""
+        cap = self.config.price_cap_cny_per_tce
+        if self.config.penalty.kind == "fixed":
+            return max(min(self.penalty_rate(), cap), 1e-9)
+        return cap
+
+    def _plan_year(self, book: YearBook) -> None:
+        """Solve the price path from ``book``'s year to the run's end and commit the year's
+        abatement at the year's price (every option cheaper, the path's share of those costing
+        exactly the price)."""
+        spans = [s for s in year_spans(self.parks[0]) if s.year >= book.year]
+        position, _, _ = self._position(book, book.first_step)
+        # This year: rights held (the bank and the free allocation), rights still due under
+        # output-based allocation and the primary sale, against the expected counted use.
+        held = float(self.ledger.held_tce.sum()) + float(self._oba_due_tce(book).sum())
+        supply = [held + book.primary_tce]
+        use = [max(held - float(position.sum()), 0.0)]
+        options = [book.options]
+        rule = self.config.allocation.rule
+        for span in spans[1:]:
+            a, b = span.first_step, span.stop_step
+            cap = self.year_cap_tce(
+                span.year, span.fraction, self.expected_use_tce(a, b), self.expected_output_t(a, b)
+            )
+            if rule in ("auction", "hybrid", "output_based"):
+                supply.append(cap)
+            else:
+                free, _ = self._free_allocation(
+                    span.year, span.fraction, cap, self.expected_output_t(a, b)
+                )
+                supply.append(float(free.sum()))
+            use.append(float(self._expected_counted_use(span.year, a, b).sum()))
+            options.append(self._abatement_options(a, b))
+        path = foresight_price_path(
+            np.maximum(supply, 0.0),
+            use,
+            options,
+            self._price_ceiling(),
+            self.config.banking_discount_rate,
+            banking=self.config.banking,
+            price_hint_cny_per_tce=self.expected_price(book.year),
+        )
+        self.price_path = path
+        self._path_first_year = book.year
+        book.expected_price_cny_per_tce = float(path.price_cny_per_tce[0])
+        book.expected_bank_tce = float(path.bank_tce[0])
+        book.abated_by_slot = abatement_by_slot_at_price(
+            book.options, book.expected_price_cny_per_tce, float(path.marginal_share[0])
+        )
+
+    def expected_price(self, year: int) -> float:
+        """The perfect-foresight price of ``year`` [CNY/tce]; ``nan`` without a path."""
+        path = self.price_path
+        k = year - self._path_first_year
+        if path is None or not 0 <= k < path.price_cny_per_tce.size:
+            return math.nan
+        return float(path.price_cny_per_tce[k])
+
+    def _expected_counted_use(self, year: int, a: int, b: int) -> FloatArray:
+        """Counted use every firm expects over steps a..b-1 of a coming ``year`` before
+        abatement [tce]: the forecast less the expected renewable exclusion."""
+        use = self.expected_use_tce(a, b)
+        if self.green_forecast is not None:
+            green = self.green_forecast(year, a, b)
+            use = use - self.exclusion_tce(green, np.full(self.n_firms, 1e12))
+        out: FloatArray = np.maximum(use, 0.0)
+        return out
 
     def penalty_rate(self) -> float:
         """Penalty per tce a firm expects now [CNY/tce]."""
@@ -574,13 +708,21 @@ class EnergyRightsMarket:
         else:
             excl = self.exclusion_tce(certified, delta["grid_kwh"])
             expected_excl = excl / elapsed if elapsed > 0.05 else excl
-        future = np.zeros(self.n_firms)
-        if self.config.allocation.rule == "output_based":
-            output = delta["production_t"] + self.expected_output_t(t, b)
-            future = output * self.oba_intensity_tce_per_t - self._gross_free
+        future = self._oba_due_tce(book, t)
         held = self.ledger.held_tce
         counted = use - book.abatement_tce - self.linked_abatement_tce(book.year) - expected_excl
         return held + future - counted, 1.0 - elapsed, certified
+
+    def _oba_due_tce(self, book: YearBook, t: int | None = None) -> FloatArray:
+        """Output-based rights still due for the year when standing at step ``t`` [tce]: the
+        expected true-up of actual output × intensity over the provisional allocation."""
+        if self.config.allocation.rule != "output_based":
+            return np.zeros(self.n_firms)
+        t = book.first_step if t is None else t
+        delta = self._year_delta()
+        output = delta["production_t"] + self.expected_output_t(t, book.stop_step)
+        out: FloatArray = output * self.oba_intensity_tce_per_t - self._gross_free
+        return out
 
     certified_source: Any = None
     #: Another market's committed abatement in this market's units, by year (control of both
@@ -612,9 +754,7 @@ class EnergyRightsMarket:
         left = np.maximum(book.options.capacity_tce * remaining - book.abated_by_slot, 0.0)
         options = abatement_options(left, book.options.cost_cny_per_tce, book.options.kind)
         penalty = self.penalty_rate()
-        # With banking, a surplus right keeps its value: the last price is the best estimate of
-        # the future price. Without banking it expires worthless at the year's end.
-        surplus_value = self.last_price if cfg.banking and math.isfinite(self.last_price) else 0.0
+        surplus_value, bank_demand = self._keep_value(book, auction_index, n_auctions)
         cap = cfg.price_cap_cny_per_tce
         view = MarketView(
             price_floor=0.0,
@@ -630,7 +770,11 @@ class EnergyRightsMarket:
                 options.capacity_tce[idx], options.cost_cny_per_tce[idx], options.kind[idx]
             )
             state = rights_bidder_state(
-                position[idx], sub, min(penalty, cap), surplus_value_cny_per_tce=surplus_value
+                position[idx],
+                sub,
+                min(penalty, cap),
+                surplus_value_cny_per_tce=surplus_value,
+                bank_demand_tce=None if bank_demand is None else bank_demand[idx],
             )
             with np.errstate(invalid="ignore", divide="ignore"):
                 arrays = strategy.orders(state, view, self.rng)
@@ -677,6 +821,39 @@ class EnergyRightsMarket:
         record.update(price_cny_per_tce=price, volume_tce=volume)
         self.auctions.append(record)
         return record
+
+    def _keep_value(
+        self, book: YearBook, auction_index: int, n_auctions: int
+    ) -> tuple[float, FloatArray | None]:
+        """What a right a firm keeps is worth to it [CNY/tce], and how much each firm would buy
+        at that value to keep [tce] (``None``: no such bids).
+
+        Myopic: with banking the last price (the best estimate of the future price), else 0.
+        Perfect foresight: the year's price on the path (a kept right is sold or used later in
+        the year, or banked at the discounted next-year price, equal while the bank is
+        positive); without banking 0 at the year's last auction. Primary sales would clear at
+        the reserve price while the path banks rights, so under perfect foresight each firm
+        also bids for its base-use share of the unsold primary volume at the year's price.
+        Both are placed a hair (:data:`KEEP_TIE_BREAK`) below the path price, so that at the
+        path price a firm that needs a right to avoid abatement is served before a firm that
+        would only keep it: the year then abates what the path plans, no more.
+        """
+        cfg = self.config
+        if cfg.banking_expectation == "myopic":
+            keep = self.last_price if cfg.banking and math.isfinite(self.last_price) else 0.0
+            return keep, None
+        price = self.expected_price(book.year)
+        last = auction_index >= n_auctions - 1
+        keep = price * (1.0 - KEEP_TIE_BREAK) if math.isfinite(price) else 0.0
+        if last and not cfg.banking:
+            keep = 0.0
+        # Always one bank step (perhaps of 0 tce), so a learning strategy sees schedules of one
+        # shape in every auction.
+        primary = max(book.primary_tce - book.primary_sold_tce, 0.0)
+        if primary <= 1e-9 or keep <= 0.0:
+            return keep, np.zeros(self.n_firms)
+        share = self.base_use_tce / max(float(self.base_use_tce.sum()), 1e-12)
+        return keep, primary * share
 
     def _corridor(self) -> PriceCorridor | None:
         cfg = self.config

@@ -189,6 +189,9 @@ def rights_year_summary(rights: EnergyRightsMarket) -> dict[str, Any]:
                     "linked_abatement_tce": _r(res["linked_abatement_tce"].sum()),
                 }
             )
+        if math.isfinite(book.expected_price_cny_per_tce):
+            entry["expected_price_cny_per_tce"] = _r(book.expected_price_cny_per_tce)
+            entry["expected_bank_tce"] = _r(book.expected_bank_tce)
         years[str(year)] = entry
     return years
 

@@ -63,6 +63,15 @@ def test_long_firm_sells_surplus_then_abatement(one_firm):
     ]
 
 
+def test_bank_demand_is_one_more_buy_step_at_the_keep_value(one_firm):
+    state = rights_bidder_state(
+        [-15.0], one_firm, 250.0, surplus_value_cny_per_tce=70.0, bank_demand_tce=[5.0]
+    )
+    assert steps(state.buy_qty[0], state.buy_value[0]) == [(5.0, 70.0), (15.0, 50.0)]
+    with pytest.raises(BiddingInputError, match="bank_demand_tce"):
+        rights_bidder_state([0.0], one_firm, 250.0, bank_demand_tce=[-1.0])
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.integers(1, 3).flatmap(

@@ -152,7 +152,7 @@ def test_load_study_resolves_the_base_next_to_the_study(tmp_path: Path) -> None:
 
 def test_shipped_quick_study_is_valid() -> None:
     plan = load_study(REPO / "configs" / "studies" / "quick.yaml")
-    assert plan.variants == ("optimal", "self_consumption", "tou_arbitrage", "thermal_equivalent")
+    assert plan.variants == ("reference", "loose_cap", "tight_cap", "low_penalty")
 
 
 def test_shipped_allocation_study_is_valid_on_this_engine() -> None:
