@@ -8,12 +8,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from agents.devices.battery import BatteryFleet
+from agents.dispatch.defaults import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-#: Assumed default value of lost load [CNY/kWh] charged for unserved energy.
-DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH = 50.0
 
 #: Absolute tolerance [kW] when checking that the load implied by the inputs is not negative.
 LOAD_TOLERANCE_KW = 1e-6

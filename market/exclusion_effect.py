@@ -1,0 +1,124 @@
+"""The renewable-exclusion effect: the same run's markets with the switch off, compared.
+
+The switch ``accounting.renewable_exclusion`` changes what certified green power is worth to a
+firm and what its counted energy use is, so it changes the green-power and rights markets and
+the accounts; it does not change the parks' physics unless markets feed back into equipment
+(``investments``). Without investments the counterfactual is therefore a second set of markets
+(:class:`ExclusionCounterfactual`) that runs beside the real ones in the same SimPy
+environment, on the same park runs, with its own ledgers, its own copy of the markets' random
+stream and no event sinks: the physics is simulated once. With investments the whole scenario
+is simulated again with the switch off (see :func:`market.runner.exclusion_effect`).
+
+Both give the same figures: the markets only read the park runs, and the counterfactual's
+markets start from the same seed as a separate run's would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from market.build import spawn_market_generator
+from market.config.schema import ScenarioConfig
+from market.engine.bus import EventBus
+from market.markets.session import Markets
+from market.results import collect_results
+
+if TYPE_CHECKING:
+    from market.engine.simulation import Simulation
+
+
+def exclusion_applies(config: ScenarioConfig) -> bool:
+    """Whether the scenario has an exclusion effect to show: both markets and the switch on."""
+    markets = config.markets
+    return bool(
+        markets.green_power.enabled
+        and markets.energy_rights.enabled
+        and config.accounting.renewable_exclusion
+    )
+
+
+def without_exclusion(config: ScenarioConfig) -> ScenarioConfig:
+    """``config`` with ``accounting.renewable_exclusion`` off."""
+    accounting = config.accounting.model_copy(update={"renewable_exclusion": False})
+    return config.model_copy(update={"accounting": accounting})
+
+
+def shares_physics(config: ScenarioConfig) -> bool:
+    """Whether the runs with and without exclusion have the same physics (no investments, whose
+    decisions follow the rights price and change the parks' equipment)."""
+    return not config.investments.enabled
+
+
+@dataclass
+class ExclusionCounterfactual:
+    """The markets of a simulation with renewable exclusion off, on the simulation's own parks.
+
+    Attributes
+    ----------
+    config
+        The scenario with the switch off.
+    markets
+        Its markets, stepped by the simulation's environment beside the real ones.
+    """
+
+    config: ScenarioConfig
+    markets: Markets
+
+    @classmethod
+    def attach(cls, sim: Simulation) -> ExclusionCounterfactual | None:
+        """Start the counterfactual markets in ``sim``'s environment before it runs.
+
+        Returns ``None`` when the scenario has no exclusion effect or when the two runs would
+        not share their physics (then only a separate run gives the counterfactual).
+        """
+        config = sim.config
+        if not (exclusion_applies(config) and shares_physics(config)):
+            return None
+        if sim.now_h != 0.0:
+            raise ValueError("the exclusion counterfactual must be attached before the run starts")
+        off = without_exclusion(config)
+        markets = Markets.create(
+            off,
+            sim.parks,
+            sim.runs,
+            sim.reference,
+            spawn_market_generator(off.seed, len(off.parks)),
+            EventBus(),
+            check_invariants=sim.markets.check_invariants if sim.markets is not None else False,
+        )
+        if markets is None:
+            return None
+        markets.start(sim.env)
+        return cls(off, markets)
+
+    def summary(self, sim: Simulation) -> dict[str, Any]:
+        """The summary the run with the switch off has (``sim`` finished)."""
+        return collect_results(sim.runs, sim.reference, self.config, self.markets).summary
+
+
+def compare(
+    config: ScenarioConfig, with_: dict[str, Any], without: dict[str, Any]
+) -> dict[str, Any]:
+    """The effect per year from the summaries with and without exclusion."""
+
+    def rights(summary: dict[str, Any]) -> dict[str, Any]:
+        return dict(summary["markets"]["energy_rights"]["years"])
+
+    years: dict[str, Any] = {}
+    for year, on in rights(with_).items():
+        off = rights(without).get(year, {})
+        p_on, p_off = on.get("average_price_cny_per_tce"), off.get("average_price_cny_per_tce")
+        years[year] = {
+            "excluded_tce": on.get("renewable_exclusion_tce"),
+            "counted_use_with_tce": on.get("counted_use_tce"),
+            "counted_use_without_tce": off.get("counted_use_tce"),
+            "rights_price_with_cny_per_tce": p_on,
+            "rights_price_without_cny_per_tce": p_off,
+            "rights_price_change_cny_per_tce": (
+                round(p_on - p_off, 6) if p_on is not None and p_off is not None else None
+            ),
+            "abatement_with_tce": on.get("abatement_tce"),
+            "abatement_without_tce": off.get("abatement_tce"),
+        }
+    return {"rule": config.accounting.renewable_exclusion_rule, "years": years}
