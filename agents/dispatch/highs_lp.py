@@ -16,6 +16,7 @@ once, the two direction constraints of each such step with its binary.
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -346,14 +347,29 @@ def _by_column(build_order: FloatArray, lay: _Layout) -> FloatArray:
     return out
 
 
+_local = threading.local()
+
+
+def _solver() -> Any:
+    """This thread's HiGHS instance (made once; each model passed replaces the last one with
+    its solution and basis, so every solve starts afresh)."""
+    highs = getattr(_local, "highs", None)
+    if highs is None:
+        import highspy
+
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("mip_rel_gap", MIP_GAP_REL)
+        _local.highs = highs
+    return highs
+
+
 def _run(lay: _Layout, matrix: _Matrix, bounds: dict[str, Any]) -> tuple[FloatArray, float]:
-    """Solve with a fresh HiGHS instance; the column values in build order and the time
-    HiGHS ran [s]."""
+    """Solve with this thread's HiGHS; the column values in build order and the time HiGHS
+    ran [s]."""
     import highspy
 
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("mip_rel_gap", MIP_GAP_REL)
+    highs = _solver()
     passed = highs.passModel(
         lay.n_cols,
         matrix.n_rows,

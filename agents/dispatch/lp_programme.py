@@ -68,10 +68,11 @@ def group_units(fleet: BatteryFleet, soc_kwh: FloatArray) -> tuple[IntArray, int
             soc_kwh[active] / energy,
         )
     )
-    rounded = np.array([[float(f"{v:.{_GROUP_DIGITS}g}") for v in row] for row in keys])
-    _, inverse = np.unique(rounded, axis=0, return_inverse=True)
-    group[active] = inverse.reshape(-1)
-    return group, int(inverse.max()) + 1
+    rounded = [tuple(float(f"{v:.{_GROUP_DIGITS}g}") for v in row) for row in keys.tolist()]
+    # Groups are numbered in the lexicographic order of their keys.
+    number = {key: g for g, key in enumerate(sorted(set(rounded)))}
+    group[active] = [number[key] for key in rounded]
+    return group, len(number)
 
 
 def _group_sums(values: FloatArray, group: IntArray, n_groups: int) -> FloatArray:

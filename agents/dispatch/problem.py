@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -159,15 +159,21 @@ class ParkDispatchProblem:
                 f"window must satisfy 0 <= start < stop <= {self.n_steps}; got [{start}, {stop})"
             )
         part = slice(start, stop)
-        return replace(
-            self,
-            net_load_kw=self.net_load_kw[part],
-            renewable_kw=self.renewable_kw[part],
-            import_price_cny_per_kwh=self.import_price_cny_per_kwh[part],
-            export_price_cny_per_kwh=self.export_price_cny_per_kwh[part],
-            billing_period=self.billing_period[part],
-            pv_kw=None if self.pv_kw is None else self.pv_kw[part],
-        )
+        sliced = {
+            "net_load_kw": self.net_load_kw[part],
+            "renewable_kw": self.renewable_kw[part],
+            "import_price_cny_per_kwh": self.import_price_cny_per_kwh[part],
+            "export_price_cny_per_kwh": self.export_price_cny_per_kwh[part],
+            "billing_period": self.billing_period[part],
+            "pv_kw": None if self.pv_kw is None else self.pv_kw[part],
+        }
+        # Every check of __post_init__ holds on a part of a checked problem (read-only views of
+        # its arrays), so the window is built without checking again: a rolling planner takes
+        # one window per re-plan.
+        window = object.__new__(ParkDispatchProblem)
+        for name in self.__dataclass_fields__:
+            object.__setattr__(window, name, sliced.get(name, getattr(self, name)))
+        return window
 
 
 class StrategyParameterError(DispatchInputError):
