@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from market.config.schema import ScenarioConfig
 from market.engine.bus import EventBus, JsonlSink, Sink
 from market.engine.simulation import Simulation
@@ -155,6 +153,8 @@ def finish_run(
 
 def _run_with_progress(sim: Simulation) -> None:
     """Run ``sim`` to the end with a progress bar on stderr."""
+    from tqdm import tqdm
+
     bar: Any = tqdm(total=100, unit="%", desc=sim.config.name, leave=False)
     done = [0]
 

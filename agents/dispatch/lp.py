@@ -40,9 +40,9 @@ import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pulp
 from numpy.typing import NDArray
 
 from agents.dispatch.lp_programme import (
@@ -60,6 +60,10 @@ from agents.dispatch.lp_programme import (
 from agents.dispatch.problem import DispatchInputError, ParkDispatchProblem
 
 FloatArray = NDArray[np.float64]
+
+if TYPE_CHECKING:
+    # PuLP is loaded only when a PuLP solver is asked for (the default hands arrays to HiGHS).
+    import pulp
 
 __all__ = [
     "BALANCE_TOLERANCE_KW",
@@ -152,6 +156,8 @@ def default_solver(name: str = "highs") -> pulp.LpSolver:
 
     CBC is a CBC binary on the path if there is one, otherwise the one bundled with PuLP 3.
     """
+    import pulp
+
     if name == "highs":
         highs = pulp.HiGHS(msg=False, gapRel=MIP_GAP_REL)
         if highs.available():
@@ -167,6 +173,8 @@ def default_solver(name: str = "highs") -> pulp.LpSolver:
 
 def _solve(lp: pulp.LpProblem, solver: pulp.LpSolver) -> float:
     """Solve ``lp``; the wall time of the solve call [s] (PuLP's hand-over included)."""
+    import pulp
+
     began = time.perf_counter()
     lp.solve(solver)
     seconds = time.perf_counter() - began
@@ -179,6 +187,8 @@ def _solve(lp: pulp.LpProblem, solver: pulp.LpSolver) -> float:
 
 def _solve_with_pulp(programme: DispatchProgramme, solver: pulp.LpSolver) -> GroupSolution:
     """State the programme in PuLP, solve it with ``solver`` and read the group values."""
+    import pulp
+
     problem = programme.problem
     n_groups, n_steps = programme.n_groups, programme.n_steps
     dt = problem.dt_h
