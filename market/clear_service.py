@@ -42,7 +42,8 @@ from market.book_limits import (
 
 SOLVERS = ("auto", "fast", "highs", "cbc")
 ROW_FIELDS = frozenset(
-    {"id", "side", "quantity", "price", "zone", "period", "block", "agent", "min_acceptance_ratio"}
+    {"id", "side", "quantity", "price", "zone", "period", "block", "agent",
+     "min_acceptance_ratio"}
 )
 
 
@@ -182,11 +183,8 @@ def order_from_row(row: Mapping[str, Any], k: int) -> Order:
         raise ClearRequestError(path, row, "an object with fields id, side, quantity, price")
     unknown = sorted(str(name) for name in row if name not in ROW_FIELDS)
     if unknown:
-        raise ClearRequestError(
-            f"{path}.{unknown[0]}",
-            row[unknown[0]],
-            f"known fields only: {', '.join(sorted(ROW_FIELDS))}",
-        )
+        raise ClearRequestError(f"{path}.{unknown[0]}", row[unknown[0]],
+                                f"known fields only: {', '.join(sorted(ROW_FIELDS))}")
     for name in ("id", "side", "quantity", "price"):
         if name not in row:
             raise ClearRequestError(f"{path}.{name}", "<missing>", f"field {name!r} is required")
@@ -208,8 +206,7 @@ def order_from_row(row: Mapping[str, Any], k: int) -> Order:
         block=_text(row, path, "block"),
         min_acceptance_ratio=(
             _number(row, path, "min_acceptance_ratio", ratio_ok, RATIO_RANGE)
-            if ratio_given
-            else 0.0
+            if ratio_given else 0.0
         ),
         sequence=k,
     )
@@ -261,11 +258,11 @@ def check_options(
         )
     for k, link in enumerate(interconnectors):
         if not capacity_ok(link.capacity):
-            raise ClearRequestError(f"interconnectors[{k}].capacity", link.capacity, CAPACITY_RANGE)
+            raise ClearRequestError(f"interconnectors[{k}].capacity", link.capacity,
+                                    CAPACITY_RANGE)
         if not fee_ok(link.wheeling_fee):
-            raise ClearRequestError(
-                f"interconnectors[{k}].wheeling_fee", link.wheeling_fee, FEE_RANGE
-            )
+            raise ClearRequestError(f"interconnectors[{k}].wheeling_fee", link.wheeling_fee,
+                                    FEE_RANGE)
 
 
 def clear_book(

@@ -1,16 +1,20 @@
-"""The renewable-exclusion effect: the same run's markets with the switch off, compared.
+"""The renewable-exclusion effect: the same run's rights market with the switch off, compared.
 
-The switch ``accounting.renewable_exclusion`` changes what certified green power is worth to a
-firm and what its counted energy use is, so it changes the green-power and rights markets and
-the accounts; it does not change the parks' physics unless markets feed back into equipment
-(``investments``). Without investments the counterfactual is therefore a second set of markets
-(:class:`ExclusionCounterfactual`) that runs beside the real ones in the same SimPy
-environment, on the same park runs, with its own ledgers, its own copy of the markets' random
-stream and no event sinks: the physics is simulated once. With investments the whole scenario
-is simulated again with the switch off (see :func:`market.runner.exclusion_effect`).
+The switch ``accounting.renewable_exclusion`` decides whether certified green power is deducted
+from a firm's counted energy use. It changes the green-power market (what a certificate is
+worth), the rights market and the accounts; it does not change the parks' physics unless markets
+feed back into equipment (``investments``). With the switch off nothing is deducted, so the
+rights market of that run does not depend on the green-power market at all: it depends on the
+parks' metered energy use, its own seed and its own rules. The counterfactual is therefore a
+second rights market (:class:`ExclusionCounterfactual`) that runs beside the real markets in the
+same SimPy environment, on the same park runs, with its own ledgers, its own copy of the rights
+market's random stream and no event sinks: the physics is simulated once and the green-power
+market once. With investments the whole scenario is simulated again with the switch off (see
+:func:`market.runner.exclusion_effect`).
 
-Both give the same figures: the markets only read the park runs, and the counterfactual's
-markets start from the same seed as a separate run's would.
+Both give the same figures (``tests/market/test_exclusion_effect.py`` checks them against a
+separate run): the markets only read the park runs, and the counterfactual rights market starts
+from the same seed and stream as a separate run's would.
 """
 
 from __future__ import annotations
@@ -44,6 +48,14 @@ def without_exclusion(config: ScenarioConfig) -> ScenarioConfig:
     return config.model_copy(update={"accounting": accounting})
 
 
+def rights_market_without_exclusion(config: ScenarioConfig) -> ScenarioConfig:
+    """``config`` with the switch off and only the rights market on: what the counterfactual
+    steps (the rights market of a run without exclusion does not read the green-power market)."""
+    off = without_exclusion(config)
+    green = off.markets.green_power.model_copy(update={"enabled": False})
+    return off.model_copy(update={"markets": off.markets.model_copy(update={"green_power": green})})
+
+
 def shares_physics(config: ScenarioConfig) -> bool:
     """Whether the runs with and without exclusion have the same physics (no investments, whose
     decisions follow the rights price and change the parks' equipment)."""
@@ -52,14 +64,16 @@ def shares_physics(config: ScenarioConfig) -> bool:
 
 @dataclass
 class ExclusionCounterfactual:
-    """The markets of a simulation with renewable exclusion off, on the simulation's own parks.
+    """The rights market of a simulation with renewable exclusion off, on the simulation's own
+    parks.
 
     Attributes
     ----------
     config
-        The scenario with the switch off.
+        The scenario with the switch off and only the rights market on.
     markets
-        Its markets, stepped by the simulation's environment beside the real ones.
+        Its markets (the rights market), stepped by the simulation's environment beside the
+        real ones.
     """
 
     config: ScenarioConfig
@@ -67,7 +81,7 @@ class ExclusionCounterfactual:
 
     @classmethod
     def attach(cls, sim: Simulation) -> ExclusionCounterfactual | None:
-        """Start the counterfactual markets in ``sim``'s environment before it runs.
+        """Start the counterfactual rights market in ``sim``'s environment before it runs.
 
         Returns ``None`` when the scenario has no exclusion effect or when the two runs would
         not share their physics (then only a separate run gives the counterfactual).
@@ -77,7 +91,7 @@ class ExclusionCounterfactual:
             return None
         if sim.now_h != 0.0:
             raise ValueError("the exclusion counterfactual must be attached before the run starts")
-        off = without_exclusion(config)
+        off = rights_market_without_exclusion(config)
         markets = Markets.create(
             off,
             sim.parks,
@@ -93,7 +107,8 @@ class ExclusionCounterfactual:
         return cls(off, markets)
 
     def summary(self, sim: Simulation) -> dict[str, Any]:
-        """The summary the run with the switch off has (``sim`` finished)."""
+        """The summary of the run with the switch off, rights market only (``sim`` finished):
+        its ``markets.energy_rights`` equals a separate run's."""
         return collect_results(sim.runs, sim.reference, self.config, self.markets).summary
 
 

@@ -164,11 +164,7 @@ def locate_order_error(path: Path, lines: dict[str, int], exc: Exception) -> str
 
 
 def _link_number(
-    path: Path,
-    line: int,
-    row: dict[str, str],
-    column: str,
-    ok: Callable[[float], bool],
+    path: Path, line: int, row: dict[str, str], column: str, ok: Callable[[float], bool],
     allowed: str,
 ) -> float:
     text = row.get(column, "") or "0"
