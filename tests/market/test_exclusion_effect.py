@@ -34,7 +34,10 @@ def finished(data: dict[str, Any], *, counterfactual: bool) -> Simulation:
 
 
 def test_counterfactual_markets_give_the_full_rerun_figures_exactly() -> None:
-    data = quickstart_data()
+    # Across a year end with banking, so two compliance years and rights carried between them.
+    data = quickstart_data(24 * 12)
+    data["time"]["start"] = "2025-12-24T00:00:00"
+    data["markets"]["energy_rights"].update({"banking": True, "auctions_per_year": 12})
     shared = finished(data, counterfactual=True)
     alone = finished(data, counterfactual=False)
     assert shared.counterfactual is not None
@@ -51,10 +54,13 @@ def test_counterfactual_markets_give_the_full_rerun_figures_exactly() -> None:
     effect_rerun = finish_run(alone).results.summary  # simulates the scenario again
     assert effect_shared == effect_rerun
     years = effect_shared["renewable_exclusion_effect"]["years"]
-    assert any(year["excluded_tce"] > 0.0 for year in years.values())
-    assert any(
+    assert set(years) == {"2025", "2026"}
+    assert all(year["excluded_tce"] > 0.0 for year in years.values())
+    # Exclusion deducts certified green power but also lowers the price and so the abatement.
+    assert all(
         year["counted_use_with_tce"] != year["counted_use_without_tce"] for year in years.values()
     )
+    assert any(year["rights_price_change_cny_per_tce"] for year in years.values())
 
 
 def test_the_run_itself_is_unchanged_by_its_counterfactual_markets() -> None:
