@@ -5,7 +5,11 @@ column-wise sparse form and handed to HiGHS in one call. Columns come in the ord
 HiGHS (sorted by the PuLP variable name: ``c{g}_{k}``, ``curt{k}``, ``d{g}_{k}``, ``dir{k}``,
 ``exp{k}``, ``imp{k}``, ``peak{p}``, ``s{g}_{k}``, ``uns{k}``) and rows in the order PuLP adds
 them, so HiGHS solves the same programme either way and returns the same solution. The
-permutation depends only on the programme's shape and is cached.
+permutation and the constraint matrix depend only on the programme's shape (steps, unit groups
+and their efficiencies, billing periods, steps where export pays more than import) and are
+cached: a re-plan of the same shape only fills in bounds, costs and right-hand sides. Each
+thread keeps one HiGHS instance; passing a model replaces the previous one with its solution and
+basis, so every solve starts afresh.
 
 Row blocks, in order: the storage balance of each group and step, the bus balance of each
 step, the peak of each step (with a demand rate), the two no-round-trip cuts of each step whose
@@ -397,7 +401,8 @@ def _run(lay: _Layout, matrix: _Matrix, bounds: dict[str, Any]) -> tuple[FloatAr
         name = highs.modelStatusToString(status)
         raise DispatchPlanningError(f"dispatch programme not solved to optimality: status {name!r}")
     values = np.asarray(highs.getSolution().col_value, dtype=np.float64)
-    out: FloatArray = values[lay.column]
+    # + 0.0 turns -0.0 into 0.0 and keeps every other value, as PuLP's ``varValue or 0.0`` does.
+    out: FloatArray = values[lay.column] + 0.0
     return out, seconds
 
 

@@ -31,9 +31,10 @@ def pulp_highs() -> pulp.LpSolver:
 
 
 def assert_same_plan(direct: DispatchPlan, through_pulp: DispatchPlan) -> None:
-    """Same programme, same solver: the same vertex, to the last bit."""
+    """Same programme, same solver: the same vertex, to the last bit (signs of zero too)."""
     for name in PLAN_ARRAYS:
         np.testing.assert_array_equal(getattr(direct, name), getattr(through_pulp, name), name)
+        assert getattr(direct, name).tobytes() == getattr(through_pulp, name).tobytes(), name
     assert direct.total_cny == through_pulp.total_cny
     assert direct.is_mip == through_pulp.is_mip
 
