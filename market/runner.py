@@ -120,9 +120,9 @@ def finish_run(
         The run's ``events.jsonl`` (from :func:`open_event_log`); closed here and listed last.
     with_exclusion_effect
         Add ``renewable_exclusion_effect`` to the summary when both markets and renewable
-        exclusion are on: from the simulation's counterfactual markets when it has them (see
-        :class:`~market.exclusion_effect.ExclusionCounterfactual`), else from a second run
-        with the switch off (:func:`exclusion_effect`).
+        exclusion are on: from the simulation's counterfactual rights market when it has one
+        (see :class:`~market.exclusion_effect.ExclusionCounterfactual`), else from a second
+        run with the switch off (:func:`exclusion_effect`).
 
     Raises
     ------
@@ -199,7 +199,7 @@ def exclusion_effect(
 
     Returns ``None`` unless both markets are on and the switch is on (there is no coupling to
     show otherwise). ``without_summary`` is the summary with the switch off when the run
-    already has it (its counterfactual markets); otherwise the scenario is simulated again
+    already has it (its counterfactual rights market); otherwise the scenario is simulated again
     with the switch off. Same seed, so weather, demand and forecasts are identical.
     """
     if not exclusion_applies(config):
@@ -226,7 +226,7 @@ def run_scenario(
 
     Files: ``summary.json``, ``timeseries.parquet``, ``firms.csv``, ``events.jsonl`` and, with
     markets, ``green_power.csv`` and ``rights_auctions.csv``. With both markets and renewable
-    exclusion on, the summary also holds ``renewable_exclusion_effect`` from the markets
+    exclusion on, the summary also holds ``renewable_exclusion_effect`` from the rights market
     re-run with the switch off on the same physics (skip it with
     ``with_exclusion_effect=False``).
     """

@@ -29,8 +29,8 @@ SimulationFactory = Callable[[ScenarioConfig], Simulation]
 
 
 def _simulation(config: ScenarioConfig) -> Simulation:
-    """The engine's simulation, with the counterfactual markets its results path reads for the
-    renewable-exclusion effect (no second run of the physics)."""
+    """The engine's simulation, with the counterfactual rights market its results path reads
+    for the renewable-exclusion effect (no second run of the scenario)."""
     return Simulation(config, exclusion_counterfactual=True)
 
 

@@ -50,10 +50,10 @@ class Simulation:
         Check the conservation of rights, certificates and money after every market event
         (raises ``LedgerInvariantError`` on a violation).
     exclusion_counterfactual
-        Also step the markets with renewable exclusion off on the same parks
+        Also step the rights market with renewable exclusion off on the same parks
         (:class:`~market.exclusion_effect.ExclusionCounterfactual`, kept in
         :attr:`counterfactual`), so the renewable-exclusion effect needs no second run of the
-        physics; ignored when the scenario has no such effect or has investments.
+        scenario; ignored when the scenario has no such effect or has investments.
     """
 
     def __init__(
