@@ -90,3 +90,15 @@ def test_a_week_of_noisy_daily_replans_settles_identically(
         assert 0.0 < mine.solver_seconds <= mine.solve_seconds
     assert runs[0].total_cny == runs[1].total_cny
     np.testing.assert_array_equal(runs[0].soc_kwh, runs[1].soc_kwh)
+
+
+def test_daily_replans_of_one_shape_reuse_one_constraint_matrix() -> None:
+    from agents.dispatch import highs_lp
+
+    highs_lp._matrix.cache_clear()
+    strategy = OptimalDispatch(forecast="noisy")
+    run_dispatch(month_problem(days=7, n_units=4), strategy, np.random.default_rng(3))
+    built = highs_lp._matrix.cache_info()
+    # Six full 48-hour windows share one shape; the last day's 24-hour window is a second.
+    assert len(strategy.plans) == 7
+    assert (built.misses, built.hits) == (2, 5)
