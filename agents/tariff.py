@@ -13,14 +13,19 @@ of 3 meets the national rule of at least 3:1.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import ArrayLike, NDArray
+if TYPE_CHECKING:
+    # numpy is imported where arrays are computed, so checking a tariff's periods (the
+    # scenario schema does) does not load it.
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
 
-FloatArray = NDArray[np.float64]
+    FloatArray = NDArray[np.float64]
 
 MINUTES_PER_DAY = 24 * 60
 
@@ -75,7 +80,7 @@ class TouPeriod:
                 f"period {self.name!r} start must be before '24:00'; got {self.start!r}"
             )
         price = self.price_cny_per_kwh
-        if not (isinstance(price, int | float) and np.isfinite(price) and price >= 0.0):
+        if not (isinstance(price, int | float) and math.isfinite(price) and price >= 0.0):
             raise TariffInputError(
                 f"period {self.name!r} price_cny_per_kwh must be a finite number >= 0; "
                 f"got {price!r}"
@@ -121,7 +126,7 @@ class TouTariff:
                 raise TariffInputError(f"periods must hold TouPeriod objects; got {period!r}")
         for name in ("demand_charge_cny_per_kw_month", "export_price_cny_per_kwh"):
             value = getattr(self, name)
-            if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0.0):
+            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0.0):
                 raise TariffInputError(f"{name} must be a finite number >= 0; got {value!r}")
         _segments(self.periods)
 
@@ -133,6 +138,8 @@ def _segments(periods: tuple[TouPeriod, ...]) -> tuple[FloatArray, FloatArray, F
     The third array is the cumulative integral of the price at each segment boundary
     [CNY/kW], with one more entry than segments (the last is the price integral of a full day).
     """
+    import numpy as np
+
     pieces: list[tuple[int, int, float]] = []
     for period in periods:
         pieces.extend((a, b, period.price_cny_per_kwh) for a, b in period.intervals_min())
@@ -161,6 +168,8 @@ def _segments(periods: tuple[TouPeriod, ...]) -> tuple[FloatArray, FloatArray, F
 
 
 def _hours(name: str, value: ArrayLike) -> FloatArray:
+    import numpy as np
+
     array = np.asarray(value, dtype=np.float64)
     if not np.all(np.isfinite(array)):
         raise TariffInputError(f"{name} must be finite; got non-finite values")
@@ -183,6 +192,8 @@ def tou_price_cny_per_kwh(hour_of_day: ArrayLike, tariff: TouTariff) -> FloatArr
         Price in force at each instant, same shape as ``hour_of_day``. A boundary instant takes
         the price of the period that starts there.
     """
+    import numpy as np
+
     starts_h, prices, _ = _segments(tariff.periods)
     hours = np.round(np.mod(_hours("hour_of_day", hour_of_day), 24.0), 9)
     index = np.searchsorted(starts_h, hours, side="right") - 1
@@ -191,6 +202,8 @@ def tou_price_cny_per_kwh(hour_of_day: ArrayLike, tariff: TouTariff) -> FloatArr
 
 def _price_integral(hours: FloatArray, starts_h: FloatArray, integral: FloatArray) -> FloatArray:
     """Integral of the price from hour 0 of day 0 to ``hours`` [CNY/kW]."""
+    import numpy as np
+
     days = np.floor(hours / 24.0)
     within = hours - 24.0 * days
     bounds_h = np.append(starts_h, 24.0)
@@ -203,6 +216,8 @@ def step_price_cny_per_kwh(start_hour: ArrayLike, dt_h: float, tariff: TouTariff
     A one-hour step from 11:00 under a peak that ends at 11:30 is priced half at peak and half
     at the following band.
     """
+    import numpy as np
+
     if not (np.isfinite(dt_h) and dt_h > 0.0):
         raise TariffInputError(f"dt_h must be a finite number > 0 hours; got {dt_h!r}")
     starts_h, _, integral = _segments(tariff.periods)
@@ -258,12 +273,13 @@ def tariff_from_ratios(
     TariffInputError
         If a price or ratio is negative or not finite, or peak and valley periods overlap.
     """
+
     for name, value in (
         ("flat_price_cny_per_kwh", flat_price_cny_per_kwh),
         ("peak_ratio", peak_ratio),
         ("valley_ratio", valley_ratio),
     ):
-        if not (isinstance(value, int | float) and np.isfinite(value) and value >= 0.0):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0.0):
             raise TariffInputError(f"{name} must be a finite number >= 0; got {value!r}")
     periods = [
         TouPeriod("peak", start, end, flat_price_cny_per_kwh * peak_ratio)
@@ -292,6 +308,8 @@ def peak_valley_ratio(tariff: TouTariff) -> float:
 
 
 def _non_negative(name: str, value: ArrayLike) -> FloatArray:
+    import numpy as np
+
     array = np.asarray(value, dtype=np.float64)
     if not np.all(np.isfinite(array)) or np.any(array < 0.0):
         raise TariffInputError(f"{name} must be finite and >= 0; got {array.ravel()[:5].tolist()}")
@@ -318,6 +336,8 @@ def energy_cost_cny(
     dt_h
         Step length [h], ``> 0``.
     """
+    import numpy as np
+
     if not (np.isfinite(dt_h) and dt_h > 0.0):
         raise TariffInputError(f"dt_h must be a finite number > 0 hours; got {dt_h!r}")
     imports = _non_negative("import_kw", import_kw)
@@ -343,6 +363,8 @@ def demand_charge_cny(
     rate_cny_per_kw_month
         Demand charge [CNY per kW of peak per billing period], ``>= 0``.
     """
+    import numpy as np
+
     imports = _non_negative("import_kw", import_kw).reshape(-1)
     periods = np.asarray(billing_period)
     if periods.shape != imports.shape or not np.issubdtype(periods.dtype, np.integer):

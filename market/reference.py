@@ -29,11 +29,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import yaml
 
-from agents.accounting import ConversionFactors, EmissionFactors
+if TYPE_CHECKING:
+    from agents.accounting import ConversionFactors, EmissionFactors
 
 Status = Literal["verified", "assumed", "overridden"]
 """Status of a reference entry."""
@@ -440,6 +441,8 @@ class ReferenceData:
 
     def conversion_factors(self) -> ConversionFactors:
         """Energy conversion factors from ``energy_conversion.*``."""
+        from agents.accounting import ConversionFactors
+
         prefix = "energy_conversion."
         return ConversionFactors(
             electricity_equivalent_kgce_per_kwh=self.number(
@@ -455,6 +458,8 @@ class ReferenceData:
 
     def emission_factors(self) -> EmissionFactors:
         """Fuel emission factors from ``emission_factors.*``."""
+        from agents.accounting import EmissionFactors
+
         return EmissionFactors(
             raw_coal_tco2_per_t=self.number("emission_factors.raw_coal_tco2_per_t"),
             natural_gas_tco2_per_1000m3=self.number("emission_factors.natural_gas_tco2_per_1000m3"),

@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tqdm import tqdm
-
 from market.config.schema import ScenarioConfig
 from market.engine.bus import EventBus, JsonlSink, Sink
 from market.engine.simulation import Simulation
+from market.exclusion_effect import compare, exclusion_applies, without_exclusion
 from market.reference import ReferenceData
 from market.results import RunResults, write_results
 from market.table import format_summary_table
@@ -121,7 +120,9 @@ def finish_run(
         The run's ``events.jsonl`` (from :func:`open_event_log`); closed here and listed last.
     with_exclusion_effect
         Add ``renewable_exclusion_effect`` to the summary when both markets and renewable
-        exclusion are on (a second run with the switch off, see :func:`exclusion_effect`).
+        exclusion are on: from the simulation's counterfactual rights market when it has one
+        (see :class:`~market.exclusion_effect.ExclusionCounterfactual`), else from a second
+        run with the switch off (:func:`exclusion_effect`).
 
     Raises
     ------
@@ -137,7 +138,9 @@ def finish_run(
         )
     results = sim.results()
     if with_exclusion_effect:
-        effect = exclusion_effect(sim.config, results)
+        counterfactual = sim.counterfactual
+        without = counterfactual.summary(sim) if counterfactual is not None else None
+        effect = exclusion_effect(sim.config, results, without)
         if effect is not None:
             results.summary["renewable_exclusion_effect"] = effect
     if out_dir is None:
@@ -150,6 +153,8 @@ def finish_run(
 
 def _run_with_progress(sim: Simulation) -> None:
     """Run ``sim`` to the end with a progress bar on stderr."""
+    from tqdm import tqdm
+
     bar: Any = tqdm(total=100, unit="%", desc=sim.config.name, leave=False)
     done = [0]
 
@@ -185,43 +190,26 @@ def simulate(
     return finish_run(sim, with_exclusion_effect=False).results
 
 
-def exclusion_effect(config: ScenarioConfig, with_exclusion: RunResults) -> dict[str, Any] | None:
+def exclusion_effect(
+    config: ScenarioConfig,
+    with_exclusion: RunResults,
+    without_summary: dict[str, Any] | None = None,
+) -> dict[str, Any] | None:
     """The renewable-exclusion effect: the same run with the switch flipped off, compared.
 
     Returns ``None`` unless both markets are on and the switch is on (there is no coupling to
-    show otherwise). Same seed, so weather, demand and forecasts are identical.
+    show otherwise). ``without_summary`` is the summary with the switch off when the run
+    already has it (its counterfactual rights market); otherwise the scenario is simulated again
+    with the switch off. Same seed, so weather, demand and forecasts are identical.
     """
-    markets = config.markets
-    if not (
-        markets.green_power.enabled
-        and config.policy.runs_energy_rights(markets)
-        and config.accounting.renewable_exclusion
-    ):
+    if not exclusion_applies(config):
         return None
-    accounting = config.accounting.model_copy(update={"renewable_exclusion": False})
-    without = simulate(config.model_copy(update={"accounting": accounting})).summary
-    with_ = with_exclusion.summary
-
-    def rights(summary: dict[str, Any]) -> dict[str, Any]:
-        return dict(summary["markets"]["energy_rights"]["years"])
-
-    years: dict[str, Any] = {}
-    for year, on in rights(with_).items():
-        off = rights(without).get(year, {})
-        p_on, p_off = on.get("average_price_cny_per_tce"), off.get("average_price_cny_per_tce")
-        years[year] = {
-            "excluded_tce": on.get("renewable_exclusion_tce"),
-            "counted_use_with_tce": on.get("counted_use_tce"),
-            "counted_use_without_tce": off.get("counted_use_tce"),
-            "rights_price_with_cny_per_tce": p_on,
-            "rights_price_without_cny_per_tce": p_off,
-            "rights_price_change_cny_per_tce": (
-                round(p_on - p_off, 6) if p_on is not None and p_off is not None else None
-            ),
-            "abatement_with_tce": on.get("abatement_tce"),
-            "abatement_without_tce": off.get("abatement_tce"),
-        }
-    return {"rule": config.accounting.renewable_exclusion_rule, "years": years}
+    without = (
+        without_summary
+        if without_summary is not None
+        else simulate(without_exclusion(config)).summary
+    )
+    return compare(config, with_exclusion.summary, without)
 
 
 def run_scenario(
@@ -238,12 +226,17 @@ def run_scenario(
 
     Files: ``summary.json``, ``timeseries.parquet``, ``firms.csv``, ``events.jsonl`` and, with
     markets, ``green_power.csv`` and ``rights_auctions.csv``. With both markets and renewable
-    exclusion on, the summary also holds ``renewable_exclusion_effect`` from a second run with
-    the switch off (skip it with ``with_exclusion_effect=False``).
+    exclusion on, the summary also holds ``renewable_exclusion_effect`` from the rights market
+    re-run with the switch off on the same physics (skip it with
+    ``with_exclusion_effect=False``).
     """
     config = with_seed(config, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    sim = Simulation(config, check_invariants=check_invariants)
+    sim = Simulation(
+        config,
+        check_invariants=check_invariants,
+        exclusion_counterfactual=with_exclusion_effect,
+    )
     event_log = open_event_log(sim.bus, out_dir, events or config.output.events)
     try:
         if show_progress:

@@ -28,6 +28,12 @@ from web.worker import drive, save_results
 SimulationFactory = Callable[[ScenarioConfig], Simulation]
 
 
+def _simulation(config: ScenarioConfig) -> Simulation:
+    """The engine's simulation, with the counterfactual rights market its results path reads
+    for the renewable-exclusion effect (no second run of the scenario)."""
+    return Simulation(config, exclusion_counterfactual=True)
+
+
 @dataclass(frozen=True, slots=True)
 class RunView:
     """A run's state as the API reports it."""
@@ -172,7 +178,7 @@ class RunManager:
         self.loop = loop
         self.results_dir = results_dir
         self.max_active_runs = max_active_runs
-        self.simulation_factory: SimulationFactory = simulation_factory or Simulation
+        self.simulation_factory: SimulationFactory = simulation_factory or _simulation
         self._live: dict[str, LiveRun] = {}
         self._lock = threading.Lock()
 

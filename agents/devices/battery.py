@@ -359,12 +359,16 @@ def battery_step_trusted(
     soc_min = fleet.soc_min_kwh
     soc_max = fleet.soc_max_kwh
     soc_sd = soc_min + (soc_kwh - soc_min) * (1.0 - fleet.self_discharge_per_h) ** dt_h
-    charge_max = np.clip((soc_max - soc_sd) / (fleet.eta_charge * dt_h), 0.0, fleet.power_kw)
-    discharge_max = np.clip((soc_sd - soc_min) * fleet.eta_discharge / dt_h, 0.0, fleet.power_kw)
+    # minimum(maximum(...)) is np.clip without its dispatch overhead (this runs every step).
+    power = fleet.power_kw
+    charge_max = np.minimum(np.maximum((soc_max - soc_sd) / (fleet.eta_charge * dt_h), 0.0), power)
+    discharge_max = np.minimum(
+        np.maximum((soc_sd - soc_min) * fleet.eta_discharge / dt_h, 0.0), power
+    )
     charge = np.minimum(np.maximum(power_request_kw, 0.0), charge_max)
     discharge = np.minimum(np.maximum(-power_request_kw, 0.0), discharge_max)
     soc_next = soc_sd + fleet.eta_charge * charge * dt_h - discharge * dt_h / fleet.eta_discharge
-    soc_next = np.clip(soc_next, soc_min, soc_max)
+    soc_next = np.minimum(np.maximum(soc_next, soc_min), soc_max)
     throughput = (charge + discharge) * dt_h
     loss = (charge - discharge) * dt_h - (soc_next - soc_kwh)
     return BatteryStep(

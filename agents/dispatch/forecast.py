@@ -21,6 +21,7 @@ forecasts (aggregate load a few per cent; PV and wind 10-20 % of capacity), not 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -127,13 +128,21 @@ def forecast_scales(problem: ParkDispatchProblem) -> ForecastScales:
 
 def ar1_paths(n_steps: int, dt_h: float, rho_per_h: float, normals: FloatArray) -> FloatArray:
     """Stationary unit-variance AR(1) paths from standard normals of shape ``(C, n_steps)``."""
-    rho = rho_per_h**dt_h
-    innovation = np.sqrt(1.0 - rho * rho)
-    paths = np.empty_like(normals)
-    paths[:, 0] = normals[:, 0]
-    for k in range(1, n_steps):
-        paths[:, k] = rho * paths[:, k - 1] + innovation * normals[:, k]
-    return paths
+    if normals.shape[1] != n_steps:
+        raise ValueError(f"normals must have {n_steps} columns; got shape {normals.shape}")
+    rho = float(rho_per_h**dt_h)
+    innovation = math.sqrt(1.0 - rho * rho)
+    paths = []
+    # Scalar recursion on Python floats: the same IEEE operations as on arrays, without
+    # numpy's per-call overhead on rows of a few elements.
+    for row in normals.tolist():
+        value = row[0]
+        path = [value]
+        for z in row[1:]:
+            value = rho * value + innovation * z
+            path.append(value)
+        paths.append(path)
+    return np.array(paths, dtype=np.float64).reshape(normals.shape)
 
 
 def forecast_window(

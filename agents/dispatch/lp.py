@@ -1,4 +1,9 @@
-"""Cost-minimal storage schedule for a window of steps, as a linear programme in PuLP.
+"""Cost-minimal storage schedule for a window of steps, as a linear programme.
+
+The programme is solved through HiGHS' own interface from arrays
+(:mod:`agents.dispatch.highs_lp`) by default, or stated in PuLP and solved by any PuLP solver
+(CBC, or HiGHS through PuLP) when one is passed; both state the same programme from one
+:class:`~agents.dispatch.lp_programme.DispatchProgramme`.
 
 The programme has exactly the physics of :func:`~agents.devices.battery.battery_step` and
 :func:`~agents.park_balance.grid_exchange`, so that for a perfect forecast its predicted cost is
@@ -35,38 +40,43 @@ import time
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pulp
 from numpy.typing import NDArray
 
-from agents.devices.battery import BatteryFleet, check_soc_kwh, retention_factor
+from agents.dispatch.lp_programme import (
+    BALANCE_TOLERANCE_KW,
+    MIP_GAP_REL,
+    TIE_BREAK_CNY_PER_KWH,
+    TINY_KW,
+    UNSERVED_MARGIN_CNY_PER_KWH,
+    DispatchPlanningError,
+    DispatchProgramme,
+    GroupSolution,
+    group_units,
+    prepare_programme,
+)
 from agents.dispatch.problem import DispatchInputError, ParkDispatchProblem
 
 FloatArray = NDArray[np.float64]
 
-#: Extra objective cost per kWh of throughput [CNY/kWh] that breaks ties against
-#: simultaneous charging and discharging; not part of any reported cost.
-TIE_BREAK_CNY_PER_KWH = 1e-6
+if TYPE_CHECKING:
+    # PuLP is loaded only when a PuLP solver is asked for (the default hands arrays to HiGHS).
+    import pulp
 
-#: Margin [CNY/kWh] by which the unserved penalty exceeds the dearest import plus demand rate.
-UNSERVED_MARGIN_CNY_PER_KWH = 1e-3
-
-#: Relative MIP gap asked of the solver (only used when binaries are present).
-MIP_GAP_REL = 1e-9
-
-#: Tolerance [kW per kW of grid limit] on simultaneous import and export in a solution.
-BALANCE_TOLERANCE_KW = 1e-7
-
-#: Renewable output below this [kW] is treated as zero in the programme's bounds.
-TINY_KW = 1e-9
-
-#: Significant digits used when comparing unit parameters for grouping.
-_GROUP_DIGITS = 12
-
-
-class DispatchPlanningError(RuntimeError):
-    """The dispatch programme could not be solved to optimality."""
+__all__ = [
+    "BALANCE_TOLERANCE_KW",
+    "MIP_GAP_REL",
+    "TIE_BREAK_CNY_PER_KWH",
+    "TINY_KW",
+    "UNSERVED_MARGIN_CNY_PER_KWH",
+    "DispatchPlan",
+    "DispatchPlanningError",
+    "default_solver",
+    "group_units",
+    "solve_dispatch_lp",
+]
 
 
 @dataclass(frozen=True)
@@ -99,6 +109,9 @@ class DispatchPlan:
         Whether direction binaries were needed.
     solve_seconds
         Wall time to build and solve the programme [s].
+    solver_seconds
+        Wall time of that spent in the solver's solve calls [s] (for a PuLP solver, PuLP's
+        hand-over of the model included).
     """
 
     start: int
@@ -119,6 +132,7 @@ class DispatchPlan:
     n_groups: int
     is_mip: bool
     solve_seconds: float
+    solver_seconds: float = 0.0
 
     @property
     def n_steps(self) -> int:
@@ -142,6 +156,8 @@ def default_solver(name: str = "highs") -> pulp.LpSolver:
 
     CBC is a CBC binary on the path if there is one, otherwise the one bundled with PuLP 3.
     """
+    import pulp
+
     if name == "highs":
         highs = pulp.HiGHS(msg=False, gapRel=MIP_GAP_REL)
         if highs.available():
@@ -155,55 +171,152 @@ def default_solver(name: str = "highs") -> pulp.LpSolver:
         return pulp.PULP_CBC_CMD(msg=False, gapRel=MIP_GAP_REL)
 
 
-def group_units(fleet: BatteryFleet, soc_kwh: FloatArray) -> tuple[NDArray[np.int64], int]:
-    """Group index per unit (``-1`` for units without energy) and the number of groups.
+def _solve(lp: pulp.LpProblem, solver: pulp.LpSolver) -> float:
+    """Solve ``lp``; the wall time of the solve call [s] (PuLP's hand-over included)."""
+    import pulp
 
-    Units share a group when their C-rate, efficiencies, SoC window, self-discharge, wear cost
-    and state-of-charge fraction agree to 12 significant digits.
-    """
-    active = fleet.energy_kwh > 0.0
-    group = np.full(fleet.n_units, -1, dtype=np.int64)
-    if not np.any(active):
-        return group, 0
-    energy = fleet.energy_kwh[active]
-    keys = np.column_stack(
-        (
-            fleet.power_kw[active] / energy,
-            fleet.eta_charge[active],
-            fleet.eta_discharge[active],
-            fleet.soc_min_frac[active],
-            fleet.soc_max_frac[active],
-            fleet.self_discharge_per_h[active],
-            fleet.degradation_cny_per_kwh[active],
-            soc_kwh[active] / energy,
-        )
-    )
-    rounded = np.array([[float(f"{v:.{_GROUP_DIGITS}g}") for v in row] for row in keys])
-    _, inverse = np.unique(rounded, axis=0, return_inverse=True)
-    group[active] = inverse.reshape(-1)
-    return group, int(inverse.max()) + 1
-
-
-def _group_sums(values: FloatArray, group: NDArray[np.int64], n_groups: int) -> FloatArray:
-    active = group >= 0
-    sums = np.bincount(group[active], weights=values[active], minlength=n_groups)
-    return np.asarray(sums, dtype=np.float64)
-
-
-def _group_first(values: FloatArray, group: NDArray[np.int64], n_groups: int) -> FloatArray:
-    """A per-unit parameter per group (all members of a group share it)."""
-    out = np.zeros(n_groups)
-    active = group >= 0
-    out[group[active]] = values[active]
-    return out
-
-
-def _solve(lp: pulp.LpProblem, solver: pulp.LpSolver) -> None:
+    began = time.perf_counter()
     lp.solve(solver)
+    seconds = time.perf_counter() - began
     if lp.status != pulp.LpStatusOptimal:
         raise DispatchPlanningError(
             f"dispatch programme not solved to optimality: status {pulp.LpStatus[lp.status]!r}"
         )
+    return seconds
+
+
+def _solve_with_pulp(programme: DispatchProgramme, solver: pulp.LpSolver) -> GroupSolution:
+    """State the programme in PuLP, solve it with ``solver`` and read the group values."""
+    import pulp
+
+    problem = programme.problem
+    n_groups, n_steps = programme.n_groups, programme.n_steps
+    dt = problem.dt_h
+    price = problem.import_price_cny_per_kwh
+    export_price = problem.export_price_cny_per_kwh
+    limit = problem.grid_limit_kw
+    rate = problem.demand_charge_cny_per_kw_month
+    power_g, smin_g, smax_g = programme.power_g_kw, programme.smin_g_kwh, programme.smax_g_kwh
+    renewable = programme.renewable_kw
+
+    lp = pulp.LpProblem("park_dispatch", pulp.LpMinimize)
+    add = lp.add_variable
+    imp = [add(f"imp{k}", 0.0, limit) for k in range(n_steps)]
+    exp = [add(f"exp{k}", 0.0, limit) for k in range(n_steps)]
+    curt = [add(f"curt{k}", 0.0, float(renewable[k])) for k in range(n_steps)]
+    uns = [add(f"uns{k}", 0.0) for k in range(n_steps)]
+    charge = [
+        [add(f"c{g}_{k}", 0.0, float(power_g[g])) for k in range(n_steps)] for g in range(n_groups)
+    ]
+    discharge = [
+        [add(f"d{g}_{k}", 0.0, float(power_g[g])) for k in range(n_steps)] for g in range(n_groups)
+    ]
+    soc = [
+        [add(f"s{g}_{k}", float(smin_g[g]), float(smax_g[g])) for k in range(n_steps)]
+        for g in range(n_groups)
+    ]
+    eq, ge, le = pulp.LpConstraintEQ, pulp.LpConstraintGE, pulp.LpConstraintLE
+    expr, cons = pulp.LpAffineExpression, pulp.LpConstraint
+
+    for g in range(n_groups):
+        kappa = float(programme.kappa_g[g])
+        to_store = programme.eta_charge_g[g] * dt
+        from_store = dt / programme.eta_discharge_g[g]
+        floor_gain = float(smin_g[g] * (1.0 - kappa))
+        for k in range(n_steps):
+            terms = [(soc[g][k], 1.0), (charge[g][k], -to_store), (discharge[g][k], from_store)]
+            if k == 0:
+                rhs = floor_gain + kappa * float(programme.soc0_g_kwh[g])
+            else:
+                terms.append((soc[g][k - 1], -kappa))
+                rhs = floor_gain
+            lp.addConstraint(cons(expr(terms), eq, rhs=rhs))
+
+    for k in range(n_steps):
+        terms = [(imp[k], 1.0), (exp[k], -1.0), (curt[k], -1.0), (uns[k], 1.0)]
+        terms += [(charge[g][k], -1.0) for g in range(n_groups)]
+        terms += [(discharge[g][k], 1.0) for g in range(n_groups)]
+        lp.addConstraint(cons(expr(terms), eq, rhs=float(problem.net_load_kw[k])))
+
+    periods = problem.billing_period
+    peak_vars = {
+        p: add(f"peak{p}", low)
+        for p, low in zip(programme.peak_periods, programme.peak_low_kw, strict=True)
+    }
+    for k in range(n_steps) if peak_vars else ():
+        p = int(periods[k])
+        lp.addConstraint(cons(expr([(peak_vars[p], 1.0), (imp[k], -1.0)]), ge, rhs=0.0))
+
+    # Where exporting pays more than importing costs, the grid connection must not do both at
+    # once. These cuts hold for every schedule the simulation can produce (import never exceeds
+    # the park's own need, export never exceeds its own surplus) and usually leave the
+    # relaxation without simultaneous import and export; binaries are added only if not.
+    for k in programme.reversed_steps:
+        need, spare = (
+            max(float(problem.net_load_kw[k]), 0.0),
+            max(-float(problem.net_load_kw[k]), 0.0),
+        )
+        lp.addConstraint(
+            cons(
+                expr([(imp[k], 1.0)] + [(charge[g][k], -1.0) for g in range(n_groups)]),
+                le,
+                rhs=need,
+            )
+        )
+        lp.addConstraint(
+            cons(
+                expr([(exp[k], 1.0)] + [(discharge[g][k], -1.0) for g in range(n_groups)]),
+                le,
+                rhs=spare,
+            )
+        )
+
+    penalty = programme.penalty_cny_per_kwh
+    objective: list[tuple[pulp.LpVariable, float]] = []
+    for k in range(n_steps):
+        objective += [
+            (imp[k], float(price[k]) * dt),
+            (exp[k], -float(export_price[k]) * dt),
+            (uns[k], penalty * dt),
+        ]
+    for g in range(n_groups):
+        wear = (float(programme.wear_g_cny_per_kwh[g]) + TIE_BREAK_CNY_PER_KWH) * dt
+        objective += [(var, wear) for var in charge[g]]
+        objective += [(var, wear) for var in discharge[g]]
+        if programme.value_g_cny_per_kwh[g] != 0.0:
+            objective.append((soc[g][n_steps - 1], -float(programme.value_g_cny_per_kwh[g])))
+    for var, weight in zip(peak_vars.values(), programme.peak_weight, strict=True):
+        objective.append((var, rate * weight))
+    lp.setObjective(expr(objective))
+
+    seconds = _solve(lp, solver)
+    overlap_kw = BALANCE_TOLERANCE_KW * max(1.0, limit)
+    both_ways = [
+        k
+        for k in programme.reversed_steps
+        if min(imp[k].varValue or 0.0, exp[k].varValue or 0.0) > overlap_kw
+    ]
+    if both_ways:
+        for k in programme.reversed_steps:
+            direction = add(f"dir{k}", cat=pulp.LpBinary)
+            lp.addConstraint(cons(expr([(imp[k], 1.0), (direction, -limit)]), le, rhs=0.0))
+            lp.addConstraint(cons(expr([(exp[k], 1.0), (direction, limit)]), le, rhs=limit))
+        seconds += _solve(lp, solver)
+
+    def values(variables: list[pulp.LpVariable]) -> FloatArray:
+        return np.array([v.varValue or 0.0 for v in variables], dtype=np.float64)
+
+    return GroupSolution(
+        imports=values(imp),
+        exports=values(exp),
+        curtailment=values(curt),
+        unserved=values(uns),
+        charge_g=np.array([values(row) for row in charge]).reshape(n_groups, n_steps).T,
+        discharge_g=np.array([values(row) for row in discharge]).reshape(n_groups, n_steps).T,
+        soc_g=np.array([values(row) for row in soc]).reshape(n_groups, n_steps).T,
+        is_mip=bool(both_ways),
+        solver_seconds=seconds,
+    )
 
 
 def solve_dispatch_lp(
@@ -236,7 +349,9 @@ def solve_dispatch_lp(
         (default 1). A rolling planner that sees only part of a period uses it to spread the
         cost of raising the peak over the rest of the period; reported costs use the full rate.
     solver
-        A PuLP solver; default :func:`default_solver`.
+        A PuLP solver (the programme is then stated in PuLP); default ``None``: the arrays are
+        handed to HiGHS directly (:func:`~agents.dispatch.highs_lp.solve_with_highs`), or to
+        :func:`default_solver` through PuLP when ``highspy`` is not installed.
 
     Raises
     ------
@@ -244,184 +359,68 @@ def solve_dispatch_lp(
         If the solver does not report an optimal solution.
     """
     began = time.perf_counter()
+    programme = prepare_programme(
+        problem,
+        initial_soc_kwh,
+        peak_so_far_kw,
+        terminal_value_cny_per_kwh,
+        demand_weight_by_period,
+    )
+    if solver is None:
+        from agents.dispatch.highs_lp import highs_available, solve_with_highs
+
+        solution = (
+            solve_with_highs(programme)
+            if highs_available()
+            else _solve_with_pulp(programme, default_solver())
+        )
+    else:
+        solution = _solve_with_pulp(programme, solver)
+    return _plan(programme, solution, start, time.perf_counter() - began)
+
+
+def _plan(
+    programme: DispatchProgramme, solution: GroupSolution, start: int, seconds: float
+) -> DispatchPlan:
+    """Share the group solution back to the units and price the plan."""
+    problem = programme.problem
     fleet = problem.fleet
-    soc0 = check_soc_kwh(initial_soc_kwh, fleet)
-    if not (np.isfinite(peak_so_far_kw) and peak_so_far_kw >= 0.0):
-        raise DispatchInputError(f"peak_so_far_kw must be finite and >= 0; got {peak_so_far_kw!r}")
-    value = np.zeros(fleet.n_units)
-    if terminal_value_cny_per_kwh is not None:
-        value = np.broadcast_to(
-            np.asarray(terminal_value_cny_per_kwh, dtype=np.float64), (fleet.n_units,)
-        ).copy()
-        if not np.all(np.isfinite(value)):
-            raise DispatchInputError("terminal_value_cny_per_kwh must be finite")
-
-    group, n_groups = group_units(fleet, soc0)
-    energy_g = _group_sums(fleet.energy_kwh, group, n_groups)
-    power_g = _group_sums(fleet.power_kw, group, n_groups)
-    soc0_g = _group_sums(soc0, group, n_groups)
-    smin_g = _group_first(fleet.soc_min_frac, group, n_groups) * energy_g
-    smax_g = _group_first(fleet.soc_max_frac, group, n_groups) * energy_g
-    eta_c_g = _group_first(fleet.eta_charge, group, n_groups)
-    eta_d_g = _group_first(fleet.eta_discharge, group, n_groups)
-    wear_g = _group_first(fleet.degradation_cny_per_kwh, group, n_groups)
-    value_g = _group_first(value, group, n_groups)
+    n_steps = programme.n_steps
     dt = problem.dt_h
-    kappa_g = _group_first(retention_factor(dt, fleet), group, n_groups)
-
-    n_steps = problem.n_steps
-    price = problem.import_price_cny_per_kwh
-    export_price = problem.export_price_cny_per_kwh
     limit = problem.grid_limit_kw
     rate = problem.demand_charge_cny_per_kw_month
-    penalty = max(
-        problem.value_of_lost_load_cny_per_kwh,
-        float(price.max()) + rate / dt + UNSERVED_MARGIN_CNY_PER_KWH,
-    )
-
-    lp = pulp.LpProblem("park_dispatch", pulp.LpMinimize)
-    add = lp.add_variable
-    imp = [add(f"imp{k}", 0.0, limit) for k in range(n_steps)]
-    exp = [add(f"exp{k}", 0.0, limit) for k in range(n_steps)]
-    renewable = np.where(problem.renewable_kw > TINY_KW, problem.renewable_kw, 0.0)
-    curt = [add(f"curt{k}", 0.0, float(renewable[k])) for k in range(n_steps)]
-    uns = [add(f"uns{k}", 0.0) for k in range(n_steps)]
-    charge = [
-        [add(f"c{g}_{k}", 0.0, float(power_g[g])) for k in range(n_steps)] for g in range(n_groups)
-    ]
-    discharge = [
-        [add(f"d{g}_{k}", 0.0, float(power_g[g])) for k in range(n_steps)] for g in range(n_groups)
-    ]
-    soc = [
-        [add(f"s{g}_{k}", float(smin_g[g]), float(smax_g[g])) for k in range(n_steps)]
-        for g in range(n_groups)
-    ]
-    eq, ge, le = pulp.LpConstraintEQ, pulp.LpConstraintGE, pulp.LpConstraintLE
-    expr, cons = pulp.LpAffineExpression, pulp.LpConstraint
-
-    for g in range(n_groups):
-        kappa, to_store, from_store = float(kappa_g[g]), eta_c_g[g] * dt, dt / eta_d_g[g]
-        floor_gain = float(smin_g[g] * (1.0 - kappa))
-        for k in range(n_steps):
-            terms = [(soc[g][k], 1.0), (charge[g][k], -to_store), (discharge[g][k], from_store)]
-            if k == 0:
-                rhs = floor_gain + kappa * float(soc0_g[g])
-            else:
-                terms.append((soc[g][k - 1], -kappa))
-                rhs = floor_gain
-            lp.addConstraint(cons(expr(terms), eq, rhs=rhs))
-
-    for k in range(n_steps):
-        terms = [(imp[k], 1.0), (exp[k], -1.0), (curt[k], -1.0), (uns[k], 1.0)]
-        terms += [(charge[g][k], -1.0) for g in range(n_groups)]
-        terms += [(discharge[g][k], 1.0) for g in range(n_groups)]
-        lp.addConstraint(cons(expr(terms), eq, rhs=float(problem.net_load_kw[k])))
-
-    periods = problem.billing_period
-    first_period = int(periods[0])
-    peak_vars: dict[int, pulp.LpVariable] = {}
-    if rate > 0.0:
-        for k in range(n_steps):
-            p = int(periods[k])
-            if p not in peak_vars:
-                low = float(peak_so_far_kw) if p == first_period else 0.0
-                peak_vars[p] = add(f"peak{p}", low)
-            lp.addConstraint(cons(expr([(peak_vars[p], 1.0), (imp[k], -1.0)]), ge, rhs=0.0))
-
-    # Where exporting pays more than importing costs, the grid connection must not do both at
-    # once. These cuts hold for every schedule the simulation can produce (import never exceeds
-    # the park's own need, export never exceeds its own surplus) and usually leave the
-    # relaxation without simultaneous import and export; binaries are added only if not.
-    reversed_price = np.flatnonzero(export_price > price).tolist()
-    for k in reversed_price:
-        need, spare = (
-            max(float(problem.net_load_kw[k]), 0.0),
-            max(-float(problem.net_load_kw[k]), 0.0),
-        )
-        lp.addConstraint(
-            cons(
-                expr([(imp[k], 1.0)] + [(charge[g][k], -1.0) for g in range(n_groups)]),
-                le,
-                rhs=need,
-            )
-        )
-        lp.addConstraint(
-            cons(
-                expr([(exp[k], 1.0)] + [(discharge[g][k], -1.0) for g in range(n_groups)]),
-                le,
-                rhs=spare,
-            )
-        )
-
-    objective: list[tuple[pulp.LpVariable, float]] = []
-    for k in range(n_steps):
-        objective += [
-            (imp[k], float(price[k]) * dt),
-            (exp[k], -float(export_price[k]) * dt),
-            (uns[k], penalty * dt),
-        ]
-    for g in range(n_groups):
-        wear = (float(wear_g[g]) + TIE_BREAK_CNY_PER_KWH) * dt
-        objective += [(var, wear) for var in charge[g]]
-        objective += [(var, wear) for var in discharge[g]]
-        if value_g[g] != 0.0:
-            objective.append((soc[g][n_steps - 1], -float(value_g[g])))
-    weights = {} if demand_weight_by_period is None else dict(demand_weight_by_period)
-    for p, var in peak_vars.items():
-        weight = float(weights.get(p, 1.0))
-        if not 0.0 <= weight <= 1.0:
-            raise DispatchInputError(
-                f"demand_weight_by_period[{p}] must lie in [0, 1]; got {weight!r}"
-            )
-        objective.append((var, rate * weight))
-    lp.setObjective(expr(objective))
-
-    chosen = solver if solver is not None else default_solver()
-    _solve(lp, chosen)
-    overlap_kw = BALANCE_TOLERANCE_KW * max(1.0, limit)
-    both_ways = [
-        k
-        for k in reversed_price
-        if min(imp[k].varValue or 0.0, exp[k].varValue or 0.0) > overlap_kw
-    ]
-    if both_ways:
-        for k in reversed_price:
-            direction = add(f"dir{k}", cat=pulp.LpBinary)
-            lp.addConstraint(cons(expr([(imp[k], 1.0), (direction, -limit)]), le, rhs=0.0))
-            lp.addConstraint(cons(expr([(exp[k], 1.0), (direction, limit)]), le, rhs=limit))
-        _solve(lp, chosen)
-
-    def values(variables: list[pulp.LpVariable]) -> FloatArray:
-        return np.array([v.varValue or 0.0 for v in variables], dtype=np.float64)
-
-    charge_g = np.array([values(row) for row in charge]).reshape(n_groups, n_steps).T
-    discharge_g = np.array([values(row) for row in discharge]).reshape(n_groups, n_steps).T
-    soc_g = np.array([values(row) for row in soc]).reshape(n_groups, n_steps).T
+    group = programme.group
     active = group >= 0
     columns = group[active]
-    share = fleet.energy_kwh[active] / energy_g[columns]
+    share = fleet.energy_kwh[active] / programme.energy_g_kwh[columns]
     charge_kw = np.zeros((n_steps, fleet.n_units))
     discharge_kw = np.zeros((n_steps, fleet.n_units))
-    soc_kwh = np.tile(soc0, (n_steps + 1, 1))
-    charge_kw[:, active] = np.clip(charge_g[:, columns] * share, 0.0, fleet.power_kw[active])
-    discharge_kw[:, active] = np.clip(discharge_g[:, columns] * share, 0.0, fleet.power_kw[active])
-    soc_kwh[1:, active] = soc_g[:, columns] * share
-    imports = np.clip(values(imp), 0.0, limit)
-    exports = np.clip(values(exp), 0.0, limit)
-    curtailment = values(curt)
-    unserved = np.maximum(values(uns), 0.0)
+    soc_kwh = np.tile(programme.soc0_kwh, (n_steps + 1, 1))
+    charge_kw[:, active] = np.clip(
+        solution.charge_g[:, columns] * share, 0.0, fleet.power_kw[active]
+    )
+    discharge_kw[:, active] = np.clip(
+        solution.discharge_g[:, columns] * share, 0.0, fleet.power_kw[active]
+    )
+    soc_kwh[1:, active] = solution.soc_g[:, columns] * share
+    imports = np.clip(solution.imports, 0.0, limit)
+    exports = np.clip(solution.exports, 0.0, limit)
+    curtailment = solution.curtailment
+    unserved = np.maximum(solution.unserved, 0.0)
 
-    energy_cny = float(imports @ price) * dt
-    revenue_cny = float(exports @ export_price) * dt
+    energy_cny = float(imports @ problem.import_price_cny_per_kwh) * dt
+    revenue_cny = float(exports @ problem.export_price_cny_per_kwh) * dt
+    periods = problem.billing_period
+    first_period = int(periods[0])
     peaks: dict[int, float] = {}
     for k in range(n_steps):
         p = int(periods[k])
-        base = float(peak_so_far_kw) if p == first_period else 0.0
+        base = programme.peak_so_far_kw if p == first_period else 0.0
         peaks[p] = max(peaks.get(p, base), float(imports[k]))
     demand_cny = rate * sum(peaks.values())
     wear_cny = float(np.sum(((charge_kw + discharge_kw) * dt) * fleet.degradation_cny_per_kwh))
     unserved_cny = float(unserved.sum()) * dt * problem.value_of_lost_load_cny_per_kwh
-    terminal_cny = float(np.sum(value * (soc_kwh[-1] - fleet.soc_min_kwh)))
+    terminal_cny = float(np.sum(programme.value_cny_per_kwh * (soc_kwh[-1] - fleet.soc_min_kwh)))
     return DispatchPlan(
         start=start,
         charge_kw=charge_kw,
@@ -438,7 +437,8 @@ def solve_dispatch_lp(
         unserved_cny=unserved_cny,
         total_cny=energy_cny - revenue_cny + demand_cny + wear_cny + unserved_cny,
         terminal_value_cny=terminal_cny,
-        n_groups=n_groups,
-        is_mip=bool(both_ways),
-        solve_seconds=time.perf_counter() - began,
+        n_groups=programme.n_groups,
+        is_mip=solution.is_mip,
+        solve_seconds=seconds,
+        solver_seconds=solution.solver_seconds,
     )

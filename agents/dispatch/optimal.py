@@ -81,7 +81,8 @@ class OptimalDispatch:
         horizon shy of raising the peak. Periods wholly inside the horizon always carry the
         full rate.
     solver
-        ``"highs"`` (in-process HiGHS, CBC if unavailable) or ``"cbc"``.
+        ``"highs"`` (HiGHS through its own interface, CBC if ``highspy`` is missing) or
+        ``"cbc"`` (the programme stated in PuLP and solved by CBC).
 
     Notes
     -----
@@ -212,7 +213,7 @@ class OptimalDispatch:
             terminal,
             start=t,
             demand_weight_by_period=self._demand_weights(problem, t, stop),
-            solver=default_solver(self.solver),
+            solver=None if self.solver == "highs" else default_solver(self.solver),
         )
         self._plan = plan
         self.plans.append(plan)

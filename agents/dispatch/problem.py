@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from agents.devices.battery import BatteryFleet
+from agents.dispatch.defaults import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-
-#: Assumed default value of lost load [CNY/kWh] charged for unserved energy.
-DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH = 50.0
 
 #: Absolute tolerance [kW] when checking that the load implied by the inputs is not negative.
 LOAD_TOLERANCE_KW = 1e-6
@@ -161,15 +159,21 @@ class ParkDispatchProblem:
                 f"window must satisfy 0 <= start < stop <= {self.n_steps}; got [{start}, {stop})"
             )
         part = slice(start, stop)
-        return replace(
-            self,
-            net_load_kw=self.net_load_kw[part],
-            renewable_kw=self.renewable_kw[part],
-            import_price_cny_per_kwh=self.import_price_cny_per_kwh[part],
-            export_price_cny_per_kwh=self.export_price_cny_per_kwh[part],
-            billing_period=self.billing_period[part],
-            pv_kw=None if self.pv_kw is None else self.pv_kw[part],
-        )
+        sliced = {
+            "net_load_kw": self.net_load_kw[part],
+            "renewable_kw": self.renewable_kw[part],
+            "import_price_cny_per_kwh": self.import_price_cny_per_kwh[part],
+            "export_price_cny_per_kwh": self.export_price_cny_per_kwh[part],
+            "billing_period": self.billing_period[part],
+            "pv_kw": None if self.pv_kw is None else self.pv_kw[part],
+        }
+        # Every check of __post_init__ holds on a part of a checked problem (read-only views of
+        # its arrays), so the window is built without checking again: a rolling planner takes
+        # one window per re-plan.
+        window = object.__new__(ParkDispatchProblem)
+        for name in self.__dataclass_fields__:
+            object.__setattr__(window, name, sliced.get(name, getattr(self, name)))
+        return window
 
 
 class StrategyParameterError(DispatchInputError):

@@ -34,7 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--no-exclusion-effect",
         action="store_true",
-        help="skip the second run that measures the renewable-exclusion effect",
+        help="skip the counterfactual rights market that measures the renewable-exclusion effect",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar and no table")
     parser.set_defaults(func=run)

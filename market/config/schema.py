@@ -33,14 +33,11 @@ from pydantic import (
     model_validator,
 )
 
-from agents.dispatch.problem import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
+from agents.dispatch.defaults import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 from agents.tariff import TariffInputError, TouPeriod, TouTariff
 from market.config.errors import located_error
 from market.inputs.errors import DataFileError
-from market.inputs.meter_file import coverage_problem, read_meter_file
 from market.inputs.paths import DataFilePath
-from market.inputs.tariff_file import TariffTable, read_tariff_file, top_price_cny_per_kwh
-from market.inputs.weather_file import read_weather_file
 from market.reference import ReferenceError as ReferenceDataError
 from market.reference import default_reference, override_range_text
 from market.representative_days import is_representative_day
@@ -282,6 +279,8 @@ class WeatherFileConfig(StrictModel):
 
     @model_validator(mode="after")
     def _file_reads(self) -> WeatherFileConfig:
+        from market.inputs.weather_file import read_weather_file
+
         try:
             read_weather_file(Path(self.file), self.format)
         except DataFileError as exc:
@@ -705,6 +704,8 @@ class ParkConfig(StrictModel):
     def _weather_file_near_the_park(self) -> ParkConfig:
         if self.weather is None:
             return self
+        from market.inputs.weather_file import read_weather_file
+
         station = read_weather_file(Path(self.weather.file), self.weather.format)
         loc = self.location
         gap = max(
@@ -1249,6 +1250,13 @@ class ScenarioConfig(StrictModel):
             start_s, end_s = run_span_s(self.time, zone)
             tariff_file = park.tariff.file
             if tariff_file is not None:
+                from market.inputs.meter_file import coverage_problem
+                from market.inputs.tariff_file import (
+                    TariffTable,
+                    read_tariff_file,
+                    top_price_cny_per_kwh,
+                )
+
                 try:
                     tariff = read_tariff_file(tariff_file, uplift, zone)
                 except DataFileError as exc:
@@ -1276,6 +1284,8 @@ class ScenarioConfig(StrictModel):
                 if meter is None:
                     continue
                 where = ("parks", k, "firms", j, "load_file", "file")
+                from market.inputs.meter_file import coverage_problem, read_meter_file
+
                 try:
                     series = read_meter_file(
                         meter.file, meter.column, meter.unit, meter.timezone or zone

@@ -26,6 +26,7 @@ from market.engine.bus import (
     EventBus,
 )
 from market.engine.park_run import ParkRun
+from market.exclusion_effect import ExclusionCounterfactual
 from market.markets.session import Markets
 from market.reference import ReferenceData, load_reference
 from market.results import RunResults, collect_results
@@ -48,6 +49,11 @@ class Simulation:
     check_invariants
         Check the conservation of rights, certificates and money after every market event
         (raises ``LedgerInvariantError`` on a violation).
+    exclusion_counterfactual
+        Also step the rights market with renewable exclusion off on the same parks
+        (:class:`~market.exclusion_effect.ExclusionCounterfactual`, kept in
+        :attr:`counterfactual`), so the renewable-exclusion effect needs no second run of the
+        scenario; ignored when the scenario has no such effect or has investments.
     """
 
     def __init__(
@@ -56,6 +62,7 @@ class Simulation:
         reference: ReferenceData | None = None,
         bus: EventBus | None = None,
         check_invariants: bool = False,
+        exclusion_counterfactual: bool = False,
     ) -> None:
         self.config = config
         base = reference if reference is not None else load_reference()
@@ -86,6 +93,9 @@ class Simulation:
         )
         if self.markets is not None:
             self.markets.start(self.env)
+        self.counterfactual = (
+            ExclusionCounterfactual.attach(self) if exclusion_counterfactual else None
+        )
 
     @property
     def finished(self) -> bool:
