@@ -4,6 +4,22 @@ One strategy object plays the whole population of seats (so learning strategies 
 state across rounds); only the rows of the seats a bot plays this round go into the book. Each
 round draws from its own generator ``default_rng([seed, 13, round])``, so a game's bots can be
 rebuilt after a restart by replaying the rounds already cleared (:meth:`BotPlayer.replay`).
+
+ZI-C bots in a single call. Gode & Sunder (1993, JPE 101(1)) found that budget-constrained
+zero-intelligence traders (ZI-C) reach 97-99 % allocative efficiency in a continuous double
+auction: a unit that does not trade is shouted again at a fresh random price until it meets a
+counterpart. Gode & Sunder (1997, QJE 112(2)) attribute such efficiency to the market's rules
+rather than to the traders, and show that in a call market the loss comes from intramarginal
+units whose random bid falls below a random ask in the call. A classroom round is one sealed-bid
+call, so no unit gets a second draw; with the whole value range as the bots' range, a buyer's bid
+``U[lowest cost, value]`` and a seller's ask ``U[cost, highest value]`` overlap widely and
+measured efficiency is 0.30 / 0.97 / 0.63 (rights_grandfathering / rights_auction /
+green_power_day). The game therefore gives ZI-C bots a range per side from the round's values,
+as Gode & Sunder's experimenter gave their traders a range from the market's values: buyers
+draw from ``[band low, value]`` and sellers from ``[cost, band high]``, where the band is the
+competitive price interval of the round's schedules (:func:`zi_c_price_bounds`). The bots still
+draw uniformly at random, never bid above value or ask below cost and learn nothing; units
+whose value lies below the band (or cost above it) are extramarginal and are not offered.
 """
 
 from __future__ import annotations
@@ -15,14 +31,17 @@ import numpy as np
 
 from agents.bidding import (
     BUY,
+    BidderState,
+    BiddingStrategy,
     MarketOutcome,
     MarketView,
     OrderArrays,
+    competitive_equilibrium,
     make_bidding_strategy,
 )
 from market.classroom.bids import BidOrder
 from market.classroom.presets import GameParams
-from market.classroom.rounds import RoundResult, order_id
+from market.classroom.rounds import RoundResult, market_schedule, order_id
 from market.classroom.values import RoundValues
 
 
@@ -97,6 +116,53 @@ def bot_price_range(values: RoundValues, params: GameParams) -> tuple[float, flo
     return low, high
 
 
+def zi_c_price_bounds(values: RoundValues, params: GameParams) -> tuple[float, float]:
+    """The lowest bid and the highest ask of ZI-C bots: the round's competitive price band.
+
+    The band ``[price_low, price_high]`` is the interval of competitive prices of every active
+    seat's schedule (with the auctioneer's offer at its reserve), kept inside
+    :func:`bot_price_range`. A ZI-C buyer bids uniformly in ``[price_low, value]`` and a seller
+    asks uniformly in ``[cost, price_high]`` (see the module notes for the literature).
+
+    Returns
+    -------
+    tuple[float, float]
+        ``(lowest bid, highest ask)`` [CNY/unit] with ``lowest bid <= highest ask``; the bounds of
+        :func:`bot_price_range` when the round has no gains from trade.
+    """
+    low, high = bot_price_range(values, params)
+    equilibrium = competitive_equilibrium(market_schedule(values))
+    band = (equilibrium.price_low, equilibrium.price_high)
+    if equilibrium.volume <= 0 or not all(math.isfinite(p) for p in band):
+        return low, high
+    band_low, band_high = sorted(min(max(p, low), high) for p in band)
+    return band_low, band_high
+
+
+def one_sided_orders(
+    strategy: BiddingStrategy,
+    schedule: BidderState,
+    views: tuple[MarketView, MarketView],
+    rng: np.random.Generator,
+) -> OrderArrays:
+    """Buy rows priced under the first view and sell rows under the second (buys first).
+
+    For a memoryless strategy (ZI-C) whose buyers and sellers face different price bounds.
+    """
+    buys = strategy.orders(schedule, views[0], rng)
+    sells = strategy.orders(schedule, views[1], rng)
+    buys = buys.select(buys.is_buy)
+    sells = sells.select(~sells.is_buy)
+    return OrderArrays(
+        firm=np.concatenate([buys.firm, sells.firm]),
+        side=np.concatenate([buys.side, sells.side]),
+        step=np.concatenate([buys.step, sells.step]),
+        quantity=np.concatenate([buys.quantity, sells.quantity]),
+        price=np.concatenate([buys.price, sells.price]),
+        limit_price=np.concatenate([buys.limit_price, sells.limit_price]),
+    )
+
+
 class BotPlayer:
     """Plays every seat with one strategy; the game takes the rows of the seats bots play.
 
@@ -119,15 +185,26 @@ class BotPlayer:
         self, values: RoundValues, params: GameParams, last_price: float | None
     ) -> dict[int, list[tuple[int, BidOrder]]]:
         """Orders of every seat for a round (call once per round, before :meth:`observe`)."""
-        floor, cap = bot_price_range(values, params)
-        view = MarketView(
-            price_floor=floor,
-            price_cap=cap,
-            last_price=math.nan if last_price is None else float(last_price),
-            period=values.round,
-        )
+        last = math.nan if last_price is None else float(last_price)
         rng = np.random.default_rng([self.seed, 13, values.round])
-        arrays = self._strategy.orders(values.schedule, view, rng)
+        if self.strategy_name == "zi_c":
+            lowest_bid, highest_ask = zi_c_price_bounds(values, params)
+            floor, cap = params.price_floor_cny_per_unit, params.price_cap_cny_per_unit
+            views = (
+                MarketView(
+                    price_floor=lowest_bid, price_cap=cap, last_price=last, period=values.round
+                ),
+                MarketView(
+                    price_floor=floor, price_cap=highest_ask, last_price=last, period=values.round
+                ),
+            )
+            arrays = one_sided_orders(self._strategy, values.schedule, views, rng)
+        else:
+            floor, cap = bot_price_range(values, params)
+            view = MarketView(
+                price_floor=floor, price_cap=cap, last_price=last, period=values.round
+            )
+            arrays = self._strategy.orders(values.schedule, view, rng)
         per_seat = clip_to_limits(arrays, values.max_buy, values.max_sell)
         self._last = (arrays, per_seat)
         return per_seat
