@@ -13,6 +13,7 @@ BENCHMARKS = (
     "bench.bench_studies",
     "bench.bench_web",
     "bench.bench_classroom",
+    "bench.bench_bots",
     "bench.cli_startup",
     "bench.bench_park_year",
 )

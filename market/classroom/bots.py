@@ -5,21 +5,25 @@ state across rounds); only the rows of the seats a bot plays this round go into 
 round draws from its own generator ``default_rng([seed, 13, round])``, so a game's bots can be
 rebuilt after a restart by replaying the rounds already cleared (:meth:`BotPlayer.replay`).
 
-ZI-C bots in a single call. Gode & Sunder (1993, JPE 101(1)) found that budget-constrained
-zero-intelligence traders (ZI-C) reach 97-99 % allocative efficiency in a continuous double
-auction: a unit that does not trade is shouted again at a fresh random price until it meets a
-counterpart. Gode & Sunder (1997, QJE 112(2)) attribute such efficiency to the market's rules
-rather than to the traders, and show that in a call market the loss comes from intramarginal
-units whose random bid falls below a random ask in the call. A classroom round is one sealed-bid
-call, so no unit gets a second draw; with the whole value range as the bots' range, a buyer's bid
-``U[lowest cost, value]`` and a seller's ask ``U[cost, highest value]`` overlap widely and
-measured efficiency is 0.30 / 0.97 / 0.63 (rights_grandfathering / rights_auction /
-green_power_day). The game therefore gives ZI-C bots a range per side from the round's values,
-as Gode & Sunder's experimenter gave their traders a range from the market's values: buyers
-draw from ``[band low, value]`` and sellers from ``[cost, band high]``, where the band is the
-competitive price interval of the round's schedules (:func:`zi_c_price_bounds`). The bots still
-draw uniformly at random, never bid above value or ask below cost and learn nothing; units
-whose value lies below the band (or cost above it) are extramarginal and are not offered.
+ZI-C bots in a single call (literature cited from memory). Gode & Sunder (1993, JPE 101(1))
+found that budget-constrained zero-intelligence traders (ZI-C) reach 97-99 % allocative
+efficiency in a continuous double auction, where a unit that has not traded is shouted again at a
+fresh random price. Gode & Sunder (1997, QJE 112(2)) trace such efficiency to the market's rules
+(the budget constraint, how bids and asks are matched, how often the market calls) rather than to
+the traders. A classroom round is one sealed-bid call, so no unit gets a second draw: with the
+whole value range as the bots' range, a buyer's bid ``U[lowest cost, value]`` often falls below a
+seller's ask ``U[cost, highest value]`` although the value exceeds the cost, and measured
+efficiency is 0.30 / 0.97 / 0.63 (rights_grandfathering / rights_auction / green_power_day).
+
+So the game gives ZI-C bots a price range per side from the round's values, as Gode & Sunder's
+experimenter gave their traders a range that covered the market's values
+(:func:`zi_c_price_bounds`): buyers draw from ``[lowest bid, value]`` and sellers from ``[cost,
+highest ask]``, where the two bounds are the round's competitive price interval widened by
+:data:`ZI_C_MARGIN_SHARE` of the round's value range. Within the margin, units near the
+competitive price trade out of order at random (the source of Gode & Sunder's small loss); with no
+margin the call would reproduce the competitive outcome exactly, with the whole range it loses
+most of its trade. The bots still draw uniformly at random, never bid above value or ask below
+cost, and learn nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ from market.classroom.bids import BidOrder
 from market.classroom.presets import GameParams
 from market.classroom.rounds import RoundResult, market_schedule, order_id
 from market.classroom.values import RoundValues
+
+#: Share of the round's value range by which ZI-C bots' bounds reach past the competitive price
+#: interval on each side [-] (a design choice; see the module notes and the README's figures).
+ZI_C_MARGIN_SHARE = 0.01
 
 
 def price_to_4_decimals(price: float, side: int) -> float:
@@ -116,13 +124,25 @@ def bot_price_range(values: RoundValues, params: GameParams) -> tuple[float, flo
     return low, high
 
 
-def zi_c_price_bounds(values: RoundValues, params: GameParams) -> tuple[float, float]:
-    """The lowest bid and the highest ask of ZI-C bots: the round's competitive price band.
+def zi_c_price_bounds(
+    values: RoundValues, params: GameParams, margin_share: float | None = None
+) -> tuple[float, float]:
+    """The lowest bid and the highest ask of ZI-C bots, around the round's competitive prices.
 
-    The band ``[price_low, price_high]`` is the interval of competitive prices of every active
-    seat's schedule (with the auctioneer's offer at its reserve), kept inside
-    :func:`bot_price_range`. A ZI-C buyer bids uniformly in ``[price_low, value]`` and a seller
-    asks uniformly in ``[cost, price_high]`` (see the module notes for the literature).
+    ``lowest bid = price_low - m`` and ``highest ask = price_high + m``, where ``[price_low,
+    price_high]`` is the interval of competitive prices of every active seat's schedule (with the
+    auctioneer's offer at its reserve) and ``m = margin_share x (high - low)`` of
+    :func:`bot_price_range`; both bounds are kept inside that range. A ZI-C buyer bids uniformly
+    in ``[lowest bid, value]`` and a seller asks uniformly in ``[cost, highest ask]`` (see the
+    module notes for the literature).
+
+    Parameters
+    ----------
+    values, params
+        The round's values and rules.
+    margin_share
+        Share of the round's value range added on each side of the competitive interval [-], in
+        ``[0, 1]``; :data:`ZI_C_MARGIN_SHARE` when omitted (``1`` gives the whole range).
 
     Returns
     -------
@@ -130,13 +150,15 @@ def zi_c_price_bounds(values: RoundValues, params: GameParams) -> tuple[float, f
         ``(lowest bid, highest ask)`` [CNY/unit] with ``lowest bid <= highest ask``; the bounds of
         :func:`bot_price_range` when the round has no gains from trade.
     """
+    share = ZI_C_MARGIN_SHARE if margin_share is None else min(max(margin_share, 0.0), 1.0)
     low, high = bot_price_range(values, params)
     equilibrium = competitive_equilibrium(market_schedule(values))
     band = (equilibrium.price_low, equilibrium.price_high)
     if equilibrium.volume <= 0 or not all(math.isfinite(p) for p in band):
         return low, high
     band_low, band_high = sorted(min(max(p, low), high) for p in band)
-    return band_low, band_high
+    margin = share * (high - low)
+    return max(low, band_low - margin), min(high, band_high + margin)
 
 
 def one_sided_orders(

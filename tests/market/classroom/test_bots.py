@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from agents.bidding import competitive_equilibrium
 from market.classroom.bots import BotPlayer, bot_price_range, zi_c_price_bounds
 from market.classroom.game import Game
 from market.classroom.presets import Preset
+from market.classroom.rounds import market_schedule
 
 SEEDS = (0, 1, 2, 3, 4)
 #: Mean efficiency a class of bots only must reach in every preset [-].
@@ -60,7 +62,7 @@ def test_zi_c_bots_alone_reach_high_efficiency(shipped: Preset) -> None:
     effs = np.array([e for seed in SEEDS for e in bots_only_efficiencies(shipped, "zi_c", seed)])
     assert effs.size >= len(SEEDS) * 2
     assert (effs <= 1.0 + 1e-5).all()
-    # With the whole value range as the range (the earlier design): 0.30 / 0.97 / 0.63.
+    # With the whole value range as the bots' range: about 0.32 / 0.97 / 0.68 (bench_bots).
     assert effs.mean() >= EFFICIENCY_BOUND
 
 
@@ -102,3 +104,17 @@ def test_zi_c_bots_are_deterministic_per_seed(shipped: Preset) -> None:
     first = BotPlayer("zi_c", 5).orders(values, params, None)
     assert first == BotPlayer("zi_c", 5).orders(values, params, None)
     assert first != BotPlayer("zi_c", 6).orders(values, params, None)
+
+
+def test_zi_c_bounds_run_from_the_competitive_interval_to_the_whole_range(shipped: Preset) -> None:
+    game = Game.create("BOTS", shipped, "hash", 0.0, n_seats=12, seed=3)
+    values, params = game.values(1), game.header.params
+    ce = competitive_equilibrium(market_schedule(values))
+    assert ce.volume > 0
+    low, high = bot_price_range(values, params)
+    tight = zi_c_price_bounds(values, params, margin_share=0.0)
+    assert tight == pytest.approx((max(ce.price_low, low), min(ce.price_high, high)))
+    assert zi_c_price_bounds(values, params, margin_share=1.0) == pytest.approx((low, high))
+    shipped_low, shipped_high = zi_c_price_bounds(values, params)
+    assert low <= shipped_low <= tight[0] <= tight[1] <= shipped_high <= high
+    assert (shipped_low, shipped_high) != tight
