@@ -13,7 +13,8 @@ fresh random price. Gode & Sunder (1997, QJE 112(2)) trace such efficiency to th
 the traders. A classroom round is one sealed-bid call, so no unit gets a second draw: with the
 whole value range as the bots' range, a buyer's bid ``U[lowest cost, value]`` often falls below a
 seller's ask ``U[cost, highest value]`` although the value exceeds the cost, and measured
-efficiency is 0.30 / 0.97 / 0.63 (rights_grandfathering / rights_auction / green_power_day).
+efficiency is about 0.32 / 0.97 / 0.68 (rights_grandfathering / rights_auction /
+green_power_day; ``python -m bench.bench_bots --margin-shares 1``).
 
 So the game gives ZI-C bots a price range per side from the round's values, as Gode & Sunder's
 experimenter gave their traders a range that covered the market's values
