@@ -123,14 +123,19 @@ def _sequence_array(sequences: Sequence[int]) -> IntArray | None:
 def _tie_break(ids: list[str], sequences: Sequence[int]) -> tuple[IntArray, bool]:
     """Positions sorting the orders by ``(sequence, id)``, and whether that is input order.
 
-    ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once.
+    ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once,
+    or an ``int64`` array (a table's column).
     """
     n = len(ids)
     if isinstance(sequences, range) and sequences.step > 0:
         return np.arange(n, dtype=np.int64), True
-    if n and sequences == list(range(sequences[0], sequences[0] + n)):  # numbered in order
+    seq: IntArray | None
+    if isinstance(sequences, np.ndarray) and sequences.dtype == np.int64:
+        seq = sequences  # a table's column: compared as an array, not element by element
+    elif n and sequences == list(range(sequences[0], sequences[0] + n)):  # numbered in order
         return np.arange(n, dtype=np.int64), True
-    seq = _sequence_array(sequences)
+    else:
+        seq = _sequence_array(sequences)
     if seq is None:
         keyed = sorted(zip(sequences, ids, range(n), strict=True))
         perm = np.fromiter((k for _, _, k in keyed), np.int64, n)

@@ -81,10 +81,11 @@ def _lengths(table: OrderTable, n: int) -> None:
 
 def _ids(table: OrderTable, rows: _Rows) -> list[Any]:
     ids = list(table.id)
-    if not all_strings(ids) or "" in ids:
+    unique = set(ids) if all_strings(ids) else None
+    if unique is None or "" in unique:
         k = next(k for k, i in enumerate(ids) if not (isinstance(i, str) and i))
         raise rows.error(k, "id", ids[k], f"orders[{k}] needs a non-empty string id")
-    if len(set(ids)) != len(ids):
+    if len(unique) != len(ids):
         seen: set[str] = set()
         for k, order_id in enumerate(ids):
             if order_id in seen:
@@ -160,15 +161,22 @@ def _text(
 
 def _prices(rows: _Rows, table: OrderTable, spec: MarketSpec) -> FloatArray:
     price = _numbers(rows, "price", table.price, "must be a finite number")
+    # Within floor and cap means finite too: NaN fails every comparison.
+    if not (price.size and spec.price_floor <= price.min() and price.max() <= spec.price_cap):
+        _name_bad_price(rows, price, spec)
+    if spec.tick > 0:
+        rows.first(off_tick(price, spec.tick), "price", price,
+                   f"must be a multiple of tick {spec.tick}")
+    return price
+
+
+def _name_bad_price(rows: _Rows, price: FloatArray, spec: MarketSpec) -> None:
+    """Raise for the first price that is not finite or lies outside floor and cap, if any."""
     rows.first(~np.isfinite(price), "price", price, "must be a finite number")
     rows.first(
         (price < spec.price_floor) | (price > spec.price_cap), "price", price,
         f"must lie in [price_floor, price_cap] = [{spec.price_floor}, {spec.price_cap}]",
     )
-    if spec.tick > 0:
-        rows.first(off_tick(price, spec.tick), "price", price,
-                   f"must be a multiple of tick {spec.tick}")
-    return price
 
 
 def _periods(rows: _Rows, periods: Any, n: int) -> list[Any]:
@@ -230,8 +238,12 @@ def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: i
 
 
 def _sequences(rows: _Rows, sequence: np.ndarray | None, n: int) -> Sequence[Any]:
+    """Sequence numbers: ``range(n)`` when not given, an ``int64`` column as it is, else a list
+    of Python integers (of any size)."""
     if sequence is None:
         return range(n)
+    if sequence.dtype == np.int64:
+        return sequence
     return _integers(rows, "sequence", sequence, "must be an integer")
 
 
@@ -267,7 +279,10 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
         )
     allowed = f"must be a number > 0 and <= {QUANTITY_LIMIT:g}"
     quantity = _numbers(rows, "quantity", table.quantity, allowed)
-    rows.first(~((quantity > 0.0) & (quantity <= QUANTITY_LIMIT)), "quantity", quantity, allowed)
+    if not (quantity.size and quantity.min() > 0.0 and quantity.max() <= QUANTITY_LIMIT):
+        rows.first(
+            ~((quantity > 0.0) & (quantity <= QUANTITY_LIMIT)), "quantity", quantity, allowed
+        )
     price = _prices(rows, table, spec)
     periods = _periods(rows, table.period, n)
     zones = _text(rows, "zone", table.zone, n, f"must be one of {sorted(spec.zones)}",
