@@ -37,7 +37,7 @@ class BookKeys(Protocol):
     def ids(self) -> list[Any]: ...
 
     @property
-    def sequences(self) -> Sequence[Any]: ...
+    def sequences(self) -> Sequence[Any] | IntArray: ...
 
     @property
     def periods(self) -> list[Any]: ...
@@ -112,7 +112,7 @@ class OrderBook:
         return self.blocks[k] if k >= 0 else self.ids[position]
 
 
-def _sequence_array(sequences: Sequence[int]) -> IntArray | None:
+def _sequence_array(sequences: Sequence[int] | IntArray) -> IntArray | None:
     """Sequences as int64, or None when some does not fit."""
     try:
         return np.fromiter(sequences, np.int64, len(sequences))
@@ -120,7 +120,7 @@ def _sequence_array(sequences: Sequence[int]) -> IntArray | None:
         return None
 
 
-def _tie_break(ids: list[str], sequences: Sequence[int]) -> tuple[IntArray, bool]:
+def _tie_break(ids: list[str], sequences: Sequence[int] | IntArray) -> tuple[IntArray, bool]:
     """Positions sorting the orders by ``(sequence, id)``, and whether that is input order.
 
     ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once,

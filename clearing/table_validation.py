@@ -42,7 +42,7 @@ class TableKeys:
 
     size: int
     ids: list[Any]
-    sequences: Sequence[Any]
+    sequences: Sequence[Any] | IntArray
     periods: list[Any]
     zones: list[Any]
     products: list[Any]
@@ -237,7 +237,9 @@ def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: i
     return list(blocks)
 
 
-def _sequences(rows: _Rows, sequence: np.ndarray | None, n: int) -> Sequence[Any]:
+def _sequences(
+    rows: _Rows, sequence: np.ndarray | None, n: int
+) -> Sequence[Any] | IntArray:
     """Sequence numbers: ``range(n)`` when not given, an ``int64`` column as it is, else a list
     of Python integers (of any size)."""
     if sequence is None:
