@@ -14,6 +14,7 @@ BENCHMARKS = (
     "bench.bench_web",
     "bench.bench_classroom",
     "bench.cli_startup",
+    "bench.bench_assume",
 )
 
 
