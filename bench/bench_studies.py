@@ -127,26 +127,28 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         if not args.skip_large:
             data["workers"] = serial_against_workers(work)
+            print(f"  allocation_rules.yaml: {data['workers']}", flush=True)
         data["automatic"] = automatic_placement(work)
         data["scheduler"] = existing_cluster(work)
-    lines = []
+    path = write_json("studies", data)
+    lines: list[tuple[str, bool]] = []
     if "workers" in data:
         w = data["workers"]
-        lines.append((f"allocation_rules.yaml ({w['runs']} runs): serial {w['serial_s']:.1f} s, "
-                      f"2 workers {w['two_workers_s']:.1f} s = {w['speedup']:.2f}x "
-                      f"(target >= {TARGET_SPEEDUP}x), identical files {w['identical_files']}"),
-                     w["met"])
+        text = (f"allocation_rules.yaml ({w['runs']} runs): serial {w['serial_s']:.1f} s, "
+                f"2 workers {w['two_workers_s']:.1f} s = {w['speedup']:.2f}x "
+                f"(target >= {TARGET_SPEEDUP}x), identical files {w['identical_files']}")
+        lines.append((text, w["met"]))
     a = data["automatic"]
-    lines.append((f"quick.yaml: serial {a['serial_s']:.1f} s, default {a['default_s']:.1f} s "
-                  f"({a['default_over_serial']:.2f}x serial; {a['placement']}), identical files "
-                  f"{a['identical_files']}", a["met"]))
+    text = (f"quick.yaml: serial {a['serial_s']:.1f} s, default {a['default_s']:.1f} s "
+            f"({a['default_over_serial']:.2f}x serial; {a['placement']}), identical files "
+            f"{a['identical_files']}")
+    lines.append((text, a["met"]))
     s = data["scheduler"]
-    lines.append((f"quick.yaml on a LocalCluster in a separate process (--scheduler): "
-                  f"{s['wall_s']:.1f} s, same summary.csv as serial {s['identical_summary']}",
-                  s["met"]))
+    text = (f"quick.yaml on a LocalCluster in a separate process (--scheduler): "
+            f"{s['wall_s']:.1f} s, same summary.csv as serial {s['identical_summary']}")
+    lines.append((text, s["met"]))
     for text, met in lines:
         print(f"  {text} -> {'PASS' if met else 'FAIL'}")
-    path = write_json("studies", data)
     print(f"written to {path}")
     return sum(not met for _, met in lines)
 
