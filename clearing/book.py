@@ -27,7 +27,8 @@ class BookKeys(Protocol):
 
     One list per field, in input order (``clearing.columns.OrderColumns`` for a list of
     ``Order``, ``clearing.table_validation`` for an ``OrderTable``). ``shared`` is True when
-    every order has the first order's period, zone, product, block and minimum ratio.
+    every order has the first order's period, zone, product, block and minimum ratio; only the
+    first element of those lists is read then (a table passes lists of that one element).
     """
 
     @property

@@ -38,7 +38,11 @@ NUMBER_KINDS = "iuf"
 
 @dataclass(frozen=True, slots=True)
 class TableKeys:
-    """Ids, sequences, cells and blocks of a checked table, one list per field (``BookKeys``)."""
+    """Ids, sequences, cells and blocks of a checked table, one list per field (``BookKeys``).
+
+    When ``shared`` is True (one period, zone, product and ratio for every row, no blocks) the
+    period, zone, product and block lists hold the first row's value only.
+    """
 
     size: int
     ids: list[Any]
@@ -286,17 +290,18 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
             ~((quantity > 0.0) & (quantity <= QUANTITY_LIMIT)), "quantity", quantity, allowed
         )
     price = _prices(rows, table, spec)
-    periods = _periods(rows, table.period, n)
-    zones = _text(rows, "zone", table.zone, n, f"must be one of {sorted(spec.zones)}",
-                  frozenset(spec.zones))
-    products = _text(rows, "product", table.product, n, "must be a non-empty string")
-    ratio = _ratios(rows, table.min_acceptance_ratio, n)
-    blocks = _blocks(rows, table.block, agents, ratio, n)
-    sequences = _sequences(rows, table.sequence, n)
     shared = n > 0 and table.block is None and not any(
         isinstance(getattr(table, name), (tuple, np.ndarray))
         for name in ("period", "zone", "product", "min_acceptance_ratio")
     )
+    width = 1 if shared else n  # shared: the first row's value stands for every row
+    periods = _periods(rows, table.period, width)
+    zones = _text(rows, "zone", table.zone, width, f"must be one of {sorted(spec.zones)}",
+                  frozenset(spec.zones))
+    products = _text(rows, "product", table.product, width, "must be a non-empty string")
+    ratio = _ratios(rows, table.min_acceptance_ratio, n)
+    blocks = _blocks(rows, table.block, agents, ratio, width)
+    sequences = _sequences(rows, table.sequence, n)
     keys = TableKeys(n, ids, sequences, periods, zones, products, blocks, shared)
     return keys, NumericColumns(quantity=quantity, price=price, ratio=ratio,
                                 is_buy=np.asarray(table.is_buy, dtype=bool))

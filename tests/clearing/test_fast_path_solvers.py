@@ -14,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clearing import ClearingResult, Order, OrderTable, Side, clear
+from clearing import ClearingInputError, ClearingResult, MarketSpec, Order, OrderTable, Side, clear
 from clearing.fast_path import SMALL_BOOK_ORDERS
 from clearing.sums import BLAS_SINGLE_THREAD_SIZE, dot
+from clearing.validation import validate_spec
 
 
 def _book(seed: int, n: int, price_levels: int, sequence_levels: int) -> list[Order]:
@@ -77,3 +78,15 @@ def test_long_dot_products_sum_to_the_exact_value() -> None:
     assert dot(a, b) == pytest.approx(exact, rel=1e-12, abs=1e-9)
     assert dot(a[:100], b[:100]) == pytest.approx(math.fsum((a[:100] * b[:100]).tolist()),
                                                   rel=1e-12)
+
+
+def test_a_spec_equal_to_a_valid_one_is_still_checked() -> None:
+    # True == 1.0 and hashes alike: validity is remembered per object, not per value.
+    validate_spec(MarketSpec(price_cap=1.0))
+    with pytest.raises(ClearingInputError, match="price_cap"):
+        validate_spec(MarketSpec(price_cap=True))  # type: ignore[arg-type]
+    spec = MarketSpec(price_cap=2.0)
+    validate_spec(spec)
+    validate_spec(spec)  # remembered: no error, nothing changed
+    with pytest.raises(ClearingInputError, match="zones"):
+        validate_spec(MarketSpec(zones=["a"]))  # type: ignore[arg-type]
