@@ -3,11 +3,12 @@
 By default (:func:`execute` with ``auto=True``) a study whose runs are estimated to take less
 time than starting worker processes runs in this process (see
 :mod:`market.studies.placement`), so a small study is never slower on Dask than serially. Local
-workers are started once per study and warmed (the engine imported) before the first run. Both
-executors return the same :class:`ExecutionResult`, with records sorted by task index, so
-the files written from a Dask run are identical to those of a serial run. A run that fails is
-reported through a callback and resubmitted once; the other runs carry on regardless. The task
-function is a parameter (default :func:`~market.studies.tasks.run_task`), so a caller can wrap it.
+worker processes are started once per study and warmed (each simulates one day of a small park
+while the cluster starts). Both executors return the same :class:`ExecutionResult`, with
+records sorted by task index, so the files written from a Dask run are identical to those of a
+serial run. A run that fails is reported through a callback and resubmitted once; the other
+runs carry on regardless. The task function is a parameter (default
+:func:`~market.studies.tasks.run_task`), so a caller can wrap it.
 """
 
 from __future__ import annotations
@@ -205,8 +206,8 @@ def dask_client(
     Parameters
     ----------
     workers
-        Worker count of the local cluster (default: all cores), one thread each. Each worker
-        preloads :mod:`market.studies.worker_warmup`, so the cluster is ready to run once it
+        Worker count of the local cluster (default: all cores), one thread each. Worker
+        processes preload :mod:`market.studies.worker_warmup`, so the cluster is warm once it
         has started.
     scheduler
         Address of a running scheduler, e.g. ``tcp://10.0.0.5:8786``; its workers need
@@ -229,7 +230,7 @@ def dask_client(
         processes=processes,
         dashboard_address=None,
         silence_logs=logging.CRITICAL,  # failed runs are reported by the tracker
-        preload=[WARMUP_MODULE],
+        preload=[WARMUP_MODULE] if processes else [],
     )
     try:
         with Client(cluster) as client:
