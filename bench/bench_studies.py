@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,21 +43,33 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in COMPARED_FILES}
 
 
-def timed_study(study: Path, out: Path, options: ExecutionOptions) -> tuple[float, str]:
-    """Wall time [s] of planning and running ``study`` into ``out``, and where it ran."""
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its finished child processes (local workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_study(study: Path, out: Path, options: ExecutionOptions) -> tuple[float, str, float]:
+    """Wall time [s] of planning and running ``study`` into ``out``, where it ran, and the CPU
+    seconds it took (this process and its local workers)."""
+    cpu = _cpu_s()
     started = time.perf_counter()
     plan = load_study(study)
     outcome = run_study(plan, out, options, report=lambda _message: None)
     wall = time.perf_counter() - started
     if outcome.failures:
         raise RuntimeError(f"{study.name}: {len(outcome.failures)} runs failed")
-    return wall, outcome.placement
+    return wall, outcome.placement, _cpu_s() - cpu
 
 
 def serial_against_workers(work: Path) -> dict[str, Any]:
     """The large study serially and on 2 worker processes."""
-    serial_s, _ = timed_study(LARGE_STUDY, work / "large_serial", ExecutionOptions(serial=True))
-    workers_s, _ = timed_study(
+    load_before = os.getloadavg()[0]
+    serial_s, _, serial_cpu = timed_study(
+        LARGE_STUDY, work / "large_serial", ExecutionOptions(serial=True)
+    )
+    workers_s, _, workers_cpu = timed_study(
         LARGE_STUDY, work / "large_workers", ExecutionOptions(workers=2, auto=False)
     )
     identical = _files(work / "large_serial") == _files(work / "large_workers")
@@ -65,6 +78,10 @@ def serial_against_workers(work: Path) -> dict[str, Any]:
         "study": str(LARGE_STUDY.relative_to(REPO)), "runs": len(load_study(LARGE_STUDY).tasks),
         "serial_s": serial_s, "two_workers_s": workers_s, "speedup": speedup,
         "target_speedup": TARGET_SPEEDUP, "identical_files": identical,
+        "load_average_before": load_before, "load_average_after": os.getloadavg()[0],
+        # cores this benchmark actually got: CPU seconds over wall seconds
+        "cores_used_serial": serial_cpu / serial_s,
+        "cores_used_two_workers": workers_cpu / workers_s,
         "met": speedup >= TARGET_SPEEDUP and identical,
     }
 
@@ -77,8 +94,8 @@ def automatic_placement(work: Path) -> dict[str, Any]:
     for trial in range(2):
         serial.append(timed_study(SMALL_STUDY, work / f"small_serial{trial}",
                                   ExecutionOptions(serial=True))[0])
-        wall, placement = timed_study(SMALL_STUDY, work / f"small_auto{trial}",
-                                      ExecutionOptions())
+        wall, placement, _ = timed_study(SMALL_STUDY, work / f"small_auto{trial}",
+                                         ExecutionOptions())
         auto.append(wall)
     identical = _files(work / "small_serial0") == _files(work / "small_auto0")
     ratio = min(auto) / min(serial)
@@ -136,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         w = data["workers"]
         text = (f"allocation_rules.yaml ({w['runs']} runs): serial {w['serial_s']:.1f} s, "
                 f"2 workers {w['two_workers_s']:.1f} s = {w['speedup']:.2f}x "
-                f"(target >= {TARGET_SPEEDUP}x), identical files {w['identical_files']}")
+                f"(target >= {TARGET_SPEEDUP}x), identical files {w['identical_files']}; "
+                f"cores used {w['cores_used_serial']:.2f} serial, "
+                f"{w['cores_used_two_workers']:.2f} on workers")
         lines.append((text, w["met"]))
     a = data["automatic"]
     text = (f"quick.yaml: serial {a['serial_s']:.1f} s, default {a['default_s']:.1f} s "
