@@ -35,7 +35,7 @@ class BookKeys(Protocol):
     def size(self) -> int: ...
 
     @property
-    def ids(self) -> list[Any]: ...
+    def ids(self) -> Sequence[Any]: ...
 
     @property
     def sequences(self) -> Sequence[Any] | IntArray: ...
@@ -95,7 +95,7 @@ class OrderBook:
     cells: tuple[Cell, ...]
     block: IntArray
     blocks: tuple[str, ...]
-    ids: list[str]
+    ids: Sequence[str]
     is_divisible: BoolArray
     needs_integer: bool
 
@@ -121,7 +121,7 @@ def _sequence_array(sequences: Sequence[int] | IntArray) -> IntArray | None:
         return None
 
 
-def _tie_break(ids: list[str], sequences: Sequence[int] | IntArray) -> tuple[IntArray, bool]:
+def _tie_break(ids: Sequence[str], sequences: Sequence[int] | IntArray) -> tuple[IntArray, bool]:
     """Positions sorting the orders by ``(sequence, id)``, and whether that is input order.
 
     ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once,
@@ -150,7 +150,7 @@ def _tie_break(ids: list[str], sequences: Sequence[int] | IntArray) -> tuple[Int
     return order.astype(np.int64, copy=False), False
 
 
-def tie_break_permutation(ids: list[str], sequences: Sequence[int]) -> IntArray:
+def tie_break_permutation(ids: Sequence[str], sequences: Sequence[int]) -> IntArray:
     """Positions of the orders sorted by ``(sequence, id)``."""
     return _tie_break(ids, sequences)[0]
 

@@ -45,7 +45,7 @@ class TableKeys:
     """
 
     size: int
-    ids: list[Any]
+    ids: Sequence[Any]
     sequences: Sequence[Any] | IntArray
     periods: list[Any]
     zones: list[Any]
@@ -83,8 +83,8 @@ def _lengths(table: OrderTable, n: int) -> None:
             )
 
 
-def _ids(table: OrderTable, rows: _Rows) -> list[Any]:
-    ids = list(table.id)
+def _ids(table: OrderTable, rows: _Rows) -> tuple[Any, ...]:
+    ids = table.id
     unique = set(ids) if all_strings(ids) else None
     if unique is None or "" in unique:
         k = next(k for k, i in enumerate(ids) if not (isinstance(i, str) and i))
@@ -149,18 +149,24 @@ def _text(
         )
 
     if isinstance(values, tuple):
-        as_list = list(values)
         if not (
-            all_strings(as_list)
-            and (not non_empty or "" not in as_list)
-            and (choices is None or set(as_list) <= choices)
+            all_strings(values)
+            and (not non_empty or "" not in values)
+            and (choices is None or set(values) <= choices)
         ):
-            k = next(k for k, v in enumerate(as_list) if not valid(v))
-            raise rows.error(k, name, as_list[k], allowed)
-        return as_list
+            k = next(k for k, v in enumerate(values) if not valid(v))
+            raise rows.error(k, name, values[k], allowed)
+        return list(values)
     if n and not valid(values):
         raise rows.error(0, name, values, allowed)
     return [values] * n
+
+
+def _agents(rows: _Rows, agents: Any, n: int) -> Sequence[Any]:
+    """The owners, one per row (a column given per row is returned as it is, not copied)."""
+    if isinstance(agents, tuple) and all_strings(agents):
+        return agents
+    return _text(rows, "agent", agents, n, "must be a string", non_empty=False)
 
 
 def _prices(rows: _Rows, table: OrderTable, spec: MarketSpec) -> FloatArray:
@@ -214,7 +220,9 @@ def _ratios(rows: _Rows, ratios: Any, n: int) -> FloatArray:
     return np.zeros(n) if n == 0 or ratios == 0.0 else np.full(n, float(ratios))
 
 
-def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: int) -> list[Any]:
+def _blocks(
+    rows: _Rows, blocks: Any, agents: Sequence[Any], ratio: FloatArray, n: int
+) -> list[Any]:
     if blocks is None:
         return [None] * n
     if not isinstance(blocks, tuple):
@@ -277,7 +285,7 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
     _lengths(table, n)
     rows = _Rows(table)
     ids = _ids(table, rows)
-    agents = _text(rows, "agent", table.agent, n, "must be a string", non_empty=False)
+    agents = _agents(rows, table.agent, n)
     if table.is_buy.dtype.kind != "b" and n:
         raise ClearingInputError(
             f"order table: field 'is_buy' has element type {table.is_buy.dtype}; "

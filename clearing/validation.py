@@ -230,7 +230,7 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
             )
 
 
-def all_strings(values: list[Any]) -> bool:
+def all_strings(values: Sequence[Any]) -> bool:
     """True when every element is a ``str`` (``str.join`` rejects anything else, at C speed)."""
     try:
         "".join(values)
