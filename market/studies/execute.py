@@ -215,6 +215,7 @@ def dask_client(
     processes
         Workers as separate processes (True, the default) or threads of this process.
     """
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
@@ -224,14 +225,17 @@ def dask_client(
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n < 1:
         raise ExecutionError(f"workers: got {n}; allowed: a whole number >= 1")
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=processes,
-        dashboard_address=None,
-        silence_logs=logging.CRITICAL,  # failed runs are reported by the tracker
-        preload=[WARMUP_MODULE] if processes else [],
-    )
+    # No dashboard here, so the workers' statistical profiler (a stack sample every 10 ms,
+    # taken while the run holds the interpreter) would only cost time.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(
+            n_workers=n,
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+            silence_logs=logging.CRITICAL,  # failed runs are reported by the tracker
+            preload=[WARMUP_MODULE] if processes else [],
+        )
     try:
         with Client(cluster) as client:
             yield client
