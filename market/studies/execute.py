@@ -26,7 +26,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from market.studies.placement import choose_placement
+from market.studies.placement import choose_placement, idle_cores
 from market.studies.plan import RunTask
 from market.studies.tasks import RunRecord, TaskFunction, run_task
 
@@ -278,7 +278,12 @@ def execute(
         return run_serial(tasks, task_function=task_function, report=report, progress=progress)
     placement = ""
     if auto and scheduler is None and processes:
-        choice = choose_placement(tasks, workers if workers is not None else os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+        choice = choose_placement(
+            tasks,
+            workers if workers is not None else cores,
+            free_cores=idle_cores(cores, os.getloadavg()[0]),
+        )
         placement = choice.describe(len(tasks))
         if choice.in_process:
             result = run_serial(

@@ -3,8 +3,10 @@
 Starting worker processes costs seconds (a new interpreter each, importing the engine), so it
 pays only when the runs take much longer than that. :func:`estimated_run_s` estimates one run's
 time from its scenario (simulated steps, parks and firms); :func:`choose_placement` weighs the
-study's estimated serial time against the start-up of the workers and picks the faster. Pure
-functions: nothing here starts or times anything.
+study's estimated serial time against the start-up of the workers and picks the faster, with
+no more workers than cores left free by other work (:func:`idle_cores`, from the load average):
+workers sharing busy cores run no faster than this process. Pure functions: nothing here starts
+or times anything.
 """
 
 from __future__ import annotations
@@ -52,11 +54,14 @@ class Placement:
         Estimated time of all runs one after the other [s].
     estimated_parallel_s
         Estimated wall time on ``max(workers, 1)`` workers, their start-up included [s].
+    usable_workers
+        Workers the study could have had (cores free and allowed, at most one per run).
     """
 
     workers: int
     estimated_serial_s: float
     estimated_parallel_s: float
+    usable_workers: int = 0
 
     @property
     def in_process(self) -> bool:
@@ -65,6 +70,11 @@ class Placement:
 
     def describe(self, runs: int) -> str:
         """One line for the console."""
+        if self.in_process and self.usable_workers < 2:
+            return (
+                f"running {runs} run(s) in this process: about {self.estimated_serial_s:.0f} s "
+                "of work, and fewer than 2 cores are free (or allowed) for workers"
+            )
         if self.in_process:
             return (
                 f"running {runs} run(s) in this process: about {self.estimated_serial_s:.0f} s "
@@ -96,7 +106,15 @@ def estimated_run_s(scenario: Mapping[str, Any]) -> float:
     return RUN_FIXED_S + steps * (PARK_STEP_S * len(parks) + FIRM_STEP_S * firms)
 
 
-def choose_placement(tasks: Sequence[RunTask], max_workers: int) -> Placement:
+def idle_cores(cores: int, load_average: float) -> int:
+    """Cores other work leaves free: the cores less the load average, counting this process's
+    own share (one runnable process) as free, rounded to the nearest whole core."""
+    return max(0, min(cores, round(cores - load_average + 1.0)))
+
+
+def choose_placement(
+    tasks: Sequence[RunTask], max_workers: int, free_cores: int | None = None
+) -> Placement:
     """Run in this process or on up to ``max_workers`` worker processes, whichever is faster.
 
     Parameters
@@ -105,14 +123,18 @@ def choose_placement(tasks: Sequence[RunTask], max_workers: int) -> Placement:
         The study's runs.
     max_workers
         Most worker processes to start (the cores, or the user's ``--workers``).
+    free_cores
+        Cores not busy with other work (:func:`idle_cores`); workers beyond them would only
+        share the same cores. None: all of ``max_workers``.
     """
     serial_s = sum(estimated_run_s(task.scenario) for task in tasks)
-    workers = min(max_workers, len(tasks))
+    usable = max_workers if free_cores is None else min(max_workers, free_cores)
+    workers = min(usable, len(tasks))
     if workers < 2:
-        return Placement(0, serial_s, serial_s)
+        return Placement(0, serial_s, serial_s, workers)
     # Runs are whole: the slowest worker gets ceil(runs / workers) of them.
     rounds = -(-len(tasks) // workers)
     parallel_s = WORKER_STARTUP_S + serial_s * rounds / len(tasks)
     if serial_s > SPEED_UP_MARGIN * parallel_s:
-        return Placement(workers, serial_s, parallel_s)
-    return Placement(0, serial_s, parallel_s)
+        return Placement(workers, serial_s, parallel_s, workers)
+    return Placement(0, serial_s, parallel_s, workers)

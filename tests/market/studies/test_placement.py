@@ -11,6 +11,7 @@ from market.studies.placement import (
     WORKER_STARTUP_S,
     choose_placement,
     estimated_run_s,
+    idle_cores,
     simulated_steps,
 )
 from tests.market.studies.test_execute import file_bytes, tiny_plan
@@ -44,6 +45,16 @@ def test_small_studies_stay_in_process_and_large_ones_go_to_workers() -> None:
     assert chosen.estimated_serial_s > chosen.estimated_parallel_s > WORKER_STARTUP_S
     assert choose_placement(allocation.tasks, 1).in_process  # one worker never pays
     assert choose_placement(allocation.tasks[:1], 8).in_process  # nor does one run
+    busy = choose_placement(allocation.tasks, 2, free_cores=1)  # other work holds a core
+    assert busy.in_process and "fewer than 2 cores" in busy.describe(25)
+    assert choose_placement(allocation.tasks, 2, free_cores=2).workers == 2
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "idle"), [(2, 1.0, 2), (2, 0.2, 2), (2, 2.6, 0), (2, 1.8, 1), (8, 3.0, 6)]
+)
+def test_idle_cores_count_this_process_as_free(cores: int, load: float, idle: int) -> None:
+    assert idle_cores(cores, load) == idle
 
 
 def test_a_tiny_study_given_workers_runs_in_process_with_the_same_files(
