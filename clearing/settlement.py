@@ -83,7 +83,7 @@ def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settle
     published = np.where(allocation.cell_active, allocation.price, np.nan)
     accepted = allocation.accepted
     signed_accepted = np.where(book.is_buy, accepted, -accepted)
-    if PricingRule(rule) == PricingRule.PAY_AS_BID:
+    if rule == PricingRule.PAY_AS_BID:  # a validated rule: the enum or its string value
         payments = book.price * signed_accepted
     elif published.size == 1:  # one cell: every order settles at the same finite price
         price = float(published[0])
@@ -92,7 +92,7 @@ def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settle
         order_price = published[allocation.order_cell] if book.size else np.zeros(0)
         unit_prices = np.where(np.isnan(order_price), 0.0, order_price)
         payments = np.where(accepted > 0.0, unit_prices * signed_accepted, 0.0)
-    volume = float(accepted[book.is_buy].sum())
+    volume = float(np.compress(book.is_buy, accepted).sum())
     fees = 0.0
     if allocation.arcs is not None and allocation.flows.size:
         fees = dot(allocation.arcs.fee, allocation.flows)
