@@ -16,6 +16,7 @@ BENCHMARKS = (
     "bench.bench_bots",
     "bench.cli_startup",
     "bench.bench_park_year",
+    "bench.bench_assume",
 )
 
 

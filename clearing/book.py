@@ -27,17 +27,18 @@ class BookKeys(Protocol):
 
     One list per field, in input order (``clearing.columns.OrderColumns`` for a list of
     ``Order``, ``clearing.table_validation`` for an ``OrderTable``). ``shared`` is True when
-    every order has the first order's period, zone, product, block and minimum ratio.
+    every order has the first order's period, zone, product, block and minimum ratio; only the
+    first element of those lists is read then (a table passes lists of that one element).
     """
 
     @property
     def size(self) -> int: ...
 
     @property
-    def ids(self) -> list[Any]: ...
+    def ids(self) -> Sequence[Any]: ...
 
     @property
-    def sequences(self) -> Sequence[Any]: ...
+    def sequences(self) -> Sequence[Any] | IntArray: ...
 
     @property
     def periods(self) -> list[Any]: ...
@@ -94,7 +95,7 @@ class OrderBook:
     cells: tuple[Cell, ...]
     block: IntArray
     blocks: tuple[str, ...]
-    ids: list[str]
+    ids: Sequence[str]
     is_divisible: BoolArray
     needs_integer: bool
 
@@ -112,7 +113,7 @@ class OrderBook:
         return self.blocks[k] if k >= 0 else self.ids[position]
 
 
-def _sequence_array(sequences: Sequence[int]) -> IntArray | None:
+def _sequence_array(sequences: Sequence[int] | IntArray) -> IntArray | None:
     """Sequences as int64, or None when some does not fit."""
     try:
         return np.fromiter(sequences, np.int64, len(sequences))
@@ -120,17 +121,22 @@ def _sequence_array(sequences: Sequence[int]) -> IntArray | None:
         return None
 
 
-def _tie_break(ids: list[str], sequences: Sequence[int]) -> tuple[IntArray, bool]:
+def _tie_break(ids: Sequence[str], sequences: Sequence[int] | IntArray) -> tuple[IntArray, bool]:
     """Positions sorting the orders by ``(sequence, id)``, and whether that is input order.
 
-    ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once.
+    ``sequences`` may be a ``range`` (rows numbered in order), which is input order at once,
+    or an ``int64`` array (a table's column).
     """
     n = len(ids)
     if isinstance(sequences, range) and sequences.step > 0:
         return np.arange(n, dtype=np.int64), True
-    if n and sequences == list(range(sequences[0], sequences[0] + n)):  # numbered in order
+    seq: IntArray | None
+    if isinstance(sequences, np.ndarray) and sequences.dtype == np.int64:
+        seq = sequences  # a table's column: compared as an array, not element by element
+    elif n and sequences == list(range(sequences[0], sequences[0] + n)):  # numbered in order
         return np.arange(n, dtype=np.int64), True
-    seq = _sequence_array(sequences)
+    else:
+        seq = _sequence_array(sequences)
     if seq is None:
         keyed = sorted(zip(sequences, ids, range(n), strict=True))
         perm = np.fromiter((k for _, _, k in keyed), np.int64, n)
@@ -144,7 +150,7 @@ def _tie_break(ids: list[str], sequences: Sequence[int]) -> tuple[IntArray, bool
     return order.astype(np.int64, copy=False), False
 
 
-def tie_break_permutation(ids: list[str], sequences: Sequence[int]) -> IntArray:
+def tie_break_permutation(ids: Sequence[str], sequences: Sequence[int]) -> IntArray:
     """Positions of the orders sorted by ``(sequence, id)``."""
     return _tie_break(ids, sequences)[0]
 

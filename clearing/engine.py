@@ -39,17 +39,22 @@ def _flows(allocation: Allocation) -> dict[Link, float]:
 
 
 def _per_order(
-    book: OrderBook, accepted: FloatArray, payments: FloatArray
+    book: OrderBook, accepted: FloatArray, payments: FloatArray, exact: bool
 ) -> tuple[OrderValues, OrderValues, bool]:
     """Accepted quantity and payment per order id, in book order, and whether any traded.
 
     Orders that did not trade get exactly 0.0 for both (never a rounding residue or -0.0).
+    ``exact``: the sort-based path, whose accepted quantities are exactly 0.0 or positive and
+    whose payments are then exactly 0.0 already (settlement adds 0.0, which turns -0.0 into 0.0).
     """
-    traded = accepted > 0.0
-    any_traded = bool(traded.any())
-    if not traded.all():
-        accepted = np.where(traded, accepted, 0.0)
-        payments = np.where(traded, payments, 0.0)
+    if exact:
+        any_traded = bool(accepted.any())
+    else:
+        traded = accepted > 0.0
+        any_traded = bool(traded.any())
+        if not traded.all():
+            accepted = np.where(traded, accepted, 0.0)
+            payments = np.where(traded, payments, 0.0)
     # The arrays are this clearing's own (the allocation is discarded): freeze, do not copy.
     accepted.flags.writeable = False
     payments.flags.writeable = False
@@ -126,7 +131,9 @@ def clear(
         for k, cell in enumerate(allocation.cells)
         if cell in prices
     }
-    accepted, payments, traded = _per_order(book, allocation.accepted, settlement.payments)
+    accepted, payments, traded = _per_order(
+        book, allocation.accepted, settlement.payments, exact=used == "fast"
+    )
     return ClearingResult(
         status="optimal" if traded else "no_trade",
         prices=MappingProxyType(prices),

@@ -18,7 +18,7 @@ def fast_path_applies(book: OrderBook) -> bool:
     return len(book.cells) <= 1 and not book.needs_integer
 
 
-SMALL_BOOK_ORDERS = 512
+SMALL_BOOK_ORDERS = 2_048
 """Books up to this size are ordered by a stable sort of each side (fastest when small)."""
 
 RADIX_RANKS = 32_768

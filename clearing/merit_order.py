@@ -38,6 +38,8 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from clearing.sums import dot
+
 FloatArray = npt.NDArray[np.float64]
 
 QUANTITY_RTOL = 1e-12
@@ -270,7 +272,7 @@ def clear_uniform_arrays(
     buy_accepted[buy_order] = out.buy_accepted
     sell_accepted = np.empty_like(sq)
     sell_accepted[sell_order] = out.sell_accepted
-    welfare = float(out.buy_accepted @ bp_s) - float(out.sell_accepted @ sp_s)
+    welfare = dot(out.buy_accepted, bp_s) - dot(out.sell_accepted, sp_s)
     return UniformClearing(
         price, out.volume, buy_accepted, sell_accepted, out.price_low, out.price_high, welfare
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +29,7 @@ class OrderValues(Mapping[str, float]):
 
     __slots__ = ("_by_id", "_ids", "_values")
 
-    def __init__(self, ids: list[str], values: FloatArray) -> None:
+    def __init__(self, ids: Sequence[str], values: FloatArray) -> None:
         if len(ids) != values.size:
             raise ValueError(f"{len(ids)} ids but {values.size} values")
         if values.flags.writeable:

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from clearing.book import OrderBook
 from clearing.lp_path import Allocation
+from clearing.sums import dot
 from clearing.types import PricingRule
 
 FloatArray = npt.NDArray[np.float64]
@@ -64,13 +65,13 @@ def _paradoxical(
             continue
         tolerance = float(scale[idx].sum())
         if (allocation.accepted[idx] > 0.0).any():
-            if float(unit_surplus[idx] @ allocation.accepted[idx]) < -tolerance:
+            if dot(unit_surplus[idx], allocation.accepted[idx]) < -tolerance:
                 accepted_pa.append(name)
         else:
             floor_qty = book.quantity[idx] * np.where(book.block[idx] >= 0, 1.0,
                                                       book.min_ratio[idx])
             best = max(
-                float(unit_surplus[idx] @ floor_qty), float(unit_surplus[idx] @ book.quantity[idx])
+                dot(unit_surplus[idx], floor_qty), dot(unit_surplus[idx], book.quantity[idx])
             )
             if best > tolerance:
                 rejected_pa.append(name)
@@ -82,7 +83,7 @@ def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settle
     published = np.where(allocation.cell_active, allocation.price, np.nan)
     accepted = allocation.accepted
     signed_accepted = np.where(book.is_buy, accepted, -accepted)
-    if PricingRule(rule) == PricingRule.PAY_AS_BID:
+    if rule == PricingRule.PAY_AS_BID:  # a validated rule: the enum or its string value
         payments = book.price * signed_accepted
     elif published.size == 1:  # one cell: every order settles at the same finite price
         price = float(published[0])
@@ -91,11 +92,11 @@ def settle(book: OrderBook, allocation: Allocation, rule: PricingRule) -> Settle
         order_price = published[allocation.order_cell] if book.size else np.zeros(0)
         unit_prices = np.where(np.isnan(order_price), 0.0, order_price)
         payments = np.where(accepted > 0.0, unit_prices * signed_accepted, 0.0)
-    volume = float(accepted[book.is_buy].sum())
+    volume = float(np.compress(book.is_buy, accepted).sum())
     fees = 0.0
     if allocation.arcs is not None and allocation.flows.size:
-        fees = float(allocation.arcs.fee @ allocation.flows)
-    welfare = float(book.price @ signed_accepted) - fees
+        fees = dot(allocation.arcs.fee, allocation.flows)
+    welfare = dot(book.price, signed_accepted) - fees
     pab: tuple[str, ...] = ()
     prb: tuple[str, ...] = ()
     if book.needs_integer:

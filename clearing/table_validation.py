@@ -38,11 +38,15 @@ NUMBER_KINDS = "iuf"
 
 @dataclass(frozen=True, slots=True)
 class TableKeys:
-    """Ids, sequences, cells and blocks of a checked table, one list per field (``BookKeys``)."""
+    """Ids, sequences, cells and blocks of a checked table, one list per field (``BookKeys``).
+
+    When ``shared`` is True (one period, zone, product and ratio for every row, no blocks) the
+    period, zone, product and block lists hold the first row's value only.
+    """
 
     size: int
-    ids: list[Any]
-    sequences: Sequence[Any]
+    ids: Sequence[Any]
+    sequences: Sequence[Any] | IntArray
     periods: list[Any]
     zones: list[Any]
     products: list[Any]
@@ -79,12 +83,13 @@ def _lengths(table: OrderTable, n: int) -> None:
             )
 
 
-def _ids(table: OrderTable, rows: _Rows) -> list[Any]:
-    ids = list(table.id)
-    if not all_strings(ids) or "" in ids:
+def _ids(table: OrderTable, rows: _Rows) -> tuple[Any, ...]:
+    ids = table.id
+    unique = set(ids) if all_strings(ids) else None
+    if unique is None or "" in unique:
         k = next(k for k, i in enumerate(ids) if not (isinstance(i, str) and i))
         raise rows.error(k, "id", ids[k], f"orders[{k}] needs a non-empty string id")
-    if len(set(ids)) != len(ids):
+    if len(unique) != len(ids):
         seen: set[str] = set()
         for k, order_id in enumerate(ids):
             if order_id in seen:
@@ -144,31 +149,44 @@ def _text(
         )
 
     if isinstance(values, tuple):
-        as_list = list(values)
         if not (
-            all_strings(as_list)
-            and (not non_empty or "" not in as_list)
-            and (choices is None or set(as_list) <= choices)
+            all_strings(values)
+            and (not non_empty or "" not in values)
+            and (choices is None or set(values) <= choices)
         ):
-            k = next(k for k, v in enumerate(as_list) if not valid(v))
-            raise rows.error(k, name, as_list[k], allowed)
-        return as_list
+            k = next(k for k, v in enumerate(values) if not valid(v))
+            raise rows.error(k, name, values[k], allowed)
+        return list(values)
     if n and not valid(values):
         raise rows.error(0, name, values, allowed)
     return [values] * n
 
 
+def _agents(rows: _Rows, agents: Any, n: int) -> Sequence[Any]:
+    """The owners, one per row (a column given per row is returned as it is, not copied)."""
+    if isinstance(agents, tuple) and all_strings(agents):
+        return agents
+    return _text(rows, "agent", agents, n, "must be a string", non_empty=False)
+
+
 def _prices(rows: _Rows, table: OrderTable, spec: MarketSpec) -> FloatArray:
     price = _numbers(rows, "price", table.price, "must be a finite number")
+    # Within floor and cap means finite too: NaN fails every comparison.
+    if not (price.size and spec.price_floor <= price.min() and price.max() <= spec.price_cap):
+        _name_bad_price(rows, price, spec)
+    if spec.tick > 0:
+        rows.first(off_tick(price, spec.tick), "price", price,
+                   f"must be a multiple of tick {spec.tick}")
+    return price
+
+
+def _name_bad_price(rows: _Rows, price: FloatArray, spec: MarketSpec) -> None:
+    """Raise for the first price that is not finite or lies outside floor and cap, if any."""
     rows.first(~np.isfinite(price), "price", price, "must be a finite number")
     rows.first(
         (price < spec.price_floor) | (price > spec.price_cap), "price", price,
         f"must lie in [price_floor, price_cap] = [{spec.price_floor}, {spec.price_cap}]",
     )
-    if spec.tick > 0:
-        rows.first(off_tick(price, spec.tick), "price", price,
-                   f"must be a multiple of tick {spec.tick}")
-    return price
 
 
 def _periods(rows: _Rows, periods: Any, n: int) -> list[Any]:
@@ -202,7 +220,9 @@ def _ratios(rows: _Rows, ratios: Any, n: int) -> FloatArray:
     return np.zeros(n) if n == 0 or ratios == 0.0 else np.full(n, float(ratios))
 
 
-def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: int) -> list[Any]:
+def _blocks(
+    rows: _Rows, blocks: Any, agents: Sequence[Any], ratio: FloatArray, n: int
+) -> list[Any]:
     if blocks is None:
         return [None] * n
     if not isinstance(blocks, tuple):
@@ -229,9 +249,15 @@ def _blocks(rows: _Rows, blocks: Any, agents: list[Any], ratio: FloatArray, n: i
     return list(blocks)
 
 
-def _sequences(rows: _Rows, sequence: np.ndarray | None, n: int) -> Sequence[Any]:
+def _sequences(
+    rows: _Rows, sequence: np.ndarray | None, n: int
+) -> Sequence[Any] | IntArray:
+    """Sequence numbers: ``range(n)`` when not given, an ``int64`` column as it is, else a list
+    of Python integers (of any size)."""
     if sequence is None:
         return range(n)
+    if sequence.dtype == np.int64:
+        return sequence
     return _integers(rows, "sequence", sequence, "must be an integer")
 
 
@@ -259,7 +285,7 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
     _lengths(table, n)
     rows = _Rows(table)
     ids = _ids(table, rows)
-    agents = _text(rows, "agent", table.agent, n, "must be a string", non_empty=False)
+    agents = _agents(rows, table.agent, n)
     if table.is_buy.dtype.kind != "b" and n:
         raise ClearingInputError(
             f"order table: field 'is_buy' has element type {table.is_buy.dtype}; "
@@ -267,19 +293,23 @@ def validate_table(table: OrderTable, spec: MarketSpec) -> tuple[TableKeys, Nume
         )
     allowed = f"must be a number > 0 and <= {QUANTITY_LIMIT:g}"
     quantity = _numbers(rows, "quantity", table.quantity, allowed)
-    rows.first(~((quantity > 0.0) & (quantity <= QUANTITY_LIMIT)), "quantity", quantity, allowed)
+    if not (quantity.size and quantity.min() > 0.0 and quantity.max() <= QUANTITY_LIMIT):
+        rows.first(
+            ~((quantity > 0.0) & (quantity <= QUANTITY_LIMIT)), "quantity", quantity, allowed
+        )
     price = _prices(rows, table, spec)
-    periods = _periods(rows, table.period, n)
-    zones = _text(rows, "zone", table.zone, n, f"must be one of {sorted(spec.zones)}",
-                  frozenset(spec.zones))
-    products = _text(rows, "product", table.product, n, "must be a non-empty string")
-    ratio = _ratios(rows, table.min_acceptance_ratio, n)
-    blocks = _blocks(rows, table.block, agents, ratio, n)
-    sequences = _sequences(rows, table.sequence, n)
     shared = n > 0 and table.block is None and not any(
         isinstance(getattr(table, name), (tuple, np.ndarray))
         for name in ("period", "zone", "product", "min_acceptance_ratio")
     )
+    width = 1 if shared else n  # shared: the first row's value stands for every row
+    periods = _periods(rows, table.period, width)
+    zones = _text(rows, "zone", table.zone, width, f"must be one of {sorted(spec.zones)}",
+                  frozenset(spec.zones))
+    products = _text(rows, "product", table.product, width, "must be a non-empty string")
+    ratio = _ratios(rows, table.min_acceptance_ratio, n)
+    blocks = _blocks(rows, table.block, agents, ratio, width)
+    sequences = _sequences(rows, table.sequence, n)
     keys = TableKeys(n, ids, sequences, periods, zones, products, blocks, shared)
     return keys, NumericColumns(quantity=quantity, price=price, ratio=ratio,
                                 is_buy=np.asarray(table.is_buy, dtype=bool))

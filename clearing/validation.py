@@ -120,14 +120,33 @@ def _validate_interconnectors(spec: MarketSpec, zones: set[str]) -> None:
             )
 
 
+_VALID_SPECS: dict[int, MarketSpec] = {}
+"""Specifications already found valid, by object id (each kept, so its id is not reused)."""
+VALID_SPECS_KEPT = 32
+
+
 def validate_spec(spec: MarketSpec) -> None:
     """Check a market specification.
+
+    A specification object found valid once is not checked again: it is frozen, and its zones
+    and interconnectors are tuples, so it cannot have changed (a market clearing every hour
+    with one specification checks it once).
 
     Raises
     ------
     ClearingInputError
         Naming the field, the bad value and what is allowed.
     """
+    if _VALID_SPECS.get(id(spec)) is spec:
+        return
+    _check_spec(spec)
+    if type(spec.zones) is tuple and type(spec.interconnectors) is tuple:
+        if len(_VALID_SPECS) >= VALID_SPECS_KEPT:
+            _VALID_SPECS.clear()
+        _VALID_SPECS[id(spec)] = spec
+
+
+def _check_spec(spec: MarketSpec) -> None:
     if not isinstance(spec, MarketSpec):
         raise ClearingInputError(f"spec = {spec!r} is not allowed; pass a MarketSpec")
     try:
@@ -211,7 +230,7 @@ def _validate_order(order: Order, spec: MarketSpec, zones: frozenset[str]) -> No
             )
 
 
-def all_strings(values: list[Any]) -> bool:
+def all_strings(values: Sequence[Any]) -> bool:
     """True when every element is a ``str`` (``str.join`` rejects anything else, at C speed)."""
     try:
         "".join(values)

@@ -22,8 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "compare",
         help="run a policy study (variants x seeds) and write a report",
-        description="Run every variant of a study on the same seeds, on Dask distributed (a "
-        "local cluster by default), and write summary.csv, runs.parquet, firms.parquet and a "
+        description="Run every variant of a study on the same seeds, in this process or, when "
+        "the study is large enough to gain from it, on Dask distributed (a local cluster by "
+        "default), and write summary.csv, runs.parquet, firms.parquet and a "
         "self-contained report.html into the output folder.",
     )
     parser.add_argument("study", help="study YAML file (see configs/studies/)")
@@ -34,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--workers",
         type=_worker_count,
         default=None,
-        help="local Dask workers, one process and thread each (default: all cores)",
+        help="at most this many local Dask workers, one process and thread each (default: all "
+        "cores); a study too small to gain from workers runs in this process",
     )
     parser.add_argument(
         "--scheduler",
@@ -81,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"compare: {exc}", file=sys.stderr)
         return 2
     if not args.quiet:
+        if outcome.placement:
+            print(outcome.placement, file=sys.stderr)
         print(outcome.table)
         print(f"\nResults written to {out_dir}/: " + ", ".join(p.name for p in outcome.files))
     for failure in outcome.failures:

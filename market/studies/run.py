@@ -36,6 +36,9 @@ class ExecutionOptions:
         Address of an existing Dask scheduler (``tcp://host:port``).
     processes
         Local workers as processes (default) or threads.
+    auto
+        Run a study too small to pay for starting worker processes in this process (default);
+        False: always start them (see :mod:`market.studies.placement`).
     progress
         Show a progress bar on standard error.
     """
@@ -44,6 +47,7 @@ class ExecutionOptions:
     workers: int | None = None
     scheduler: str | None = None
     processes: bool = True
+    auto: bool = True
     progress: bool = False
 
 
@@ -60,6 +64,7 @@ class StudyOutcome:
     firms: pd.DataFrame
     files: tuple[Path, ...]
     table: str
+    placement: str = ""
 
 
 def run_study(
@@ -96,6 +101,7 @@ def run_study(
         workers=opts.workers,
         scheduler=opts.scheduler,
         processes=opts.processes,
+        auto=opts.auto,
         task_function=task_function,
         report=report,
         progress=opts.progress,
@@ -134,4 +140,5 @@ def run_study(
         firms=firms,
         files=files,
         table=console_table(summary),
+        placement=result.placement,
     )

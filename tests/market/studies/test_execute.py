@@ -66,7 +66,7 @@ def test_dask_threads_match_serial_byte_for_byte(
 def test_dask_processes_match_serial_byte_for_byte(
     serial_files: dict[str, bytes], tmp_path: Path
 ) -> None:
-    run_study(tiny_plan(), tmp_path, ExecutionOptions(workers=2, processes=True))
+    run_study(tiny_plan(), tmp_path, ExecutionOptions(workers=2, processes=True, auto=False))
     assert file_bytes(tmp_path)["summary.csv"] == serial_files["summary.csv"]
     assert file_bytes(tmp_path) == serial_files
 
