@@ -105,9 +105,7 @@ def self_consumption_request_kw(
     """Requests of the ``self_consumption`` strategy for ``P`` parks [kW], shape ``(P, U)``."""
     soc_sd = _after_self_discharge_kwh(soc_kwh, fleet)
     room = np.clip((fleet.soc_max_kwh - soc_sd) / (fleet.eta_charge * dt_h), 0.0, fleet.power_kw)
-    usable = np.clip(
-        (soc_sd - fleet.soc_min_kwh) * fleet.eta_discharge / dt_h, 0.0, fleet.power_kw
-    )
+    usable = np.clip((soc_sd - fleet.soc_min_kwh) * fleet.eta_discharge / dt_h, 0.0, fleet.power_kw)
     charge = _share_by_headroom(-net_load_kw, room)
     discharge = -_share_by_headroom(net_load_kw, usable)
     out: FloatArray = np.where(

@@ -80,9 +80,7 @@ class ParkBatch:
             soc_kwh=np.array([r.soc_kwh for r in runs], dtype=np.float64).reshape(size, n_units),
             net_load_kw=np.stack([p.net_load_kw for p in problems if p is not None], axis=1),
             renewable_kw=np.stack([p.renewable_kw for p in problems if p is not None], axis=1),
-            billing_period=np.stack(
-                [p.billing_period for p in problems if p is not None], axis=1
-            ),
+            billing_period=np.stack([p.billing_period for p in problems if p is not None], axis=1),
             grid_limit_kw=np.array([p.grid_limit_kw for p in problems if p is not None]),
             period_peak_kw=np.zeros(size),
             import_kw=np.zeros((size, n)),
