@@ -595,10 +595,20 @@ class GreenPowerMarket:
         :data:`PRIOR_FILL_SHARE` before any trade).
         """
         certified = self.certified_by_year.get(year, np.zeros(self.n_firms))
-        load, ren, _ = self._firm_rows(t, stop)
         dt = self.parks[0].dt_h
         mwh = self.parks[0].step_weight[t:stop] * dt * KW_TO_MW
-        need_mwh = mwh @ (self.firm_target()[None, :] * np.maximum(load - ren, 0.0))
+        # Filled park by park into one (steps, firms) array: no stacked copies of the year.
+        target = self.firm_target()[None, :]
+        need_kw = np.empty((stop - t, self.n_firms))
+        for k, park in enumerate(self.parks):
+            lo, hi = int(self.firm_offset[k]), int(self.firm_offset[k + 1])
+            ren = park.firm_pv_kw[t:stop] + park.firm_wind_kw[t:stop]
+            np.multiply(
+                target[:, lo:hi],
+                np.maximum(park.firm_load_kw[t:stop] - ren, 0.0),
+                out=need_kw[:, lo:hi],
+            )
+        need_mwh = mwh @ need_kw
         bid = self._settled_bid_mwh
         fill = np.divide(
             self.totals.received_mwh,
