@@ -119,6 +119,9 @@ class ParkInputs:
     With a weather file, ``weather`` holds the file's irradiance, temperature and wind on the
     steps, and every array is transposed from those components instead (``clearness_index`` is
     then GHI over clear-sky GHI, for reporting only).
+
+    ``process_kw``, ``heat_pump_cop`` and ``electric_boiler_kw`` are read only by investments;
+    without investments they are kept empty (shape (0, n_firms)) to save memory on large runs.
     """
 
     name: str
@@ -866,6 +869,9 @@ def build_park(
     billing = (months - months[0]).astype(np.int64)
     co2 = park.grid.co2_factor_tco2_per_mwh
     op = park.operator
+    if not config.investments.enabled:
+        # Only investments read these again; a large run need not keep them.
+        process_kw, cop, eboiler_kw = (np.zeros((0, firms.size)) for _ in range(3))
     return ParkInputs(
         name=park.name,
         index=index,
