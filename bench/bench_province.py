@@ -6,8 +6,9 @@ repetition runs in a fresh process and times the whole ``greenmarket run`` path 
 generating the scenario, building it, simulating, and writing the result files through
 ``market.runner.run_scenario``, without the renewable-exclusion counterfactual). The script prints
 the median wall time, the CPU time (a fairer figure on a busy shared machine) and the peak
-resident memory, and writes ``bench/out/province.json``. Targets: <= 60 s and <= 4 GiB. ``--scale`` and ``--hours`` run a smaller form of the same
-province (e.g. ``--scale 0.125`` for about 1,000 firms).
+resident memory, and writes ``bench/out/province.json``. Targets: <= 60 s and <= 4 GiB.
+``--scale`` and ``--hours`` run a smaller form of the same province (e.g. ``--scale 0.125`` for
+about 1,000 firms).
 """
 
 from __future__ import annotations
