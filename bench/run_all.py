@@ -10,6 +10,7 @@ BENCHMARKS = (
     "bench.bench_clearing",
     "bench.bench_engine",
     "bench.bench_markets",
+    "bench.bench_province",
     "bench.bench_studies",
     "bench.bench_web",
     "bench.bench_classroom",

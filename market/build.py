@@ -121,6 +121,11 @@ class ParkInputs:
     With a weather file, ``weather`` holds the file's irradiance, temperature and wind on the
     steps, and every array is transposed from those components instead (``clearness_index`` is
     then GHI over clear-sky GHI, for reporting only).
+
+    ``process_kw``, ``heat_pump_cop`` and ``electric_boiler_kw`` are read only by investments;
+    without investments they are kept empty (shape (0, n_firms)) to save memory on large runs,
+    and ``firm_wind_kw``, ``heat_pump_kw`` and ``heat_pump_heat_kw_th`` are read-only zero
+    broadcasts when the park has no firm wind or heat pump.
     """
 
     name: str
@@ -676,6 +681,17 @@ def park_sky_pv_profile_kw_per_kwp(
     )
 
 
+def _shared_if_zero(values: FloatArray) -> FloatArray:
+    """``values``, or a read-only +0.0 broadcast to its shape when every entry is +0.0.
+
+    The broadcast takes no memory per entry and reads, slices and sums exactly like the array.
+    """
+    if values.any() or np.signbit(values).any():
+        return values
+    out: FloatArray = np.broadcast_to(np.zeros(1), values.shape)
+    return out
+
+
 def build_park(
     config: ScenarioConfig,
     park: ParkConfig,
@@ -902,6 +918,11 @@ def build_park(
     path = park.grid.co2_factor_path
     grid_path = {} if path == "none" else grid_factor_path(ref, path, step_years.tolist())
     op = park.operator
+    if not config.investments.enabled:
+        # Only investments read these again, and only investments write into the per-firm
+        # arrays: a large run need not keep them, nor one zero per firm and step.
+        process_kw, cop, eboiler_kw = (np.zeros((0, firms.size)) for _ in range(3))
+        firm_wind, hp_heat, hp_kw = (_shared_if_zero(a) for a in (firm_wind, hp_heat, hp_kw))
     return ParkInputs(
         name=park.name,
         index=index,

@@ -20,7 +20,7 @@ import functools
 import math
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, available_timezones
 
 from pydantic import (
@@ -28,6 +28,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -36,6 +37,11 @@ from pydantic import (
 from agents.dispatch.defaults import DEFAULT_VALUE_OF_LOST_LOAD_CNY_PER_KWH
 from agents.tariff import TariffInputError, TouPeriod, TouTariff
 from market.config.errors import located_error
+from market.config.park_generator import (
+    generated_firm_count,
+    generated_park_count,
+    generated_parks,
+)
 from market.inputs.errors import DataFileError
 from market.inputs.paths import DataFilePath
 from market.reference import ReferenceError as ReferenceDataError
@@ -46,7 +52,7 @@ MAX_ASSET_KW = 1e7
 """Largest power of one asset or connection [kW] (10 GW)."""
 MAX_ASSET_KWH = 1e8
 """Largest energy capacity of one store [kWh] (100 GWh)."""
-MAX_PARKS = 50
+MAX_PARKS = 200
 MAX_FIRM_ENTRIES_PER_PARK = 500
 MAX_FIRMS_PER_PARK = 5000
 """Most firms in one park after ``count`` expansion."""
@@ -1104,6 +1110,127 @@ class OutputConfig(StrictModel):
     )
 
 
+class GeneratedSectorConfig(StrictModel):
+    """Firms of one sector in a generated region."""
+
+    firms: Annotated[int, Field(ge=0, le=MAX_FIRMS)] = Field(
+        description="Firms of this sector in the region at scale 1 [-]."
+    )
+    output_frac: Annotated[float, Field(gt=0.0, le=10.0)] = Field(
+        default=0.1,
+        description="Median output of a firm as a share of the sector's reference output "
+        "(configs/reference/sectors.csv) [-] (assumed: most firms are smaller than the "
+        "reference plant).",
+    )
+    pv_share: Fraction = Field(
+        default=0.3, description="Share of the firms with rooftop PV [-] (assumed)."
+    )
+    green_power_share: Fraction = Field(
+        default=0.2,
+        description="Share of the firms buying green power, with a target share of 0.5 [-] "
+        "(assumed).",
+    )
+
+
+class GeneratedRegionConfig(StrictModel):
+    """A region of generated parks: how many, where, and its firms by sector."""
+
+    name: Name
+    parks: Annotated[int, Field(ge=1, le=MAX_PARKS)] = Field(
+        description="Parks in the region at scale 1 [-]."
+    )
+    latitude_min_deg: Annotated[float, Field(ge=-90.0, le=90.0)]
+    latitude_max_deg: Annotated[float, Field(ge=-90.0, le=90.0)]
+    longitude_min_deg: Annotated[float, Field(ge=-180.0, le=180.0)]
+    longitude_max_deg: Annotated[float, Field(ge=-180.0, le=180.0)]
+    altitude_m: Annotated[float, Field(ge=-500.0, le=9000.0)] = 400.0
+    climate: ClimateConfig = ClimateConfig()
+    sectors: dict[SectorName, GeneratedSectorConfig] = Field(
+        min_length=1,
+        max_length=len(get_args(SectorName)),
+        description="Firms by sector (sector names as in sectors.csv).",
+    )
+
+    @model_validator(mode="after")
+    def _box_ordered(self) -> GeneratedRegionConfig:
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        for axis in ("latitude", "longitude"):
+            low, high = getattr(self, f"{axis}_min_deg"), getattr(self, f"{axis}_max_deg")
+            if low > high:
+                issues.append(((f"{axis}_max_deg",), high, f"at least {axis}_min_deg ({low:g})"))
+        if issues:
+            raise located_error(issues)
+        return self
+
+
+class ParkGeneratorConfig(StrictModel):
+    """Parks and firms generated from counts per region and sector (seeded variation).
+
+    Each region gets ``parks × scale`` parks (at least one) placed uniformly in its box, and
+    ``firms × scale`` firms of each sector spread over its parks; firm output is log-normal around
+    the sector median. The generated parks are added to ``parks``.
+    """
+
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1)] = Field(
+        default=0, description="Seed of the draw of parks and firms (not of the simulation)."
+    )
+    scale: Annotated[float, Field(gt=0.0, le=1.0)] = Field(
+        default=1.0,
+        description="Share of every park and firm count to generate [-]: 1 the full set, "
+        "e.g. 0.125 a 1,000-firm form of 8,000 firms.",
+    )
+    output_spread: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        default=0.6, description="Standard deviation of log firm output [-] (assumed)."
+    )
+    park_size_spread: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        default=0.5, description="Standard deviation of log park size [-] (assumed)."
+    )
+    size_classes: Annotated[int, Field(ge=1, le=10)] = Field(
+        default=3,
+        description="Size classes per sector and park; firms of one class are identical [-].",
+    )
+    firm_pv_kwp_per_mwh_per_yr: Annotated[float, Field(ge=0.0, le=10.0)] = Field(
+        default=0.1,
+        description="Rooftop PV of a firm with PV per MWh of its yearly electricity "
+        "[kWp/(MWh/yr)] (assumed; 0.1 covers about 12 % at 1,200 full-load hours).",
+    )
+    shared_pv_kwp_per_firm: Annotated[float, Field(ge=0.0, le=1e5)] = Field(
+        default=200.0, description="Park's shared PV plant per firm of the park [kWp] (assumed)."
+    )
+    shared_battery_kwh_per_firm: Annotated[float, Field(ge=0.0, le=1e5)] = Field(
+        default=200.0, description="Park's shared battery per firm of the park [kWh] (assumed)."
+    )
+    connection_headroom: Annotated[float, Field(ge=1.0, le=20.0)] = Field(
+        default=3.0,
+        description="Grid connection as a multiple of the park's mean electric load [-] (assumed).",
+    )
+    grid_co2_tco2_per_mwh: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
+        default=0.5543,
+        description="Grid CO2 factor of every park [tCO2/MWh] (sourced: Northwest grid "
+        "average 2023, MEE & NBS).",
+    )
+    operator_strategy: OperatorStrategyName = Field(
+        default="self_consumption", description="Storage dispatch strategy of every park."
+    )
+    regions: tuple[GeneratedRegionConfig, ...] = Field(min_length=1, max_length=20)
+
+    @model_validator(mode="after")
+    def _counts_within_limits(self) -> ParkGeneratorConfig:
+        issues: list[tuple[tuple[str | int, ...], object, str]] = []
+        names = [r.name for r in self.regions]
+        repeated = sorted(name for name, n in Counter(names).items() if n > 1)
+        if repeated:
+            issues.append((("regions",), repeated, "region names must be unique"))
+        parks, firms = generated_park_count(self), generated_firm_count(self)
+        if parks > MAX_PARKS:
+            issues.append((("regions",), f"{parks} parks", f"at most {MAX_PARKS} parks"))
+        if firms > MAX_FIRMS:
+            issues.append((("regions",), f"{firms} firms", f"at most {MAX_FIRMS} firms"))
+        if issues:
+            raise located_error(issues)
+        return self
+
+
 class ScenarioConfig(StrictModel):
     """A complete greenmarket scenario."""
 
@@ -1126,11 +1253,41 @@ class ScenarioConfig(StrictModel):
     policy: PolicyConfig = PolicyConfig()
     investments: InvestmentConfig = InvestmentConfig()
     growth: GrowthConfig = Field(default_factory=lambda: GrowthConfig())
-    parks: tuple[ParkConfig, ...] = Field(
-        min_length=1,
-        max_length=MAX_PARKS,
-        description=f"Parks of the scenario; at most {MAX_FIRMS} firms in all of them.",
+    park_generator: ParkGeneratorConfig | None = Field(
+        default=None,
+        description="Generate parks and firms from counts per region and sector; the parks are "
+        "added to 'parks' when the scenario is read (this field is then empty).",
     )
+    parks: tuple[ParkConfig, ...] = Field(
+        default=(),
+        max_length=MAX_PARKS,
+        description=f"Parks of the scenario (at least one, written here or generated); at most "
+        f"{MAX_FIRMS} firms in all of them.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_park_generator(cls, data: Any) -> Any:
+        """Add the generated parks to ``parks`` (a generator that does not validate is left for
+        field validation to report)."""
+        if not isinstance(data, dict) or data.get("park_generator") is None:
+            return data
+        try:
+            generator = ParkGeneratorConfig.model_validate(data["park_generator"])
+        except ValidationError:
+            return data
+        parks = data.get("parks", ())
+        if not isinstance(parks, list | tuple):
+            return data
+        return {**data, "park_generator": None, "parks": [*parks, *generated_parks(generator)]}
+
+    @model_validator(mode="after")
+    def _at_least_one_park(self) -> ScenarioConfig:
+        if not self.parks:
+            raise located_error(
+                [(("parks",), [], "at least one park, written out or from park_generator")]
+            )
+        return self
 
     @field_validator("reference_overrides")
     @classmethod

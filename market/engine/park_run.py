@@ -1,7 +1,9 @@
-"""State and records of one park during a run, stepped by the park's SimPy process.
+"""State and records of one park during a run, stepped by the simulation's park process.
 
-The class is plain Python over numpy arrays: the SimPy process (:mod:`market.engine.processes`)
-only calls :meth:`ParkRun.step` and :meth:`ParkRun.settle_block` and yields. Per-step work is
+The class is plain Python over numpy arrays: the SimPy process (:mod:`market.engine.simulation`)
+only calls :meth:`ParkRun.step` (or steps the park in a
+:class:`~market.engine.park_batch.ParkBatch`, which writes into the same records) and
+:meth:`ParkRun.settle_block`. Per-step work is
 park-level (storage dispatch and grid exchange); per-firm accounting is settled in blocks (one day
 at a time) with array operations over (steps × firms), so no Python loop runs per firm and hour.
 """

@@ -25,6 +25,7 @@ from market.engine.bus import (
     RUN_STARTED,
     EventBus,
 )
+from market.engine.park_batch import park_batches
 from market.engine.park_run import ParkRun
 from market.exclusion_effect import ExclusionCounterfactual
 from market.markets.session import Markets
@@ -54,6 +55,9 @@ class Simulation:
         (:class:`~market.exclusion_effect.ExclusionCounterfactual`, kept in
         :attr:`counterfactual`), so the renewable-exclusion effect needs no second run of the
         scenario; ignored when the scenario has no such effect or has investments.
+    batch_parks
+        Step the parks of a rule-based strategy together as arrays (default); ``False`` steps
+        every park on its own (same results, slower with many parks).
     """
 
     def __init__(
@@ -63,6 +67,7 @@ class Simulation:
         bus: EventBus | None = None,
         check_invariants: bool = False,
         exclusion_counterfactual: bool = False,
+        batch_parks: bool = True,
     ) -> None:
         self.config = config
         base = reference if reference is not None else load_reference()
@@ -80,8 +85,11 @@ class Simulation:
         self.horizon_h = self.parks[0].n_steps * config.time.step_h
         self._started = False
         self._finished_parks = 0
-        for run in self.runs:
-            self.env.process(self._park_process(run))
+        # Investments may change a park's equipment mid-run: then every park steps on its own.
+        self.batches = park_batches(
+            self.runs, allowed=batch_parks and not config.investments.enabled
+        )
+        self.env.process(self._parks_process())
         self.markets = Markets.create(
             config,
             self.parks,
@@ -146,24 +154,52 @@ class Simulation:
         """Results of the finished run (summary, time series, per-firm and market tables)."""
         return collect_results(self.runs, self.reference, self.config, self.markets)
 
-    def _park_process(self, run: ParkRun) -> Generator[simpy.Event, Any, None]:
-        inputs = run.inputs
-        dt = inputs.dt_h
+    def _parks_process(self) -> Generator[simpy.Event, Any, None]:
+        """Step every park through the horizon: batched parks together, the others one by one.
+
+        Events come out in the order one process per park would give them: at each step, park
+        by park, the close of the previous day and billing period, then the step itself.
+        """
+        runs = self.runs
+        first = runs[0].inputs
+        dt = first.dt_h
         steps_per_day = int(round(24.0 / dt))
-        n = inputs.n_steps
+        n = first.n_steps
+        batched = np.zeros(len(runs), dtype=bool)
+        for batch in self.batches:
+            batched[batch.members] = True
+        pending: list[list[tuple[str, float, dict[str, Any]]]] = [[] for _ in runs]
         for t in range(n):
-            run.step(t)
-            if self.bus.wants(PARK_STEP):
-                self.bus.publish(PARK_STEP, t * dt, self._step_payload(run, t))
+            for batch in self.batches:
+                batch.step(t)
+            wants_step = self.bus.wants(PARK_STEP)
+            for k, run in enumerate(runs):
+                for kind, time_h, payload in pending[k]:
+                    self.bus.publish(kind, time_h, payload)
+                pending[k].clear()
+                if not batched[k]:
+                    run.step(t)
+                if wants_step:
+                    self.bus.publish(PARK_STEP, t * dt, self._step_payload(run, t))
             yield self.env.timeout(dt)
             # Now at the end of step t: close the day and the billing period if they end here.
-            if (t + 1) % steps_per_day == 0 or t == n - 1:
-                self._publish_day(run, t)
-            if t == n - 1 or inputs.billing_period[t + 1] != inputs.billing_period[t]:
-                self._publish_billing(run, t)
-        self._finished_parks += 1
+            day_end = (t + 1) % steps_per_day == 0 or t == n - 1
+            for k, run in enumerate(runs):
+                if day_end:
+                    pending[k].append(self._day_event(run, t))
+                period = run.inputs.billing_period
+                if t == n - 1 or period[t + 1] != period[t]:
+                    pending[k].append(self._billing_event(run, t))
+            if t == n - 1:
+                for k in range(len(runs)):
+                    for kind, time_h, payload in pending[k]:
+                        self.bus.publish(kind, time_h, payload)
+        for batch in self.batches:
+            batch.finish()
+        self._finished_parks = len(runs)
 
-    def _publish_day(self, run: ParkRun, t: int) -> None:
+    def _day_event(self, run: ParkRun, t: int) -> tuple[str, float, dict[str, Any]]:
+        """Settle the park's day ending at step ``t`` and return its ``park_day`` event."""
         inputs = run.inputs
         day_start = run.settled_until
         totals = run.settle_block(t + 1)
@@ -179,7 +215,7 @@ class Simulation:
             / 1000.0
             * inputs.grid_co2_in_year_tco2_per_mwh(int(inputs.times[day_start].year))
         )
-        self.bus.publish(
+        return (
             PARK_DAY,
             (t + 1) * inputs.dt_h,
             {
@@ -189,11 +225,12 @@ class Simulation:
             },
         )
 
-    def _publish_billing(self, run: ParkRun, t: int) -> None:
+    def _billing_event(self, run: ParkRun, t: int) -> tuple[str, float, dict[str, Any]]:
+        """The ``billing_period`` event of the park's period ending at step ``t``."""
         inputs = run.inputs
         period = int(inputs.billing_period[t])
         peak = run.period_peak_kw.get(period, 0.0)
-        self.bus.publish(
+        return (
             BILLING_PERIOD,
             (t + 1) * inputs.dt_h,
             {
