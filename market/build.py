@@ -122,8 +122,8 @@ class ParkInputs:
     steps, and every array is transposed from those components instead (``clearness_index`` is
     then GHI over clear-sky GHI, for reporting only).
 
-    ``process_kw``, ``heat_pump_cop`` and ``electric_boiler_kw`` are read only by investments;
-    without investments they are kept empty (shape (0, n_firms)) to save memory on large runs,
+    ``heat_pump_cop`` and ``electric_boiler_kw`` are read only by investments; without
+    investments they are kept empty (shape (0, n_firms)) to save memory on large runs,
     and ``firm_wind_kw``, ``heat_pump_kw`` and ``heat_pump_heat_kw_th`` are read-only zero
     broadcasts when the park has no firm wind or heat pump.
     """
@@ -921,7 +921,7 @@ def build_park(
     if not config.investments.enabled:
         # Only investments read these again, and only investments write into the per-firm
         # arrays: a large run need not keep them, nor one zero per firm and step.
-        process_kw, cop, eboiler_kw = (np.zeros((0, firms.size)) for _ in range(3))
+        cop, eboiler_kw = np.zeros((0, firms.size)), np.zeros((0, firms.size))
         firm_wind, hp_heat, hp_kw = (_shared_if_zero(a) for a in (firm_wind, hp_heat, hp_kw))
     return ParkInputs(
         name=park.name,
