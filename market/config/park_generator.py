@@ -14,13 +14,14 @@ and then grouped into size classes of identical firms, written as one firm entry
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from market.reference import default_reference
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from market.config.schema import GeneratedRegionConfig, ParkGeneratorConfig
 
 HOURS_PER_YEAR = 8760.0
@@ -34,7 +35,7 @@ GREEN_TARGET_SHARE = 0.5
 
 def scaled_count(count: int, scale: float, at_least_one: bool = False) -> int:
     """``count × scale`` rounded half up (at least 1 when ``at_least_one`` and count > 0)."""
-    out = int(np.floor(count * scale + 0.5))
+    out = int(math.floor(count * scale + 0.5))
     return max(out, 1) if at_least_one and count > 0 else out
 
 
@@ -65,6 +66,8 @@ def generated_parks(generator: ParkGeneratorConfig) -> list[dict[str, Any]]:
     list of dict
         One mapping per park, ready for :class:`~market.config.schema.ParkConfig`.
     """
+    import numpy as np
+
     rng = np.random.default_rng(generator.seed)
     parks: list[dict[str, Any]] = []
     for region in generator.regions:
@@ -75,6 +78,8 @@ def generated_parks(generator: ParkGeneratorConfig) -> list[dict[str, Any]]:
 def _region_parks(
     region: GeneratedRegionConfig, generator: ParkGeneratorConfig, rng: np.random.Generator
 ) -> list[dict[str, Any]]:
+    import numpy as np
+
     n_parks = scaled_count(region.parks, generator.scale, True)
     # Parks differ in size: each park's share of the region's firms is drawn once.
     weights = rng.lognormal(0.0, generator.park_size_spread, n_parks)
@@ -150,6 +155,8 @@ def _size_class_entries(
     electricity_kwh_per_t: float,
 ) -> list[dict[str, Any]]:
     """Group drawn firms into size classes × (PV, green buyer) entries with a ``count``."""
+    import numpy as np
+
     n = output_t_per_yr.size
     order = np.argsort(output_t_per_yr, kind="stable")
     size_class = np.empty(n, dtype=np.int64)
