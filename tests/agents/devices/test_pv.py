@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
@@ -255,14 +254,6 @@ def test_annual_yield_near_xian_target() -> None:
     # the clear-sky-only year is far higher (about 1,940 kWh/kWp)
     clear = xian_profile(times, 0, clearness=CLEAR_SKY).sum()
     assert 1800.0 < clear < 2100.0
-
-
-def test_profile_for_8760_hours_is_fast() -> None:
-    times = year_2023()
-    xian_profile(times, 0)  # warm-up (imports, data file)
-    start = time.perf_counter()
-    xian_profile(times, 1)
-    assert time.perf_counter() - start < 1.0
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import numpy as np
@@ -172,7 +171,8 @@ def test_cbc_fallback_finds_the_same_optimum() -> None:
     assert cbc.total_cny == pytest.approx(highs.total_cny, rel=1e-6, abs=1e-6)
 
 
-def test_replan_of_48_hours_for_20_distinct_units_takes_tens_of_milliseconds() -> None:
+def test_replan_of_48_hours_keeps_20_distinct_units_apart() -> None:
+    """Units that differ in efficiency are planned as separate groups (speed: bench/)."""
     problem = month_problem(days=2, n_units=20)
     base = problem.fleet
     distinct = BatteryFleet.from_c_rate(
@@ -183,13 +183,8 @@ def test_replan_of_48_hours_for_20_distinct_units_takes_tens_of_milliseconds() -
         degradation_cny_per_kwh=0.05,
     )
     problem = replace(problem, fleet=distinct)
-    times = []
-    for _ in range(3):
-        began = time.perf_counter()
-        plan = solve_dispatch_lp(problem, distinct.soc_min_kwh, 0.0, np.full(20, 0.5))
-        times.append(time.perf_counter() - began)
+    plan = solve_dispatch_lp(problem, distinct.soc_min_kwh, 0.0, np.full(20, 0.5))
     assert plan.n_groups == 20 and plan.n_steps == 48
-    assert sorted(times)[1] < 0.5  # typically 50-100 ms on two shared cores
 
 
 def test_prorated_demand_weights_cover_the_rest_of_each_period() -> None:
