@@ -107,7 +107,7 @@
     fillSelect($("compare-b"), state.runs, label, 0);
   }
 
-  function traceOf(letter, index, run, points, toX) {
+  function makeTrace(letter, index, run, points, toX) {
     const style = STYLES[index];
     const meta = { nameKey: "dashboard.compare.trace",
                    params: { letter, scenario: run.scenario, id: run.id } };
@@ -142,7 +142,7 @@
     }
     for (const [chartId, chart] of Object.entries(CHARTS)) {
       const traces = shown
-        .map((run, i) => traceOf(i === 0 ? "A" : "B", i, run.status, run.series[chart.series], toX[i]))
+        .map((run, i) => makeTrace(i === 0 ? "A" : "B", i, run.status, run.series[chart.series], toX[i]))
         .filter((trace) => trace.x.length > 0);
       const gd = $(chartId);
       gd.dataset.run = `${a.status.id}-vs-${b.status.id}`;
