@@ -136,7 +136,7 @@ def _region_parks(
                 "climate": region.climate.model_dump(),
                 "grid": {
                     "connection_limit_kw": round(connection, 3),
-                    "co2_factor_tco2_per_mwh": generator.grid_co2_tco2_per_mwh,
+                    "co2_factor_source": generator.grid_co2_factor_source,
                 },
                 "shared_assets": shared,
                 "operator": {"strategy": generator.operator_strategy},

@@ -1204,10 +1204,10 @@ class ParkGeneratorConfig(StrictModel):
         default=3.0,
         description="Grid connection as a multiple of the park's mean electric load [-] (assumed).",
     )
-    grid_co2_tco2_per_mwh: Annotated[float, Field(ge=0.0, le=2.0)] = Field(
-        default=0.5543,
-        description="Grid CO2 factor of every park [tCO2/MWh] (sourced: Northwest grid "
-        "average 2023, MEE & NBS).",
+    grid_co2_factor_source: GridFactorSource = Field(
+        default="northwest_2023",
+        description="Published grid CO2 factor of every park (grid.co2_factor_source): "
+        "emission_factors.grid_<source>_tco2_per_mwh.",
     )
     operator_strategy: OperatorStrategyName = Field(
         default="self_consumption", description="Storage dispatch strategy of every park."
